@@ -1,0 +1,119 @@
+"""The command tree. Thin: parse, call a service, render.
+
+Heavy imports (SQLAlchemy, Rich tables) happen inside commands, so ``--help``, completion and
+``log`` start fast. Errors become one line on stderr and an exit code (1, or 2 for usage).
+"""
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from salestrack import __version__, config
+from salestrack.cli import db as db_cli
+from salestrack.cli import log as log_cli
+from salestrack.cli import misc as misc_cli
+from salestrack.cli import prospect as prospect_cli
+from salestrack.errors import SalestrackError
+
+
+class AppGroup(TyperGroup):
+    """The root group: maps every error to a one-line message; no traceback reaches the user."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from salestrack.output.console import error
+
+        try:
+            return super().invoke(ctx)
+        except SalestrackError as exc:
+            error(exc.message)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if _is_click_exception(exc) or os.environ.get("SALESTRACK_DEBUG"):
+                raise
+            message = _describe(exc)
+            error(message)
+            raise typer.Exit(1) from None
+
+
+def _is_click_exception(exc: BaseException) -> bool:
+    from typer._click.exceptions import ClickException
+
+    return isinstance(exc, ClickException)
+
+
+def _describe(exc: BaseException) -> str:
+    """A last-resort message for an unexpected error (driver errors get a clear one)."""
+    from salestrack.store.migrate import _is_driver_error, describe_driver_error
+
+    if _is_driver_error(exc):
+        return describe_driver_error(exc, config.resolve())
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or 'file'})"
+    return (
+        f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+        "(set SALESTRACK_DEBUG=1 for details, and please report it)"
+    )
+
+
+app = typer.Typer(
+    cls=AppGroup,
+    name="salestrack",
+    help=(
+        "Keep your own sales score: log every call, email, meeting and task right after it "
+        "happens, keep the small wins and intel, and see where your process leaks."
+    ),
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _set_db(value: str | None) -> str | None:
+    config.set_db_override(value)
+    return value
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"salestrack {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH|URL",
+            help="Database: a SQLite file path or a URL (postgresql+psycopg://...). "
+            "Default: $SALESTRACK_DB, else a file in your user data folder.",
+            callback=_set_db,
+            is_eager=True,
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Keep your own sales score from the terminal."""
+
+
+app.add_typer(log_cli.app, name="log")
+app.add_typer(prospect_cli.app, name="prospect")
+app.add_typer(db_cli.app, name="db")
+misc_cli.register(app)
+
+
+def main() -> None:
+    """Console script entry point."""
+    app(prog_name="salestrack")

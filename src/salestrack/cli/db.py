@@ -1,0 +1,92 @@
+"""``salestrack db path|status|upgrade|backup``."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salestrack.cli.options import FormatOpt, check_format
+
+app = typer.Typer(
+    help="Where the data lives, its schema revision, upgrades and backups.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@app.command("path")
+def path() -> None:
+    """Print the database in use (a file path, or a URL with the password masked)."""
+    from salestrack import config
+
+    print(config.resolve().display)
+
+
+@app.command("status")
+def status(fmt: FormatOpt = None) -> None:
+    """Show the database, how it was chosen, its schema revision and row counts."""
+    import json
+
+    from salestrack import config
+    from salestrack.output.render import print_fields
+    from salestrack.services import database
+
+    fmt = check_format(fmt)
+    s = database.status(config.resolve(), config.source())
+    if fmt in ("json", "jsonl"):
+        data = {
+            "database": s.location,
+            "chosen_by": s.chosen_by,
+            "exists": s.exists,
+            "revision": s.revision,
+            "head": s.head,
+            "state": s.state,
+            "size_bytes": s.size_bytes,
+            "counts": s.counts,
+        }
+        print(json.dumps(data, indent=None if fmt == "jsonl" else 2))
+        return
+    pairs = [
+        ("database", s.location),
+        ("chosen by", s.chosen_by),
+        ("schema", f"{s.revision or '-'} (newest {s.head}): {s.state}"),
+    ]
+    if s.size_bytes is not None:
+        pairs.append(("size", f"{s.size_bytes / 1024:,.0f} KiB"))
+    for name, n in s.counts.items():
+        if n:
+            pairs.append((name.replace("_", " "), f"{n:,}"))
+    print_fields("salestrack database", pairs)
+
+
+@app.command("upgrade")
+def upgrade() -> None:
+    """Bring the database to the newest schema now (after a backup copy of a file)."""
+    from salestrack import config
+    from salestrack.output.console import say
+    from salestrack.store import migrate
+
+    target = config.resolve()
+    done = migrate.upgrade(target)
+    if done.from_revision == done.to_revision:
+        say(f"{target.display} is already at the newest schema ({done.to_revision})")
+        return
+    backup = f"; backup at {done.backup}" if done.backup else ""
+    say(f"upgraded {target.display}: {done.from_revision or 'new'} -> {done.to_revision}{backup}")
+
+
+@app.command("backup")
+def backup(
+    dest: Annotated[
+        Path | None,
+        typer.Argument(help="File or folder for the copy (default: beside the database)."),
+    ] = None,
+) -> None:
+    """Copy the database consistently, even while another salestrack is writing."""
+    from salestrack import config
+    from salestrack.output.console import emit, say
+    from salestrack.services import database
+
+    written = database.backup(config.resolve(), dest)
+    say(f"backed up to {written}")
+    emit(str(written))

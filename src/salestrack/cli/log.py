@@ -1,0 +1,196 @@
+"""``salestrack log call|email|meeting|task|note PROSPECT``: capture right after it happens.
+
+The hot path: on SQLite this imports neither SQLAlchemy nor Rich.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salestrack import vocab
+from salestrack.cli.options import AtOpt, ProspectArg
+
+if TYPE_CHECKING:
+    from salestrack.services.capture import CaptureRequest, CaptureResult
+
+app = typer.Typer(
+    help="Log a call, email, meeting, task or note right after it happens.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+_EXAMPLES = {
+    "call": "salestrack log call Acme --outcome gatekeeper --intel 'gatekeeper: Sue' "
+    "--win \"learned the gatekeeper's name\" --next 'call back' --due 'tue 10am'",
+    "email": "salestrack log email Acme --note 'sent the case study' --next 'follow up' --due eow",
+    "meeting": "salestrack log meeting Acme --outcome held --duration 45m --contact 'Dana Ruiz'",
+    "task": "salestrack log task Acme --note 'researched their Q3 numbers'",
+    "note": "salestrack log note Acme --note 'expanding to Leeds next year'",
+}
+
+
+def _outcome_help(kind: str) -> str:
+    outcomes = vocab.OUTCOMES[kind]
+    if not outcomes:
+        return "Notes have no outcome."
+    shown = ", ".join(o.replace("_", "-") for o in outcomes)
+    default = vocab.DEFAULT_OUTCOME.get(kind)
+    tail = " Required." if kind == "call" else f" Default: {default}." if default else ""
+    return f"What it led to: {shown}.{tail}"
+
+
+def _make(kind: str) -> Callable[..., None]:
+    def command(
+        prospect: ProspectArg,
+        outcome: Annotated[
+            str | None, typer.Option("--outcome", "-o", metavar="OUTCOME", help=_outcome_help(kind))
+        ] = None,
+        reached: Annotated[
+            str | None,
+            typer.Option(
+                "--reached",
+                "-r",
+                metavar="WHO",
+                help="Who picked up: nobody, voicemail, gatekeeper, wrong-person, "
+                "decision-maker. Calls default to what the outcome implies.",
+            ),
+        ] = None,
+        at: AtOpt = None,
+        duration: Annotated[
+            str | None,
+            typer.Option("--duration", "-d", metavar="DURATION", help="How long: 90s, 5m, 1h30m."),
+        ] = None,
+        note: Annotated[
+            str | None, typer.Option("--note", "-n", metavar="TEXT", help="Free text.")
+        ] = None,
+        contact: Annotated[
+            str | None,
+            typer.Option(
+                "--contact", "-c", metavar="NAME", help="Who you dealt with (created if new)."
+            ),
+        ] = None,
+        next_action: Annotated[
+            str | None, typer.Option("--next", metavar="ACTION", help="The next step to take.")
+        ] = None,
+        due: Annotated[
+            str | None,
+            typer.Option(
+                "--due",
+                metavar="WHEN",
+                help="When the next step is due: 'tomorrow 9am', 'fri', 'eow'.",
+            ),
+        ] = None,
+        win: Annotated[
+            list[str] | None,
+            typer.Option("--win", "-w", metavar="TEXT", help="A small win (repeatable)."),
+        ] = None,
+        intel: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--intel",
+                "-i",
+                metavar="KIND: FACT",
+                help="A fact learned, 'kind: value' (repeatable). Kinds: "
+                + ", ".join(k.replace("_", " ") for k in vocab.INTEL_KINDS)
+                + ".",
+            ),
+        ] = None,
+        inbound: Annotated[
+            bool, typer.Option("--inbound", help="They contacted you (default: outbound).")
+        ] = False,
+        new: Annotated[
+            bool,
+            typer.Option("--new", help="Create the prospect even if its name resembles another."),
+        ] = False,
+    ) -> None:
+        from salestrack.services.capture import CaptureRequest
+
+        request = CaptureRequest(
+            kind=kind,
+            prospect=prospect,
+            outcome=outcome,
+            reached=reached,
+            at=at,
+            duration=duration,
+            note=note,
+            contact=contact,
+            next_action=next_action,
+            due=due,
+            wins=list(win or []),
+            intel=list(intel or []),
+            direction="inbound" if inbound else "outbound",
+            new=new,
+        )
+        run_capture(request)
+
+    command.__doc__ = f"Log a {kind}.\n\nExample: {_EXAMPLES[kind]}"
+    command.__name__ = f"log_{kind}"
+    return command
+
+
+for _kind in vocab.KINDS:
+    app.command(_kind)(_make(_kind))
+
+
+def run_capture(request: "CaptureRequest") -> None:
+    """Validate, write in one transaction, then confirm on stderr and print the id."""
+    from salestrack import clock, config
+    from salestrack.output.console import emit, say
+    from salestrack.services import capture
+
+    now = clock.now()
+    cap = capture.validate(request, now=now)
+    target = config.resolve()
+    owner = config.rep()
+    if target.path is not None:
+        from salestrack.store import lean
+
+        db = lean.open_current(target)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = capture.record(lean.LeanStore(db), cap, owner=owner, now=now)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        finally:
+            db.close()
+    else:
+        from salestrack.store.engine import session
+        from salestrack.store.orm import OrmStore
+
+        with session(target) as s:
+            result = capture.record(OrmStore(s), cap, owner=owner, now=now)
+    say(confirmation(result))
+    emit(str(result.activity_id))
+
+
+def confirmation(result: "CaptureResult") -> str:
+    """One line: what was logged, for whom, and what it set in motion."""
+    from salestrack.output import show
+
+    created = " (new prospect)" if result.prospect_created else ""
+    parts = [f"logged {result.kind}", result.prospect + created]
+    if result.outcome:
+        outcome = show.word(result.outcome)
+        if result.reached and result.reached not in (result.outcome, "nobody"):
+            outcome += f", reached {show.word(result.reached)}"
+        parts.append(outcome)
+    if result.contact:
+        new_contact = " (new contact)" if result.contact_created else ""
+        parts.append(f"with {result.contact}{new_contact}")
+    if result.duration_s:
+        parts.append(show.duration(result.duration_s))
+    if result.steps_closed:
+        parts.append(f"{result.steps_closed} next step done")
+    if result.next_action:
+        due = f" due {show.when(result.due_at)}" if result.due_at else ""
+        parts.append(f"next: {result.next_action}{due}")
+    if result.wins:
+        parts.append(f"{result.wins} win" + ("s" if result.wins > 1 else ""))
+    if result.intel:
+        parts.append(f"{result.intel} intel")
+    parts.append(f"id {show.short_id(result.activity_id)}")
+    return " · ".join(parts)

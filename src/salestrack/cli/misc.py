@@ -1,0 +1,137 @@
+"""Top-level commands: ``undo``, ``edit``, ``stages``, ``demo``."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salestrack.cli.options import AtOpt
+
+
+def undo() -> None:
+    """Remove the last logged activity and everything it wrote (wins, intel, next step)."""
+    from salestrack import config
+    from salestrack.output import show
+    from salestrack.output.console import emit, say
+    from salestrack.services import activities
+    from salestrack.store.engine import session
+
+    with session(config.resolve()) as db:
+        done = activities.undo(db)
+    extra = []
+    if done.prospect_removed:
+        extra.append(f"removed new prospect {done.prospect}")
+    if done.contact_removed:
+        extra.append(f"removed new contact {done.contact_removed}")
+    if done.steps_reopened:
+        extra.append(f"reopened {done.steps_reopened} next step")
+    tail = "".join(f" · {e}" for e in extra)
+    say(
+        f"undone: {done.kind} · {done.prospect} · {show.when(done.occurred_at)} · "
+        f"id {show.short_id(done.activity_id)}{tail}"
+    )
+    emit(str(done.activity_id))
+
+
+def edit(
+    activity_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Activity id or a unique start of it.")
+    ],
+    kind: Annotated[str | None, typer.Option("--kind", help="call, email, meeting...")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", "-o")] = None,
+    reached: Annotated[str | None, typer.Option("--reached", "-r")] = None,
+    at: AtOpt = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-d")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n")] = None,
+    prospect: Annotated[
+        str | None, typer.Option("--prospect", help="Move it to another prospect.")
+    ] = None,
+    contact: Annotated[str | None, typer.Option("--contact", "-c")] = None,
+) -> None:
+    """Correct a logged activity ('' clears a text field)."""
+    from salestrack import clock, config
+    from salestrack.output import show
+    from salestrack.output.console import say
+    from salestrack.services import activities
+    from salestrack.store.engine import session
+
+    change = activities.ActivityEdit(
+        kind=kind,
+        outcome=outcome,
+        reached=reached,
+        at=at,
+        duration=duration,
+        note=note,
+        prospect=prospect,
+        contact=contact,
+    )
+    with session(config.resolve()) as db:
+        activity, changed = activities.edit(db, activity_id, change, now=clock.now())
+        name = activities.prospect_name(db, activity.prospect_id)
+    what = ", ".join(c.replace("_id", "").replace("_s", "") for c in changed)
+    ident = show.short_id(activity.id)
+    say(f"edited {activity.kind} {ident} ({name}): {what}" if changed else f"{ident}: no change")
+
+
+def stages(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="New stage list in order (must include won and lost)."),
+    ] = None,
+) -> None:
+    """Show the pipeline stages, or set them: salestrack stages lead qualified demo won lost."""
+    from salestrack import clock, config
+    from salestrack.output.console import emit, say
+    from salestrack.services import prospects
+    from salestrack.store.engine import session
+    from salestrack.store.orm import stages as current
+
+    with session(config.resolve(), write=bool(names)) as db:
+        if names:
+            result = prospects.set_stages(db, names, now=clock.now())
+            say("stages set: " + " > ".join(result))
+            return
+        result = current(db)
+    for name in result:
+        emit(name)
+
+
+def demo(
+    path: Annotated[
+        Path | None,
+        typer.Option("--path", help="Where to write it (default: demo.db in the data folder)."),
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks of history.")] = 12,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 7,
+) -> None:
+    """Write a realistic demo database (12 weeks of one rep's prospecting) and print its path.
+
+    It never touches your real database: the demo has its own file, replaced on each run.
+    """
+    from salestrack import clock, config
+    from salestrack.output.console import emit, say
+    from salestrack.services import demo as demo_service
+
+    chosen = (path or config.demo_db_path()).expanduser().absolute()
+    summary = demo_service.write_demo(
+        chosen, real=config.resolve(), now=clock.now(), weeks=weeks, seed=seed
+    )
+    say(
+        f"demo database written: {summary.prospects:,} prospects, {summary.activities:,} "
+        f"activities ({summary.calls:,} calls), {summary.wins:,} wins, {summary.intel:,} intel "
+        f"facts, {summary.first_day} to {summary.last_day}"
+    )
+    db = f'--db "{summary.path}"'
+    say("try:")
+    say(f"  salestrack {db} prospect list --stage proposal")
+    say(f'  salestrack {db} prospect show "{summary.busiest_prospect}"')
+    say(f'  salestrack {db} log call "{summary.busiest_prospect}" --outcome connected')
+    say(f'  export SALESTRACK_DB="{summary.path}"   # to use it for every command')
+    emit(str(summary.path))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("undo")(undo)
+    app.command("edit")(edit)
+    app.command("stages")(stages)
+    app.command("demo")(demo)

@@ -1,0 +1,248 @@
+"""``salestrack prospect add|list|show|edit|stage|rm``."""
+
+from typing import Annotated
+
+import typer
+
+from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt, check_format
+
+app = typer.Typer(
+    help="Add, list, show, edit, move and remove prospects.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company name.")]
+SegmentOpt = Annotated[
+    str | None, typer.Option("--segment", help="Ideal-customer tier, e.g. A, B or C.")
+]
+ValueOpt = Annotated[float | None, typer.Option("--value", help="Deal value, e.g. 25000.")]
+NotesOpt = Annotated[str | None, typer.Option("--note", "-n", help="Free text.")]
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The prospect's name.", show_default=False)],
+    company: CompanyOpt = None,
+    segment: SegmentOpt = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Starting stage.")] = None,
+    value: ValueOpt = None,
+    note: NotesOpt = None,
+) -> None:
+    """Add a prospect (prints its id)."""
+    from salestrack import clock, config
+    from salestrack.output.console import emit, say
+    from salestrack.services import prospects
+    from salestrack.store.engine import session
+
+    with session(config.resolve()) as db:
+        p = prospects.add(
+            db,
+            name,
+            owner=config.rep(),
+            now=clock.now(),
+            company=company,
+            segment=segment,
+            stage=stage,
+            value=value,
+            notes=note,
+        )
+    say(f"added prospect {p.name} · stage {p.stage}")
+    emit(str(p.id))
+
+
+@app.command("list")
+def list_(
+    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """List prospects with their stage, last touch and next step."""
+    from salestrack import config
+    from salestrack.output import show
+    from salestrack.output.render import Column, Table, render
+    from salestrack.services import prospects
+    from salestrack.store.engine import session
+
+    fmt = check_format(fmt)
+    with session(config.resolve(), write=False) as db:
+        lines = prospects.listing(db, stage=stage, segment=segment)
+    table = Table(
+        title="Prospects",
+        columns=[
+            Column("id", show=lambda v: v.hex[:8]),
+            Column("name"),
+            Column("company"),
+            Column("segment"),
+            Column("stage"),
+            Column("value", justify="right", show=lambda v: "" if v is None else f"{v:,.0f}"),
+            Column("stage_since", "in stage since", show=show.day),
+            Column("activities", justify="right"),
+            Column("last_touch", "last touch", show=show.when),
+            Column("next_step", "next step"),
+            Column("due_at", "due", show=show.when),
+        ],
+        rows=[line.as_row() for line in lines],
+        caption=f"{len(lines)} prospects",
+        empty="no prospects yet; add one with: salestrack prospect add NAME",
+    )
+    render(table, fmt)
+
+
+@app.command("show")
+def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
+    """Show a prospect: stage, contacts, intel, next steps, recent activity."""
+    import json
+
+    from salestrack import config
+    from salestrack.output import show
+    from salestrack.output.render import plain, print_fields
+    from salestrack.services import prospects
+    from salestrack.store.engine import session
+
+    fmt = check_format(fmt)
+    with session(config.resolve(), write=False) as db:
+        d = prospects.detail(db, prospect)
+    p = d.prospect
+    if fmt in ("json", "jsonl", "csv"):
+        if fmt == "csv":
+            from salestrack.errors import UsageError
+
+            raise UsageError("--format: show gives one record; use json")
+        data = {
+            **{k: plain(v) for k, v in p.model_dump().items() if k != "name_key"},
+            "stage_since": plain(d.stage_since),
+            "contacts": [
+                {"id": str(c.id), "name": c.name, "role": c.role, "title": c.title}
+                for c in d.contacts
+            ],
+            "stage_history": [
+                {
+                    "from_stage": h.from_stage,
+                    "to_stage": h.to_stage,
+                    "changed_at": plain(h.changed_at),
+                    "reason": h.reason,
+                }
+                for h in d.history
+            ],
+            "next_steps": [
+                {"id": str(s.id), "action": s.action, "due_at": plain(s.due_at)}
+                for s in d.next_steps
+            ],
+            "intel": [
+                {"kind": i.kind, "value": i.value, "learned_at": plain(i.learned_at)}
+                for i in d.intel
+            ],
+            "recent_activities": [
+                {
+                    "id": str(a.id),
+                    "kind": a.kind,
+                    "occurred_at": plain(a.occurred_at),
+                    "outcome": a.outcome,
+                    "reached": a.reached,
+                    "notes": a.notes,
+                }
+                for a in d.recent
+            ],
+            "activity_counts": d.counts,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
+        return
+    value = "" if p.value is None else f"{p.value:,.0f}"
+    counts = ", ".join(f"{n} {k}s" for k, n in sorted(d.counts.items())) or "none yet"
+    pairs = [
+        ("stage", f"{p.stage} since {show.day(d.stage_since)}"),
+        ("company", p.company),
+        ("segment", p.segment),
+        ("value", value),
+        ("activities", counts),
+        ("notes", p.notes),
+    ]
+    for c in d.contacts:
+        pairs.append(("contact", f"{c.name}" + (f" ({show.word(c.role)})" if c.role else "")))
+    for i in d.intel:
+        pairs.append((f"intel: {show.word(i.kind)}", i.value))
+    for s in d.next_steps:
+        due = f" (due {show.when(s.due_at)})" if s.due_at else ""
+        pairs.append(("next step", f"{s.action}{due}"))
+    for a in d.recent:
+        what = " ".join(x for x in (a.kind, show.word(a.outcome)) if x)
+        pairs.append((show.when(a.occurred_at), what + (f": {a.notes}" if a.notes else "")))
+    print_fields(f"{p.name}  ({p.id.hex[:8]})", pairs)
+
+
+@app.command("edit")
+def edit(
+    prospect: ProspectArg,
+    name: Annotated[str | None, typer.Option("--name", help="Rename the prospect.")] = None,
+    company: CompanyOpt = None,
+    segment: SegmentOpt = None,
+    value: ValueOpt = None,
+    note: NotesOpt = None,
+) -> None:
+    """Change a prospect's name, company, segment, value or notes ('' clears one)."""
+    from salestrack import clock, config
+    from salestrack.output.console import say
+    from salestrack.services import prospects
+    from salestrack.store.engine import session
+
+    with session(config.resolve()) as db:
+        p, changed = prospects.edit(
+            db,
+            prospect,
+            now=clock.now(),
+            name=name,
+            company=company,
+            segment=segment,
+            value=value,
+            notes=note,
+        )
+    say(f"updated {p.name}: {', '.join(changed)}" if changed else f"{p.name}: nothing to change")
+
+
+@app.command("stage")
+def stage(
+    prospect: ProspectArg,
+    to: Annotated[str, typer.Argument(help="The new stage.", show_default=False)],
+    at: AtOpt = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (e.g. why a deal was lost).")
+    ] = None,
+) -> None:
+    """Move a prospect to another stage (kept in its stage history)."""
+    from salestrack import clock, config
+    from salestrack.output.console import say
+    from salestrack.services import prospects
+    from salestrack.services.capture import parse_time
+    from salestrack.store.engine import session
+
+    now = clock.now()
+    when = parse_time("--at", at, now, "past", None) if at else None
+    with session(config.resolve()) as db:
+        change = prospects.move(
+            db, prospect, to, owner=config.rep(), now=now, at=when, reason=reason
+        )
+        name = prospects.find(db, prospect).name
+    say(f"{name}: {change.from_stage} -> {change.to_stage}")
+
+
+@app.command("rm")
+def rm(prospect: ProspectArg, yes: YesOpt = False) -> None:
+    """Delete a prospect and everything recorded about it."""
+    from salestrack import config
+    from salestrack.errors import UsageError
+    from salestrack.output.console import say
+    from salestrack.services import prospects
+    from salestrack.store.engine import session
+
+    with session(config.resolve()) as db:
+        found = prospects.find(db, prospect)
+        if not yes:
+            import sys
+
+            if not sys.stdin.isatty():
+                raise UsageError(f"rm: deleting {found.name} needs --yes when not at a terminal")
+            typer.confirm(f"Delete {found.name} and everything recorded about it?", abort=True)
+        name, counts = prospects.remove(db, found.name)
+    detail = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in counts.items())
+    say(f"deleted {name}" + (f" and {detail}" if detail else ""))

@@ -1,0 +1,50 @@
+"""The one source of "now". Stored times are UTC; shown times are local (TZ honoured).
+
+Tests freeze time with :func:`freeze` in-process, or with ``SALESTRACK_NOW`` (an ISO-8601
+instant with offset) for subprocesses.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """The current instant, aware, in UTC."""
+    if _frozen is not None:
+        return _frozen
+    env = os.environ.get("SALESTRACK_NOW")
+    if env:
+        value = datetime.fromisoformat(env.replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            raise ValueError("SALESTRACK_NOW needs a UTC offset, e.g. 2026-11-20T14:00:00+00:00")
+        return value.astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def freeze(at: datetime | None) -> None:
+    """Freeze :func:`now` at ``at`` (aware); ``None`` unfreezes."""
+    global _frozen
+    if at is not None and at.tzinfo is None:
+        raise ValueError("freeze() needs an aware datetime")
+    _frozen = at.astimezone(UTC) if at is not None else None
+
+
+def to_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; naive values are taken to be UTC already (as stored)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def db_text(value: datetime) -> str:
+    """The exact text SQLite stores for a timestamp (UTC, microseconds, no offset)."""
+    return to_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def from_db_text(text: str) -> datetime:
+    """Read a stored SQLite timestamp back as an aware UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)

@@ -1,0 +1,109 @@
+"""Which database: ``--db`` > ``SALESTRACK_DB`` > a SQLite file in the user data directory.
+
+A value is either a file path or a SQLAlchemy URL (``postgresql+psycopg://...``,
+``sqlite:///path``). Credentials in URLs are masked wherever a URL is shown.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_override: str | None = None
+_URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_CREDENTIALS_RE = re.compile(r"(://[^:/@\s]*):[^@\s]*@")
+
+
+@dataclass(frozen=True)
+class DbTarget:
+    """Where the data lives: a SQLite file (``path`` set) or a server URL."""
+
+    url: str
+    path: Path | None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.path is not None
+
+    @property
+    def display(self) -> str:
+        """The file path, or the URL with any password masked."""
+        return str(self.path) if self.path is not None else mask_url(self.url)
+
+
+def mask_url(url: str) -> str:
+    """``scheme://user:secret@host`` becomes ``scheme://user:***@host``."""
+    return _CREDENTIALS_RE.sub(r"\1:***@", url)
+
+
+def set_db_override(value: str | None) -> None:
+    """Record the ``--db`` option for this invocation (``None`` when not given)."""
+    global _override
+    _override = value
+
+
+def data_dir() -> Path:
+    """The per-user data directory (platformdirs), e.g. ~/.local/share/salestrack."""
+    from platformdirs import user_data_path
+
+    return user_data_path("salestrack", appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_dir() / "salestrack.db"
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def target_from(value: str) -> DbTarget:
+    """Interpret a ``--db`` / ``SALESTRACK_DB`` value."""
+    value = value.strip()
+    if _URL_RE.match(value):
+        if value.startswith("sqlite:"):
+            raw = value.split(":///", 1)[1] if ":///" in value else ""
+            if not raw or raw == ":memory:":
+                from salestrack.errors import UsageError
+
+                raise UsageError(
+                    f"--db: '{mask_url(value)}' names no file; give a path such as "
+                    "sqlite:///home/me/sales.db or just /home/me/sales.db"
+                )
+            path = Path(raw).expanduser().absolute()
+            return DbTarget(url=f"sqlite:///{path}", path=path)
+        return DbTarget(url=value, path=None)
+    path = Path(value).expanduser().absolute()
+    return DbTarget(url=f"sqlite:///{path}", path=path)
+
+
+def resolve() -> DbTarget:
+    """The database chosen for this invocation."""
+    value = _override or os.environ.get("SALESTRACK_DB")
+    if value:
+        return target_from(value)
+    path = default_db_path()
+    return DbTarget(url=f"sqlite:///{path}", path=path)
+
+
+def source() -> str:
+    """Which rule chose the database, for ``db path`` and ``db status``."""
+    if _override:
+        return "--db"
+    if os.environ.get("SALESTRACK_DB"):
+        return "SALESTRACK_DB"
+    return "default"
+
+
+def rep() -> str:
+    """Who owns the rows written by this user: ``SALESTRACK_REP`` or the login name."""
+    name = os.environ.get("SALESTRACK_REP")
+    if name:
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "me"

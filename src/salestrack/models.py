@@ -1,0 +1,338 @@
+"""SQLModel tables: the one definition of the schema.
+
+Every row has a stable UUID primary key (lossless import and merging between machines), an
+``owner`` (the rep it belongs to; PostgreSQL enforces it with row-level security) and
+``created_at``/``updated_at`` in UTC. Times are written as UTC and read back aware.
+
+Changing anything here needs a new Alembic revision in ``store/migrations/versions``; a test
+compares the migrated schema with these models.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from salestrack import clock
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes: ``timestamptz`` on PostgreSQL, UTC text on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; attach a time zone")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return clock.from_db_text(value)
+        assert isinstance(value, datetime)
+        return clock.to_utc(value)
+
+
+def _now() -> datetime:
+    return clock.now()
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Row(SQLModel):
+    """Columns every table has."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    owner: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+
+
+class Prospect(Row, table=True):
+    """A company or person being sold to; a client once won."""
+
+    __tablename__ = "prospects"
+    __table_args__ = (UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),)
+
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)  # casefolded name, for lookups
+    company: str | None = Field(default=None, max_length=200)
+    segment: str | None = Field(default=None, max_length=50)  # ideal-customer tier
+    stage: str = Field(max_length=50)
+    value: float | None = None
+    notes: str | None = None
+    objective: str | None = None  # the aim set for the next call
+    objective_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Contact(Row, table=True):
+    """A person at a prospect: gatekeeper, decision maker, champion..."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_prospect", "prospect_id"),)
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    role: str | None = Field(default=None, max_length=50)
+    title: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=50)
+    notes: str | None = None
+
+
+class Activity(Row, table=True):
+    """A call, email, meeting, task or note."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_prospect_time", "prospect_id", "occurred_at"),
+        Index("ix_activities_time", "occurred_at"),
+        Index("ix_activities_created", "created_at"),
+        CheckConstraint(_in("kind", ("call", "email", "meeting", "task", "note")), "ck_kind"),
+        CheckConstraint(_in("direction", ("outbound", "inbound")), "ck_direction"),
+        CheckConstraint(
+            "reached IS NULL OR "
+            + _in(
+                "reached", ("nobody", "voicemail", "gatekeeper", "wrong_person", "decision_maker")
+            ),
+            "ck_reached",
+        ),
+        CheckConstraint("duration_s IS NULL OR duration_s > 0", "ck_duration"),
+    )
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    contact_id: uuid.UUID | None = Field(
+        default=None, foreign_key="contacts.id", ondelete="SET NULL"
+    )
+    kind: str = Field(max_length=10)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    duration_s: int | None = None
+    direction: str = Field(default="outbound", max_length=10)
+    reached: str | None = Field(default=None, max_length=20)
+    outcome: str | None = Field(default=None, max_length=30)
+    notes: str | None = None
+    objective: str | None = None  # the objective that stood when this call was made
+    objective_met: bool | None = None
+
+
+class StageChange(Row, table=True):
+    """A prospect moving between stages: the history step durations come from."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),)
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    from_stage: str | None = Field(default=None, max_length=50)
+    to_stage: str = Field(max_length=50)
+    changed_at: datetime = Field(sa_type=UTCDateTime)
+    reason: str | None = None  # e.g. why a deal was lost
+    activity_id: uuid.UUID | None = Field(
+        default=None, foreign_key="activities.id", ondelete="SET NULL"
+    )
+
+
+class NextStep(Row, table=True):
+    """An action promised to oneself, with a due time; done when the next touch happens."""
+
+    __tablename__ = "next_steps"
+    __table_args__ = (Index("ix_next_steps_prospect", "prospect_id", "done_at"),)
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    activity_id: uuid.UUID | None = Field(
+        default=None, foreign_key="activities.id", ondelete="CASCADE"
+    )
+    action: str
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_by_activity_id: uuid.UUID | None = None
+
+
+class Intel(Row, table=True):
+    """A fact learned about a prospect or contact."""
+
+    __tablename__ = "intel"
+    __table_args__ = (Index("ix_intel_prospect_kind", "prospect_id", "kind"),)
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    contact_id: uuid.UUID | None = Field(
+        default=None, foreign_key="contacts.id", ondelete="SET NULL"
+    )
+    activity_id: uuid.UUID | None = Field(
+        default=None, foreign_key="activities.id", ondelete="CASCADE"
+    )
+    kind: str = Field(max_length=30)
+    value: str
+    learned_at: datetime = Field(sa_type=UTCDateTime)
+    review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded_by_id: uuid.UUID | None = None
+
+
+class Win(Row, table=True):
+    """A small win: progress that a closed deal alone would hide."""
+
+    __tablename__ = "wins"
+    __table_args__ = (Index("ix_wins_time", "won_at"),)
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    activity_id: uuid.UUID | None = Field(
+        default=None, foreign_key="activities.id", ondelete="CASCADE"
+    )
+    text: str
+    source: str = Field(default="explicit", max_length=30)  # explicit, new_intel, first_*
+    won_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Promise(Row, table=True):
+    """A promise made to a client: kept (on time or late) or broken."""
+
+    __tablename__ = "promises"
+    __table_args__ = (
+        Index("ix_promises_prospect", "prospect_id"),
+        CheckConstraint(_in("status", ("open", "kept", "broken")), "ck_promise_status"),
+    )
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    text: str
+    made_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default="open", max_length=10)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    notes: str | None = None
+
+
+class Success(Row, table=True):
+    """A success delivered to a client."""
+
+    __tablename__ = "successes"
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE", index=True)
+    text: str
+    delivered_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Lesson(Row, table=True):
+    """A lesson learned from a failure, with what changes because of it."""
+
+    __tablename__ = "lessons"
+
+    prospect_id: uuid.UUID | None = Field(
+        default=None, foreign_key="prospects.id", ondelete="CASCADE", index=True
+    )
+    text: str
+    change: str | None = None
+    learned_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Initiative(Row, table=True):
+    """An improvement initiative for a client."""
+
+    __tablename__ = "initiatives"
+    __table_args__ = (CheckConstraint(_in("status", ("open", "done")), "ck_initiative_status"),)
+
+    prospect_id: uuid.UUID | None = Field(
+        default=None, foreign_key="prospects.id", ondelete="CASCADE", index=True
+    )
+    text: str
+    status: str = Field(default="open", max_length=10)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Behaviour(Row, table=True):
+    """A relationship behaviour on a Customer Report Card (at most six per client)."""
+
+    __tablename__ = "behaviours"
+
+    prospect_id: uuid.UUID | None = Field(  # None: the default set
+        default=None, foreign_key="prospects.id", ondelete="CASCADE", index=True
+    )
+    name: str = Field(max_length=200)
+    position: int = 0
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Rating(Row, table=True):
+    """A CRC grade (A, B or D) for one behaviour in one month; re-rating keeps history."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        Index("ix_ratings_prospect_month", "prospect_id", "month"),
+        CheckConstraint(_in("grade", ("A", "B", "D")), "ck_grade"),
+    )
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    behaviour_id: uuid.UUID = Field(foreign_key="behaviours.id", ondelete="CASCADE")
+    month: str = Field(max_length=7)  # YYYY-MM
+    grade: str = Field(max_length=1)
+    comment: str | None = None
+    rated_at: datetime = Field(sa_type=UTCDateTime)
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Quality(Row, table=True):
+    """The four conversation scores (1 to 5) for one activity."""
+
+    __tablename__ = "quality"
+    __table_args__ = (
+        CheckConstraint("value BETWEEN 1 AND 5", "ck_quality_value"),
+        CheckConstraint("uncovered BETWEEN 1 AND 5", "ck_quality_uncovered"),
+        CheckConstraint("openness BETWEEN 1 AND 5", "ck_quality_openness"),
+        CheckConstraint("commitment BETWEEN 1 AND 5", "ck_quality_commitment"),
+    )
+
+    activity_id: uuid.UUID = Field(foreign_key="activities.id", ondelete="CASCADE", unique=True)
+    value: int
+    uncovered: int
+    openness: int
+    commitment: int
+    uncovered_text: str | None = None
+
+
+class Setting(SQLModel, table=True):
+    """Per-database settings as JSON text: the stage list, checklists, scoring weights."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str
+    updated_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+
+
+# Table name -> model, in an order that satisfies foreign keys when inserting.
+TABLES: dict[str, type[SQLModel]] = {
+    "prospects": Prospect,
+    "contacts": Contact,
+    "activities": Activity,
+    "stage_changes": StageChange,
+    "next_steps": NextStep,
+    "intel": Intel,
+    "wins": Win,
+    "promises": Promise,
+    "successes": Success,
+    "lessons": Lesson,
+    "initiatives": Initiative,
+    "behaviours": Behaviour,
+    "ratings": Rating,
+    "quality": Quality,
+    "settings": Setting,
+}
+
+
+def cols(model: type[SQLModel]) -> Any:
+    """The typed SQLAlchemy columns of a table model, for queries: ``cols(Prospect).name``."""
+    return model.__table__.c  # type: ignore[attr-defined]

@@ -1,0 +1,131 @@
+"""One renderer for every list and report: a table of named columns in four formats.
+
+CSV follows RFC 4180 with a header row; JSON is a list of objects; JSON lines one object a
+line. Column names are snake_case and form a contract (docs/cli.md lists them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+
+@dataclass
+class Column:
+    """A named column; ``title`` and ``show`` shape only the terminal table."""
+
+    name: str
+    title: str = ""
+    justify: str = "left"
+    show: Any = None  # a callable turning a value into table text
+
+    def heading(self) -> str:
+        return self.title or self.name.replace("_", " ")
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    caption: str | None = None
+    empty: str = "nothing to show"
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready value: ISO-8601 times with offset, UUIDs as strings."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def choose_format(requested: str | None) -> str:
+    if requested:
+        return requested
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def to_csv(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    names = [c.name for c in table.columns]
+    writer.writerow(names)
+    for row in table.rows:
+        writer.writerow(["" if row.get(n) is None else plain(row.get(n)) for n in names])
+    return buffer.getvalue()
+
+
+def to_json(table: Table) -> str:
+    names = [c.name for c in table.columns]
+    return json.dumps(
+        [{n: plain(row.get(n)) for n in names} for row in table.rows],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def to_jsonl(table: Table) -> str:
+    names = [c.name for c in table.columns]
+    return "".join(
+        json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False) + "\n"
+        for row in table.rows
+    )
+
+
+def render(table: Table, fmt: str | None) -> None:
+    """Write ``table`` to stdout in ``fmt`` (default: Rich table on a terminal, else CSV)."""
+    chosen = choose_format(fmt)
+    if chosen == "csv":
+        sys.stdout.write(to_csv(table))
+    elif chosen == "json":
+        sys.stdout.write(to_json(table) + "\n")
+    elif chosen == "jsonl":
+        sys.stdout.write(to_jsonl(table))
+    else:
+        print_table(table)
+
+
+def print_table(table: Table) -> None:
+    from rich.table import Table as RichTable
+
+    from salestrack.output.console import stderr_console, stdout_console
+
+    if not table.rows:
+        stderr_console().print(table.empty)
+        return
+    rich_table = RichTable(title=table.title, caption=table.caption, header_style="bold")
+    for column in table.columns:
+        rich_table.add_column(column.heading(), justify=column.justify)  # type: ignore[arg-type]
+    for row in table.rows:
+        cells = []
+        for column in table.columns:
+            value = row.get(column.name)
+            text = column.show(value) if column.show else value
+            cells.append("" if text is None else str(text))
+        rich_table.add_row(*cells)
+    stdout_console().print(rich_table)
+
+
+def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
+    """A two-column key/value block for ``show`` commands."""
+    from rich.table import Table as RichTable
+
+    from salestrack.output.console import stdout_console
+
+    grid = RichTable(title=title, show_header=False, box=None, title_justify="left")
+    grid.add_column(style="bold")
+    grid.add_column()
+    for key, value in pairs:
+        grid.add_row(key, "" if value is None else str(value))
+    stdout_console().print(grid)

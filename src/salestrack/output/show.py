@@ -1,0 +1,39 @@
+"""Short human forms of stored values (local time, durations, ids). Stdlib only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from salestrack import dates
+
+
+def when(value: datetime | None) -> str:
+    """``Tue 24 Nov 09:00`` in the local zone (the year when it isn't this year's)."""
+    if value is None:
+        return ""
+    local = value.astimezone(dates.local_tz())
+    today = datetime.now(local.tzinfo)
+    if local.year == today.year:
+        return local.strftime("%a %d %b %H:%M")
+    return local.strftime("%a %d %b %Y %H:%M")
+
+
+def day(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(dates.local_tz()).strftime("%Y-%m-%d")
+
+
+def duration(seconds: int | None) -> str:
+    return "" if seconds is None else dates.format_duration(seconds)
+
+
+def short_id(value: uuid.UUID) -> str:
+    """The first 8 hex digits: enough to name a row in ``edit``."""
+    return value.hex[:8]
+
+
+def word(value: str | None) -> str:
+    """``meeting_set`` -> ``meeting set``."""
+    return "" if value is None else value.replace("_", " ")

@@ -1,0 +1,94 @@
+"""``db status`` and ``db backup``: what the database is, and a consistent copy of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salestrack import clock
+from salestrack.config import DbTarget
+from salestrack.errors import DatabaseError, UsageError
+from salestrack.store import migrate
+
+
+@dataclass
+class Status:
+    location: str
+    chosen_by: str
+    exists: bool
+    revision: str | None
+    head: str
+    size_bytes: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        if not self.exists:
+            return "not created yet (the first command creates it)"
+        if self.revision == self.head:
+            return "current"
+        if self.revision is None:
+            return "empty (the first command creates the schema)"
+        if self.revision in migrate.known_revisions():
+            return f"needs upgrade to {self.head} (the next command does it, after a backup)"
+        return "written by a newer salestrack"
+
+
+def status(target: DbTarget, chosen_by: str) -> Status:
+    """Describe ``target`` without changing it."""
+    from sqlalchemy import inspect
+
+    from salestrack.store.engine import make_engine
+    from salestrack.store.orm import table
+
+    head = migrate.head()
+    if target.path is not None:
+        if not target.path.exists():
+            return Status(target.display, chosen_by, False, None, head)
+        from salestrack.store import files
+
+        files.check_header(target.path)
+    engine = make_engine(target, write=False)
+    try:
+        with migrate.translate_errors(target), engine.connect() as connection:
+            revision = migrate.current_revision(connection)
+            result = Status(target.display, chosen_by, True, revision, head)
+            if target.path is not None:
+                result.size_bytes = target.path.stat().st_size
+            if revision == head:
+                from sqlalchemy import func, select
+
+                present = set(inspect(connection).get_table_names())
+                from salestrack.models import TABLES
+
+                for name in TABLES:
+                    if name in present:
+                        result.counts[name] = int(
+                            connection.execute(
+                                select(func.count()).select_from(table(name))
+                            ).scalar_one()
+                        )
+            return result
+    finally:
+        engine.dispose()
+
+
+def backup(target: DbTarget, dest: Path | None) -> Path:
+    """A consistent copy of a SQLite database taken while it may be in use."""
+    if target.path is None:
+        raise UsageError(
+            "db backup copies SQLite files; for PostgreSQL use pg_dump "
+            "(or salestrack export when available)"
+        )
+    if not target.path.exists():
+        raise DatabaseError(f"there is no database at '{target.path}' to back up yet")
+    from salestrack.store import files
+
+    files.check_header(target.path)
+    if dest is None:
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+        dest = target.path.with_name(f"{target.path.name}.{stamp}.bak")
+    elif dest.is_dir():
+        dest = dest / f"{target.path.stem}-{clock.now().strftime('%Y%m%dT%H%M%SZ')}.db"
+    with migrate.translate_errors(target):
+        return migrate.backup_sqlite(target.path, dest)

@@ -1,0 +1,93 @@
+"""Finding a prospect or contact by what the user typed. Stdlib only (hot path).
+
+Rules: case-insensitive exact match first, then a unique prefix. Several prefix matches are
+an error listing them. No match: suggest close names, so a typo never silently creates a
+second "Acme".
+"""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from salestrack.errors import Ambiguous, InvalidInput, NotFound
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A row found by name."""
+
+    id: uuid.UUID
+    name: str
+
+
+def key(name: str) -> str:
+    """The lookup key of a name: case-folded, inner white space collapsed."""
+    return " ".join(name.casefold().split())
+
+
+def clean_name(field: str, name: str) -> str:
+    """A name as stored: trimmed, single spaces, not empty, not absurdly long."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput(field, "the name is empty; type the prospect's name")
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(field, f"the name is {len(cleaned)} characters; keep it to {MAX_NAME}")
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise InvalidInput(field, "the name contains control characters; type it plainly")
+    return cleaned
+
+
+def suggestions(typed: str, names: Sequence[str], limit: int = 3) -> list[str]:
+    """Existing names close to ``typed`` (typos, a missing word)."""
+    typed_key = key(typed)
+    by_key = {key(n): n for n in names}
+    close = difflib.get_close_matches(typed_key, list(by_key), n=limit, cutoff=0.75)
+    found = [by_key[k] for k in close]
+    for k, name in by_key.items():  # "acme" typed for "Acme Corp": a whole-word match
+        if len(found) >= limit:
+            break
+        if name not in found and typed_key and typed_key in k.split():
+            found.append(name)
+    return found
+
+
+def _quote_list(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def resolve(
+    typed: str,
+    *,
+    exact: Callable[[str], Ref | None],
+    prefix: Callable[[str], list[Ref]],
+    everyone: Callable[[], list[str]],
+    what: str = "prospect",
+) -> Ref | list[str]:
+    """The one row ``typed`` names, or the close names when nothing matches.
+
+    Raises :class:`Ambiguous` when a prefix fits several.
+    """
+    typed_key = key(typed)
+    found = exact(typed_key)
+    if found is not None:
+        return found
+    matches = prefix(typed_key) if typed_key else []
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        names = sorted(m.name for m in matches)
+        shown = _quote_list(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        raise Ambiguous(f"'{typed}' matches {len(names)} {what}s: {shown}; type more of it", names)
+    return suggestions(typed, everyone())
+
+
+def not_found(typed: str, close: list[str], *, what: str = "prospect", hint: str = "") -> NotFound:
+    """The error for an unknown name, with the close names as 'did you mean'."""
+    if close:
+        return NotFound(f"unknown {what} '{typed}'; did you mean {_quote_list(close)}?{hint}")
+    return NotFound(f"unknown {what} '{typed}'{hint or f'; add it with: salestrack {what} add'}")

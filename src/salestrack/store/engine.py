@@ -1,0 +1,90 @@
+"""SQLAlchemy engines and sessions, for every database salestrack can use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from salestrack.config import DbTarget
+from salestrack.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def make_engine(target: DbTarget, *, write: bool = True) -> Engine:
+    """An engine with salestrack's connection settings.
+
+    On SQLite: WAL, foreign keys on, a busy timeout, and real transactions around DDL too
+    (the stdlib driver would otherwise commit each CREATE/ALTER on its own). Writing
+    sessions take the write lock up front (BEGIN IMMEDIATE) so they wait instead of failing.
+    """
+    from sqlalchemy import create_engine, event
+
+    if target.path is None:
+        try:
+            engine = create_engine(target.url, pool_pre_ping=False)
+        except Exception as exc:  # unknown dialect or missing driver
+            raise DatabaseError(
+                f"can't use the database URL '{target.display}' ({type(exc).__name__}: "
+                f"{_masked(exc, target)}); for PostgreSQL install salestrack[postgres] and use "
+                "postgresql+psycopg://user@host/dbname"
+            ) from None
+        return engine
+
+    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+def _masked(exc: BaseException, target: DbTarget) -> str:
+    from salestrack.config import mask_url
+
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return mask_url(text.replace(target.url, target.display))
+
+
+@contextmanager
+def session(target: DbTarget, *, write: bool = True) -> Iterator[Session]:
+    """A session on a database brought to the current schema; commits on success.
+
+    Any exception rolls the whole command back, so a failed command changes nothing.
+    """
+    from sqlmodel import Session
+
+    from salestrack.store import migrate
+
+    engine = migrate.ready_engine(target, write=write)
+    try:
+        with Session(engine, expire_on_commit=False) as db:
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+    finally:
+        engine.dispose()

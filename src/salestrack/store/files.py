@@ -1,0 +1,64 @@
+"""The SQLite file itself: private permissions, friendly errors. Stdlib only (hot path)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from salestrack.errors import DatabaseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def prepare(path: Path) -> bool:
+    """Make sure ``path`` can hold the database. Returns True when the file already had data.
+
+    A new folder is created 0700 and a new file 0600 (SQLite gives its -wal and -shm files
+    the same mode), so a database of sales notes is private from the start.
+    """
+    if path.is_dir():
+        raise DatabaseError(f"database path '{path}' is a folder; give a file name inside it")
+    parent = path.parent
+    if not parent.exists():
+        try:
+            parent.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"can't create the folder '{parent}' for the database ({exc.strerror}); "
+                "choose another path with --db or SALESTRACK_DB"
+            ) from None
+    if path.exists():
+        if path.stat().st_size == 0:
+            return False
+        check_header(path)
+        if not os.access(path, os.W_OK) or not os.access(parent, os.W_OK):
+            raise DatabaseError(
+                f"the database '{path}' or its folder is read-only; "
+                "fix the permissions or choose another path with --db"
+            )
+        return True
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return path.stat().st_size > 0
+    except OSError as exc:
+        raise DatabaseError(
+            f"can't create the database '{path}' ({exc.strerror}); "
+            "choose a writable path with --db or SALESTRACK_DB"
+        ) from None
+    os.close(fd)
+    return False
+
+
+def check_header(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, before SQLite says it less clearly."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(f"can't read the database '{path}' ({exc.strerror})") from None
+    if head and head != SQLITE_HEADER:
+        raise DatabaseError(
+            f"'{path}' is not a salestrack database (not a SQLite file); "
+            "point --db or SALESTRACK_DB at another file"
+        )

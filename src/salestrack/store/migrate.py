@@ -1,0 +1,191 @@
+"""Bring a database to the current schema (Alembic), after a backup copy of an existing file.
+
+A database written by a newer salestrack is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from salestrack import clock
+from salestrack.config import DbTarget
+from salestrack.errors import DatabaseError, SchemaTooNew
+from salestrack.store import files
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What :func:`upgrade` did."""
+
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, f"migrations must have one head, found {heads}"
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _user_tables(connection: Connection) -> list[str]:
+    from sqlalchemy import inspect
+
+    return [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+
+
+def check_revision(revision: str | None, target: DbTarget) -> None:
+    """Refuse a revision this version of salestrack does not know (a newer database)."""
+    if revision is not None and revision not in known_revisions():
+        raise SchemaTooNew(
+            f"the database '{target.display}' is at schema revision {revision}, newer than "
+            f"this salestrack knows (up to {head()}); upgrade salestrack "
+            "(pip install -U salestrack) or use another --db"
+        )
+
+
+def backup_sqlite(path: Path, dest: Path) -> Path:
+    """A consistent online copy of a SQLite database (the backup API), mode 0600."""
+    if dest.exists():
+        raise DatabaseError(f"backup file '{dest}' already exists; choose another path")
+    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    source = sqlite3.connect(path, timeout=10)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    return dest
+
+
+def backup_name(path: Path, revision: str) -> Path:
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.{stamp}.before-{revision}.bak")
+
+
+def upgrade(target: DbTarget) -> Upgrade:
+    """Migrate ``target`` to the newest revision; a no-op when it is current."""
+    from alembic import command
+
+    from salestrack.store.engine import make_engine
+
+    had_data = files.prepare(target.path) if target.path is not None else True
+    engine = make_engine(target, write=True)
+    try:
+        with translate_errors(target), engine.begin() as connection:
+            revision = current_revision(connection)
+            check_revision(revision, target)
+            latest = head()
+            if revision == latest:
+                return Upgrade(revision, latest, None)
+            if revision is None and _user_tables(connection):
+                raise DatabaseError(
+                    f"'{target.display}' holds tables that are not salestrack's; "
+                    "point --db or SALESTRACK_DB at another file"
+                )
+            backup = None
+            if target.path is not None and had_data and revision is not None:
+                backup = backup_sqlite(target.path, backup_name(target.path, latest))
+            command.upgrade(alembic_config(connection), "head")
+            return Upgrade(revision, latest, backup)
+    finally:
+        engine.dispose()
+
+
+def ready_engine(target: DbTarget, *, write: bool = True) -> Engine:
+    """An engine on ``target`` once it is at the current revision (migrating if needed)."""
+    from salestrack.store.engine import make_engine
+
+    upgrade(target)
+    return make_engine(target, write=write)
+
+
+class translate_errors:
+    """Turn driver errors into one-line :class:`DatabaseError` messages (URLs masked)."""
+
+    def __init__(self, target: DbTarget) -> None:
+        self.target = target
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> None:
+        if exc is None or not _is_driver_error(exc):
+            return
+        raise DatabaseError(describe_driver_error(exc, self.target)) from None
+
+
+def _is_driver_error(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.Error):
+        return True
+    try:
+        from sqlalchemy.exc import DBAPIError, OperationalError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, DBAPIError | OperationalError)
+
+
+def describe_driver_error(exc: BaseException, target: DbTarget) -> str:
+    """A user-facing sentence for a database driver error."""
+    from salestrack.config import mask_url
+
+    original = getattr(exc, "orig", None) or exc
+    text = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    text = mask_url(text.replace(target.url, target.display))
+    lowered = text.lower()
+    where = target.display
+    if "locked" in lowered or "busy" in lowered:
+        return f"the database '{where}' is busy (another salestrack is writing); try again"
+    if "not a database" in lowered or "malformed" in lowered:
+        return (
+            f"'{where}' is not a readable salestrack database ({text}); "
+            "point --db at another file or restore a backup"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the database '{where}' is read-only; fix its permissions or use another --db"
+    if "unable to open" in lowered:
+        return f"can't open the database '{where}' ({text}); check the path and permissions"
+    if "disk" in lowered and "full" in lowered:
+        return f"the disk holding '{where}' is full; free some space and try again"
+    if target.path is None:
+        return f"database error on '{where}': {text}"
+    return f"database error on '{where}': {text}"

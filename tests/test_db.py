@@ -1,0 +1,181 @@
+"""``db path|status|upgrade|backup``, migrations, permissions and unusable databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from salestrack import config
+from salestrack.store import migrate, revision
+from salestrack.store.engine import make_engine
+from tests.conftest import Cli, dump, rows
+
+
+def test_head_constant_matches_alembic() -> None:
+    assert migrate.head() == revision.HEAD
+
+
+def test_blank_database_migrates_to_the_models(db_path: Path) -> None:
+    target = config.target_from(str(db_path))
+    done = migrate.upgrade(target)
+    assert (done.from_revision, done.to_revision, done.backup) == (None, revision.HEAD, None)
+    engine = make_engine(target)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+    engine.dispose()
+    again = migrate.upgrade(target)
+    assert again.from_revision == again.to_revision == revision.HEAD
+
+
+def test_new_file_is_private(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Acme", "-o", "busy")
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+
+
+def test_default_location_is_the_user_data_dir(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SALESTRACK_DB")
+    expected = tmp_path / "home" / ".local" / "share" / "salestrack" / "salestrack.db"
+    assert cli.ok("db", "path").stdout.strip() == str(expected)
+    cli.ok("log", "call", "Acme", "-o", "busy")
+    assert expected.exists()
+    assert stat.S_IMODE(expected.parent.stat().st_mode) == 0o700
+    other = tmp_path / "other.db"
+    assert cli.ok("--db", str(other), "db", "path").stdout.strip() == str(other)
+
+
+def test_status_reports_revision_and_counts(cli: Cli, db_path: Path) -> None:
+    before = json.loads(cli.ok("db", "status", "-f", "json").stdout)
+    assert before["exists"] is False and before["chosen_by"] == "SALESTRACK_DB"
+    assert not db_path.exists(), "status must not create the database"
+    cli.ok("log", "call", "Acme", "-o", "connected", "-w", "a win")
+    status = json.loads(cli.ok("db", "status", "-f", "json").stdout)
+    assert status["revision"] == status["head"] == revision.HEAD
+    assert status["state"] == "current"
+    assert status["counts"]["activities"] == 1 and status["counts"]["wins"] == 1
+
+
+def test_upgrade_command(cli: Cli, db_path: Path) -> None:
+    first = cli.ok("db", "upgrade")
+    assert first.stderr == f"upgraded {db_path}: new -> {revision.HEAD}\n"
+    second = cli.ok("db", "upgrade")
+    assert "already at the newest schema" in second.stderr
+
+
+def test_backup_is_a_consistent_copy(cli: Cli, db_path: Path, tmp_path: Path) -> None:
+    cli.ok("log", "call", "Acme", "-o", "connected")
+    dest = tmp_path / "copy.db"
+    result = cli.ok("db", "backup", str(dest))
+    assert result.stdout.strip() == str(dest)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    assert dump(dest) == dump(db_path)
+    assert "already exists" in cli.fails("db", "backup", str(dest)).stderr
+    default = Path(cli.ok("db", "backup").stdout.strip())
+    assert default.parent == db_path.parent and default.name.startswith("sales.db.")
+    assert rows(default, "SELECT count(*) FROM activities") == [(1,)]
+
+
+def test_newer_database_is_refused_and_untouched(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Acme", "-o", "busy")
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.commit()
+    db.close()
+    before = dump(db_path)
+    for args in (["log", "call", "Acme", "-o", "busy"], ["prospect", "list"], ["db", "upgrade"]):
+        result = cli.fails(*args)
+        assert "schema revision 9999, newer than this salestrack knows" in result.stderr
+        assert "pip install -U salestrack" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_file_that_is_not_a_database(cli: Cli, db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_text("these are my notes, not a database\n")
+    for args in (["log", "call", "Acme", "-o", "busy"], ["prospect", "list"], ["db", "status"]):
+        result = cli.fails(*args)
+        assert result.stderr == (
+            f"error: '{db_path}' is not a salestrack database (not a SQLite file); "
+            "point --db or SALESTRACK_DB at another file\n"
+        )
+    assert db_path.read_text() == "these are my notes, not a database\n"
+
+
+def test_foreign_sqlite_database_is_refused(cli: Cli, db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE TABLE recipes (name TEXT)")
+    db.commit()
+    db.close()
+    result = cli.fails("log", "call", "Acme", "-o", "busy")
+    assert "holds tables that are not salestrack's" in result.stderr
+    assert rows(db_path, "SELECT name FROM sqlite_master WHERE type='table'") == [("recipes",)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_unwritable_folder(cli: Cli, tmp_path: Path) -> None:  # pragma: no cover - as root
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    result = cli.fails("--db", str(locked / "x.db"), "log", "call", "Acme", "-o", "busy")
+    assert "can't create the database" in result.stderr
+
+
+def test_path_under_a_file_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = cli.fails("--db", str(blocker / "sub" / "x.db"), "log", "call", "A", "-o", "busy")
+    assert result.stderr.startswith(f"error: can't create the folder '{blocker / 'sub'}'")
+
+
+def test_database_path_that_is_a_folder(cli: Cli, tmp_path: Path) -> None:
+    result = cli.fails("--db", str(tmp_path), "prospect", "list")
+    assert result.stderr == (
+        f"error: database path '{tmp_path}' is a folder; give a file name inside it\n"
+    )
+
+
+def test_locked_database_is_a_clear_error(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Acme", "-o", "busy")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        import salestrack.store.engine as engine_module
+        import salestrack.store.lean as lean_module
+
+        old = (lean_module.BUSY_TIMEOUT_MS, engine_module.BUSY_TIMEOUT_MS)
+        lean_module.BUSY_TIMEOUT_MS = engine_module.BUSY_TIMEOUT_MS = 100
+        try:
+            result = cli.fails("log", "call", "Acme", "-o", "busy")
+        finally:
+            lean_module.BUSY_TIMEOUT_MS, engine_module.BUSY_TIMEOUT_MS = old
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.stderr == (
+        f"error: the database '{db_path}' is busy (another salestrack is writing); try again\n"
+    )
+    assert rows(db_path, "SELECT count(*) FROM activities") == [(1,)]
+
+
+def test_urls_are_masked(cli: Cli) -> None:
+    url = "postgresql+psycopg://rep:s3cret@127.0.0.1:1/nowhere"
+    assert cli.ok("--db", url, "db", "path").stdout.strip() == (
+        "postgresql+psycopg://rep:***@127.0.0.1:1/nowhere"
+    )
+    result = cli.fails("--db", url, "prospect", "list")
+    assert "s3cret" not in result.stderr + result.stdout
+    assert "rep:***@127.0.0.1" in result.stderr

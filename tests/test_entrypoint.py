@@ -1,0 +1,86 @@
+"""The installed ``salestrack`` script in real subprocesses: start-up stays lean."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich", "dateutil")
+
+
+def run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+
+
+def imported(args: list[str], env_extra: dict[str, str] | None = None) -> set[str]:
+    """Top-level packages imported while running ``salestrack ARGS``."""
+    result = run(sys.executable, "-X", "importtime", "-m", "salestrack", *args, env_extra=env_extra)
+    names = set()
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+def test_entry_point_and_module_both_work() -> None:
+    exe = shutil.which("salestrack")
+    assert exe, "salestrack is not installed (pip install -e '.[test]')"
+    from salestrack import __version__
+
+    assert run(exe, "--version").stdout == f"salestrack {__version__}\n"
+    assert run(sys.executable, "-m", "salestrack", "--version").stdout == (
+        f"salestrack {__version__}\n"
+    )
+
+
+def test_help_and_log_do_not_import_heavy_libraries(db_path: Path) -> None:
+    assert not (imported(["--help"]) & set(HEAVY))
+    assert not (imported(["log", "call", "--help"]) & set(HEAVY))
+    # the first command creates the database (through Alembic) ...
+    first = run("salestrack", "log", "call", "Acme Corp", "-o", "connected")
+    assert first.returncode == 0, first.stderr
+    # ... every capture after it stays on the lean path
+    heavy = imported(["log", "call", "Acme", "-o", "voicemail", "-d", "2m", "-i", "pain: x",
+                      "--next", "call back", "--due", "tomorrow 9am", "-w", "a win"])  # fmt: skip
+    assert not (heavy & set(HEAVY)), heavy & set(HEAVY)
+    assert imported(["prospect", "list"]) >= {"sqlalchemy"}  # the check can see imports
+
+
+def test_capture_prints_id_on_stdout_and_one_line_on_stderr(db_path: Path) -> None:
+    result = run("salestrack", "log", "call", "Acme Corp", "-o", "gatekeeper")
+    assert result.returncode == 0
+    assert len(result.stdout.strip()) == 36
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("logged call")
+
+
+def test_errors_have_no_traceback(db_path: Path) -> None:
+    result = run("salestrack", "log", "call", "Acme", "-o", "connected", "--at", "someday")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: --at: can't read 'someday'")
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    usage = run("salestrack", "log", "call")
+    assert usage.returncode == 2 and "Missing argument" in usage.stderr
+
+
+def test_completion_lists_prospects_without_sqlalchemy(db_path: Path) -> None:
+    assert run("salestrack", "log", "call", "Acme Corp", "-o", "busy").returncode == 0
+    assert run("salestrack", "log", "call", "Acme Labs", "-o", "busy").returncode == 0
+    assert run("salestrack", "log", "call", "Beta", "-o", "busy").returncode == 0
+    env = {
+        "_SALESTRACK_COMPLETE": "complete_bash",
+        "COMP_WORDS": "salestrack log call Ac",
+        "COMP_CWORD": "3",
+    }
+    assert run("salestrack", env_extra=env).stdout.splitlines() == ["Acme Corp", "Acme Labs"]
+    assert not (imported([], env_extra=env) & set(HEAVY))
+    zsh = {"_SALESTRACK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "salestrack log call Be"}
+    assert run("salestrack", env_extra=zsh).stdout == "_arguments '*: :((\"Beta\"))'\n"

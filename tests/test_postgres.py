@@ -1,0 +1,73 @@
+"""The same commands against a real PostgreSQL server (the SQLAlchemy path)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import Session, SQLModel, select
+
+from salestrack import config
+from salestrack.models import Activity, Intel, NextStep, Win
+from salestrack.store import migrate, revision
+from salestrack.store.engine import make_engine
+from tests.conftest import NOW, Cli
+
+pytestmark = pytest.mark.postgres
+
+
+def test_migrations_on_a_fresh_server_match_the_models(pg_url: str) -> None:
+    target = config.target_from(pg_url)
+    done = migrate.upgrade(target)
+    assert (done.from_revision, done.to_revision, done.backup) == (None, revision.HEAD, None)
+    engine = make_engine(target)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    engine.dispose()
+
+
+def test_capture_and_prospects_on_postgres(cli: Cli, pg_url: str) -> None:
+    out = cli.ok(
+        "--db", pg_url, "log", "call", "Acme Corp", "-o", "gatekeeper", "--at", "2h ago",
+        "-d", "3m", "-c", "Sue", "-i", "gatekeeper: Sue", "-w", "learned her name",
+        "--next", "call back", "--due", "tomorrow 9am",
+    ).stdout.strip()  # fmt: skip
+    second = cli.ok("--db", pg_url, "log", "call", "acme", "-o", "connected").stdout.strip()
+    engine = make_engine(config.target_from(pg_url))
+    with Session(engine) as db:
+        a = db.get(Activity, uuid.UUID(out))
+        assert a is not None
+        assert a.occurred_at == NOW.replace(hour=13)
+        assert (a.outcome, a.reached, a.duration_s) == ("gatekeeper", "gatekeeper", 180)
+        step = db.exec(select(NextStep)).one()
+        assert step.done_by_activity_id == uuid.UUID(second)
+        assert db.exec(select(Win.text)).all() == ["learned her name"]
+        assert db.exec(select(Intel.value)).all() == ["Sue"]
+    engine.dispose()
+    listing = list(csv.DictReader(io.StringIO(cli.ok("--db", pg_url, "prospect", "list").stdout)))
+    assert [(r["name"], r["activities"]) for r in listing] == [("Acme Corp", "2")]
+    shown = json.loads(cli.ok("--db", pg_url, "prospect", "show", "acme", "-f", "json").stdout)
+    assert shown["activity_counts"] == {"call": 2}
+    cli.ok("--db", pg_url, "edit", second[:8], "--outcome", "meeting set", "-d", "10m")
+    undone = cli.ok("--db", pg_url, "undo")
+    assert undone.stdout.strip() == second
+    engine = make_engine(config.target_from(pg_url))
+    with Session(engine) as db:
+        reopened = db.exec(select(NextStep)).one()
+        assert reopened.done_at is None
+    engine.dispose()
+
+
+def test_postgres_errors_are_clear_and_masked(cli: Cli, pg_url: str) -> None:
+    cli.ok("--db", pg_url, "prospect", "add", "Acme Corp")
+    assert "already exists" in cli.fails("--db", pg_url, "prospect", "add", "ACME corp").stderr
+    bad = pg_url.replace("postgres@", "postgres:hunter2@").rsplit("/", 1)[0] + "/no_such_db"
+    result = cli.fails("--db", bad, "prospect", "list")
+    assert "hunter2" not in result.stderr and "***" in result.stderr
+    assert result.stderr.count("\n") == 1
