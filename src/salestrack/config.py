@@ -6,7 +6,6 @@ A value is either a file path or a SQLAlchemy URL (``postgresql+psycopg://...``,
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from dataclasses import dataclass
@@ -103,6 +102,8 @@ def rep() -> str:
     name = os.environ.get("SALESTRACK_REP")
     if name:
         return name.strip()
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

@@ -139,7 +139,10 @@ def edit(
             choices = vocab.OUTCOMES[kind]
             if not choices:
                 raise InvalidInput("--outcome", f"a {kind} has no outcome")
-            put("outcome", vocab.choose("--outcome", change.outcome, choices))
+            put(
+                "outcome",
+                vocab.choose("--outcome", change.outcome, choices, what=f"{kind} outcome"),
+            )
     elif activity.outcome and activity.outcome not in vocab.OUTCOMES[kind]:
         raise InvalidInput("--outcome", f"'{activity.outcome}' is not a {kind} outcome; set one")
     if change.reached is not None:

@@ -7,7 +7,6 @@ second "Acme".
 
 from __future__ import annotations
 
-import difflib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,6 +43,8 @@ def clean_name(field: str, name: str) -> str:
 
 def suggestions(typed: str, names: Sequence[str], limit: int = 3) -> list[str]:
     """Existing names close to ``typed`` (typos, a missing word)."""
+    import difflib
+
     typed_key = key(typed)
     by_key = {key(n): n for n in names}
     close = difflib.get_close_matches(typed_key, list(by_key), n=limit, cutoff=0.75)

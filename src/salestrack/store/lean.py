@@ -13,7 +13,6 @@ first, which does import SQLAlchemy, once.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import uuid
@@ -93,6 +92,8 @@ class LeanStore:
     def first_stage(self) -> str:
         row = self.db.execute("SELECT value FROM settings WHERE key = 'stages'").fetchone()
         if row:
+            import json
+
             stages = json.loads(row[0])
             if stages:
                 return str(stages[0])
