@@ -50,8 +50,11 @@ def test_edit_by_id_prefix(cli: Cli, db_path: Path) -> None:
         ident,
     ) == [("connected", "decision_maker", 240, "2026-11-20 14:00:00.000000", "fixed")]
     cli.ok("edit", logged, "--prospect", "beta", "-n", "")
-    assert rows(db_path, "SELECT p.name, a.notes, a.contact_id FROM activities a "
-                "JOIN prospects p ON p.id = a.prospect_id") == [("Beta Ltd", None, None)]  # fmt: skip
+    moved = (
+        "SELECT p.name, a.notes, a.contact_id FROM activities a "
+        "JOIN prospects p ON p.id = a.prospect_id"
+    )
+    assert rows(db_path, moved) == [("Beta Ltd", None, None)]
     before = dump(db_path)
     bad = cli.fails("edit", ident[:8], "-o", "sent").stderr
     assert bad.startswith("error: --outcome: unknown call outcome 'sent'; use one of: no")
