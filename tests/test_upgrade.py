@@ -1,0 +1,60 @@
+"""An older database is upgraded in place, after a backup copy, by any command."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from salestrack.store import migrate
+from tests.conftest import Cli, dump, rows
+
+NEXT_REVISION = '''"""test: an index added in a later revision"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_test_wins_text", "wins", ["text"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_test_wins_text", "wins")
+'''
+
+
+def test_older_database_is_backed_up_then_upgraded(
+    cli: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.ok("log", "call", "Acme Corp", "-o", "connected", "-w", "a win", "-i", "pain: x")
+    before = dump(db_path)
+    newer = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, newer)
+    (newer / "versions" / "9001_test.py").write_text(NEXT_REVISION)
+    monkeypatch.setattr(migrate, "MIGRATIONS", newer)
+
+    status = cli.ok("db", "status", "-f", "json").stdout
+    assert '"state": "needs upgrade to 9001' in status
+    cli.ok("prospect", "list")  # any command upgrades
+    assert rows(db_path, "SELECT version_num FROM alembic_version") == [("9001",)]
+    indexes = rows(db_path, "SELECT name FROM sqlite_master WHERE type = 'index'")
+    assert ("ix_test_wins_text",) in indexes
+    backups = sorted(db_path.parent.glob("sales.db.*.before-9001.bak"))
+    assert len(backups) == 1
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert dump(backups[0]) == before  # the copy is the database as it was
+    after = dump(db_path)
+    for table in ("prospects", "activities", "wins", "intel"):
+        assert after[table] == before[table]
+    db = sqlite3.connect(backups[0])
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    db.close()
