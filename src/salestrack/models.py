@@ -1,7 +1,7 @@
 """SQLModel tables: the one definition of the schema.
 
 Every row has a stable UUID primary key (lossless import and merging between machines), an
-``owner`` (the rep it belongs to; PostgreSQL enforces it with row-level security) and
+``owner`` (the rep who wrote it, from ``SALESTRACK_REP`` or the login name) and
 ``created_at``/``updated_at`` in UTC. Times are written as UTC and read back aware.
 
 Changing anything here needs a new Alembic revision in ``store/migrations/versions``; a test

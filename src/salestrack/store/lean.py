@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,8 @@ BUSY_TIMEOUT_MS = 10_000
 _IDENT = re.compile(r"^[a-z_]+$")
 
 
-def _value(value: Any) -> Any:
+def stored(value: Any) -> Any:
+    """A Python value in the form SQLAlchemy stores it on SQLite."""
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, datetime):
@@ -105,7 +108,7 @@ class LeanStore:
         marks = ", ".join("?" for _ in row)
         self.db.execute(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-            [_value(v) for v in row.values()],
+            [stored(v) for v in row.values()],
         )
 
     def update(self, table: str, row_id: uuid.UUID, changes: dict[str, Any]) -> None:
@@ -113,8 +116,23 @@ class LeanStore:
         sets = ", ".join(f"{c} = ?" for c in changes)
         self.db.execute(
             f"UPDATE {table} SET {sets} WHERE id = ?",
-            [*(_value(v) for v in changes.values()), row_id.hex],
+            [*(stored(v) for v in changes.values()), row_id.hex],
         )
+
+
+@contextmanager
+def write_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Take the write lock (BEGIN IMMEDIATE), commit only if all went well, then close ``db``."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.close()
 
 
 def connect(path: Path) -> sqlite3.Connection:
