@@ -6,21 +6,50 @@ Heavy imports (SQLAlchemy, Rich tables) happen inside commands, so ``--help``, c
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
-from typer.core import TyperGroup
 
 from salestrack import __version__, config
-from salestrack.cli import db as db_cli
-from salestrack.cli import log as log_cli
-from salestrack.cli import misc as misc_cli
-from salestrack.cli import prospect as prospect_cli
+from salestrack.cli.lazy import Lazy, LazyGroup
 from salestrack.errors import SalestrackError
 
 
-class AppGroup(TyperGroup):
-    """The root group: maps every error to a one-line message; no traceback reaches the user."""
+def _lazy(module: str, attr: str, summary: str) -> Lazy:
+    return Lazy(f"salestrack.cli.{module}", attr, summary)
+
+
+class AppGroup(LazyGroup):
+    """The root group: maps every error to a one-line message; no traceback reaches the user.
+
+    Subcommands are built on first use (see :mod:`salestrack.cli.lazy`), in this order in help.
+    """
+
+    lazy: ClassVar[dict[str, Lazy]] = {
+        "log": _lazy(
+            "log", "app", "Log a call, email, meeting, task or note right after it happens."
+        ),
+        "prospect": _lazy("prospect", "app", "Add, list, show, edit, move and remove prospects."),
+        "undo": _lazy(
+            "misc",
+            "undo",
+            "Remove the last logged activity and everything it wrote (wins, intel, next step).",
+        ),
+        "edit": _lazy("misc", "edit", "Correct a logged activity ('' clears a text field)."),
+        "stages": _lazy(
+            "misc",
+            "stages",
+            "Show the pipeline stages, or set them: salestrack stages lead qualified won lost.",
+        ),
+        "demo": _lazy(
+            "misc",
+            "demo",
+            "Write a realistic demo database (12 weeks of prospecting) and print its path.",
+        ),
+        "db": _lazy(
+            "db", "app", "Where the data lives, its schema revision, upgrades and backups."
+        ),
+    }
 
     def invoke(self, ctx: Any) -> Any:
         from salestrack.output.console import error
@@ -106,12 +135,6 @@ def root(
     ] = False,
 ) -> None:
     """Keep your own sales score from the terminal."""
-
-
-app.add_typer(log_cli.app, name="log")
-app.add_typer(prospect_cli.app, name="prospect")
-app.add_typer(db_cli.app, name="db")
-misc_cli.register(app)
 
 
 def main() -> None:

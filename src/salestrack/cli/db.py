@@ -11,6 +11,7 @@ app = typer.Typer(
     help="Where the data lives, its schema revision, upgrades and backups.",
     no_args_is_help=True,
     rich_markup_mode=None,
+    add_completion=False,
 )
 
 

@@ -4,21 +4,43 @@ The hot path: on SQLite this imports neither SQLAlchemy nor Rich.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 
 from salestrack import vocab
+from salestrack.cli.lazy import Lazy, LazyGroup
 from salestrack.cli.options import AtOpt, ProspectArg
 
 if TYPE_CHECKING:
     from salestrack.services.capture import CaptureRequest, CaptureResult
 
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+class LogGroup(LazyGroup):
+    """``log``: only the kind that was typed gets built."""
+
+    lazy: ClassVar[dict[str, Lazy]] = {
+        kind: Lazy("salestrack.cli.log", kind, f"Log {_a(kind)}.") for kind in vocab.KINDS
+    }
+
+
 app = typer.Typer(
+    cls=LogGroup,
     help="Log a call, email, meeting, task or note right after it happens.",
     no_args_is_help=True,
     rich_markup_mode=None,
+    add_completion=False,
 )
+
+
+@app.callback()
+def log() -> None:
+    """Log a call, email, meeting, task or note right after it happens."""
+
 
 _EXAMPLES = {
     "call": "salestrack log call Acme --outcome gatekeeper --intel 'gatekeeper: Sue' "
@@ -124,13 +146,16 @@ def _make(kind: str) -> Callable[..., None]:
         )
         run_capture(request)
 
-    command.__doc__ = f"Log a {kind}.\n\nExample: {_EXAMPLES[kind]}"
+    command.__doc__ = f"Log {_a(kind)}.\n\nExample: {_EXAMPLES[kind]}"
     command.__name__ = f"log_{kind}"
     return command
 
 
-for _kind in vocab.KINDS:
-    app.command(_kind)(_make(_kind))
+call = _make("call")
+email = _make("email")
+meeting = _make("meeting")
+task = _make("task")
+note = _make("note")
 
 
 def run_capture(request: "CaptureRequest") -> None:
@@ -146,17 +171,8 @@ def run_capture(request: "CaptureRequest") -> None:
     if target.path is not None:
         from salestrack.store import lean
 
-        db = lean.open_current(target)
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                result = capture.record(lean.LeanStore(db), cap, owner=owner, now=now)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        finally:
-            db.close()
+        with lean.write_transaction(lean.open_current(target)) as db:
+            result = capture.record(lean.LeanStore(db), cap, owner=owner, now=now)
     else:
         from salestrack.store.engine import session
         from salestrack.store.orm import OrmStore

@@ -79,7 +79,7 @@ def stages(
         typer.Argument(help="New stage list in order (must include won and lost)."),
     ] = None,
 ) -> None:
-    """Show the pipeline stages, or set them: salestrack stages lead qualified demo won lost."""
+    """Show the pipeline stages, or set them: salestrack stages lead qualified won lost."""
     from salestrack import clock, config
     from salestrack.output.console import emit, say
     from salestrack.services import prospects
@@ -104,7 +104,7 @@ def demo(
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks of history.")] = 12,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 7,
 ) -> None:
-    """Write a realistic demo database (12 weeks of one rep's prospecting) and print its path.
+    """Write a realistic demo database (12 weeks of prospecting) and print its path.
 
     It never touches your real database: the demo has its own file, replaced on each run.
     """
@@ -128,10 +128,3 @@ def demo(
     say(f'  salestrack {db} log call "{summary.busiest_prospect}" --outcome connected')
     say(f'  export SALESTRACK_DB="{summary.path}"   # to use it for every command')
     emit(str(summary.path))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("undo")(undo)
-    app.command("edit")(edit)
-    app.command("stages")(stages)
-    app.command("demo")(demo)

@@ -10,6 +10,7 @@ app = typer.Typer(
     help="Add, list, show, edit, move and remove prospects.",
     no_args_is_help=True,
     rich_markup_mode=None,
+    add_completion=False,
 )
 
 CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company name.")]

@@ -154,7 +154,17 @@ def listing(
         .subquery()
     )
     query = (
-        select(Prospect, since.c.since, touches.c.n, touches.c.last)
+        select(
+            P.id,
+            P.name,
+            P.company,
+            P.segment,
+            P.stage,
+            P.value,
+            since.c.since,
+            touches.c.n,
+            touches.c.last,
+        )
         .outerjoin(since, since.c.prospect_id == P.id)
         .outerjoin(touches, touches.c.prospect_id == P.id)
         .order_by(P.name_key)
@@ -166,16 +176,16 @@ def listing(
     rows = db.execute(query).all()
     steps = _open_steps(db)
     lines = []
-    for prospect, stage_since, count, last in rows:
-        step = steps.get(prospect.id)
+    for pid, name, company, segment_, stage_, value, stage_since, count, last in rows:
+        step = steps.get(pid)
         lines.append(
             ProspectLine(
-                id=prospect.id,
-                name=prospect.name,
-                company=prospect.company,
-                segment=prospect.segment,
-                stage=prospect.stage,
-                value=prospect.value,
+                id=pid,
+                name=name,
+                company=company,
+                segment=segment_,
+                stage=stage_,
+                value=value,
                 stage_since=_aware(stage_since),
                 activities=count or 0,
                 last_touch=_aware(last),

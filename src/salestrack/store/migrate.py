@@ -15,6 +15,7 @@ from salestrack import clock
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError, SchemaTooNew
 from salestrack.store import files
+from salestrack.store import revision as revision_constant
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -62,6 +63,16 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def stored_revision(connection: Connection) -> str | None:
+    """The revision in ``alembic_version``, read without importing Alembic."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if value is None else str(value)
+
+
 def _user_tables(connection: Connection) -> list[str]:
     from sqlalchemy import inspect
 
@@ -104,15 +115,15 @@ def backup_name(path: Path, revision: str) -> Path:
 
 def upgrade(target: DbTarget) -> Upgrade:
     """Migrate ``target`` to the newest revision; a no-op when it is current."""
-    from alembic import command
-
     from salestrack.store.engine import make_engine
 
     had_data = files.prepare(target.path) if target.path is not None else True
     engine = make_engine(target, write=True)
     try:
         with translate_errors(target), engine.begin() as connection:
-            revision = current_revision(connection)
+            revision = stored_revision(connection)
+            if revision == revision_constant.HEAD:  # the usual case: no Alembic import
+                return Upgrade(revision, revision, None)
             check_revision(revision, target)
             latest = head()
             if revision == latest:
@@ -125,6 +136,8 @@ def upgrade(target: DbTarget) -> Upgrade:
             backup = None
             if target.path is not None and had_data and revision is not None:
                 backup = backup_sqlite(target.path, backup_name(target.path, latest))
+            from alembic import command
+
             command.upgrade(alembic_config(connection), "head")
             return Upgrade(revision, latest, backup)
     finally:

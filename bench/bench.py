@@ -1,0 +1,231 @@
+"""salestrack's benchmark: whole-process timings and peak memory against references.
+
+    python bench/bench.py            # full run: 10k and 100k-activity databases
+    python bench/bench.py --quick    # CI mode: small databases; checks scaling and imports
+
+Every command runs as a real process, once to warm up and then several times; the median wall
+time and the largest peak resident memory are shown next to a reference measured in the same
+run, with the ratio and a pass or fail against the budget. The databases are written by the
+demo generator (the project's bulk path) under a temporary folder, removed afterwards.
+
+Absolute times are noise on a shared machine, so --quick never fails on them: it fails when
+capture slows down with the size of the database or when a hot path imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich")
+NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+FLOOR = "python -c 'import typer, sqlite3'"
+# database size -> (weeks of history, dials a day) for the demo generator
+SIZES = {"2k": (4, 80), "10k": (8, 200), "100k": (40, 420)}
+
+
+@dataclass
+class Measure:
+    median_s: float
+    peak_kib: int
+
+
+@dataclass
+class Row:
+    name: str
+    command: str
+    measured: Measure
+    reference_name: str
+    reference: Measure
+    budget: float | None  # the allowed ratio to the reference; None: shown only
+
+    @property
+    def ratio(self) -> float:
+        return self.measured.median_s / self.reference.median_s
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None:
+            return "info"
+        return "pass" if self.ratio <= self.budget else "FAIL"
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Wall time, peak RSS (KiB) and exit code of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(usage.ru_maxrss), os.waitstatus_to_exitcode(status)
+
+
+Command = tuple[list[str], dict[str, str]]
+
+
+def measure(commands: dict[str, Command], runs: int) -> dict[str, Measure]:
+    """Time each command ``runs`` times, taking turns, so drift hits them all alike."""
+    for argv, env in commands.values():  # warm-up, and a check that each command works
+        _, _, code = run_once(argv, env)
+        if code != 0:
+            result = subprocess.run(argv, env=env, capture_output=True, text=True)
+            raise SystemExit(f"command failed ({code}): {' '.join(argv)}\n{result.stderr}")
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (argv, env) in commands.items():
+            elapsed, peak, _ = run_once(argv, env)
+            times[name].append(elapsed)
+            peaks[name].append(peak)
+    return {n: Measure(statistics.median(times[n]), max(peaks[n])) for n in commands}
+
+
+def imported_heavy(args: list[str], env: dict[str, str]) -> set[str]:
+    """The heavy packages ``salestrack ARGS`` imports (python -X importtime)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "salestrack", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    found = set()
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            top = line.rsplit("|", 1)[1].strip().split(".")[0]
+            if top in HEAVY:
+                found.add(top)
+    return found
+
+
+def build(path: Path, size: str) -> int:
+    """Write a demo database of about ``size`` activities; returns the exact count.
+
+    In a child process, so this process stays small: a child's peak RSS counts the memory it
+    was forked with.
+    """
+    weeks, dials = SIZES[size]
+    code = (
+        "import sys; from datetime import datetime; "
+        "from pathlib import Path; from salestrack.services.demo import build_demo; "
+        f"s = build_demo(Path(sys.argv[1]), now=datetime.fromisoformat('{NOW.isoformat()}'), "
+        f"weeks={weeks}, dials_per_day={dials}, seed=11); print(s.activities)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"building the {size} database failed:\n{done.stderr}")
+    return int(done.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small databases, few runs (CI)")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per command")
+    args = parser.parse_args()
+    runs = args.runs or (5 if args.quick else 15)
+    small_size, big_size = ("2k", "10k") if args.quick else ("10k", "100k")
+    exe = shutil.which("salestrack")
+    if exe is None:
+        raise SystemExit("salestrack is not installed: pip install -e .")
+
+    work = Path(tempfile.mkdtemp(prefix="salestrack-bench-"))
+    try:
+        small, big = work / "small.db", work / "big.db"
+        started = time.perf_counter()
+        n_small, n_big = build(small, small_size), build(big, big_size)
+        built = time.perf_counter() - started
+        env = {**os.environ, "NO_COLOR": "1"}
+        env.pop("SALESTRACK_NOW", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # real users have cached bytecode
+        on_big = {**env, "SALESTRACK_DB": str(big)}
+        on_small = {**env, "SALESTRACK_DB": str(small)}
+        name = "Acme Ltd"  # every demo database has this client
+        # each timed capture adds a call; that is what a day of use does too
+        log = ["log", "call", name, "--outcome", "connected", "-d", "4m"]
+        typed = name[:2]
+        completing = {
+            **on_big,
+            "_SALESTRACK_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"salestrack log call {typed}",
+            "COMP_CWORD": "3",
+        }
+
+        m = measure(
+            {
+                "floor": ([sys.executable, "-c", "import typer, sqlite3"], env),
+                "capture": ([exe, *log], on_big),
+                "capture small": ([exe, *log], on_small),
+                "help": ([exe, "--help"], on_big),
+                "completion": ([exe], completing),
+            },
+            runs,
+        )
+        listing = measure(
+            {"list": ([exe, "prospect", "list", "--format", "csv"], on_big)}, max(3, runs // 3)
+        )
+        floor = m["floor"]
+        rows = [
+            Row("capture", f"salestrack log call '{name}' --outcome connected -d 4m",
+                m["capture"], FLOOR, floor, 1.5),
+            Row("--help", "salestrack --help", m["help"], FLOOR, floor, 1.3),
+            Row("completion", f"salestrack log call {typed}<TAB>", m["completion"],
+                FLOOR, floor, 1.3),
+            Row("capture scaling", f"capture on {n_big:,} activities", m["capture"],
+                f"the same on {n_small:,}", m["capture small"], 1.2),
+            Row("prospect list", "salestrack prospect list --format csv", listing["list"],
+                FLOOR, floor, None),
+        ]  # fmt: skip
+        heavy = {
+            "--help": imported_heavy(["--help"], on_big),
+            "log call": imported_heavy(log, on_big),
+            "completion": imported_heavy([], completing),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"# salestrack benchmark ({'quick' if args.quick else 'full'})\n")
+    print(f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
+    print(f"- Python {platform.python_version()}, salestrack from {exe}")
+    print(f"- databases: {n_small:,} and {n_big:,} activities, built in {built:.1f} s")
+    print(f"- {runs} timed runs per command after a warm-up; medians; largest peak RSS\n")
+    head = ("what", "command", "median", "peak RSS", "reference", "ref. median", "ratio", "budget")
+    print("| " + " | ".join((*head, "result")) + " |")
+    print("|" + " --- |" * (len(head) + 1))
+    for r in rows:
+        budget = f"≤ {r.budget:.1f}x" if r.budget else "-"
+        print(
+            f"| {r.name} | `{r.command}` | {r.measured.median_s * 1000:.0f} ms | "
+            f"{r.measured.peak_kib / 1024:.0f} MiB | {r.reference_name} | "
+            f"{r.reference.median_s * 1000:.0f} ms | {r.ratio:.2f}x | {budget} | {r.verdict} |"
+        )
+    print()
+    failures = []
+    for what, found in heavy.items():
+        print(f"- heavy imports on {what}: {', '.join(sorted(found)) or 'none'}")
+        if found:
+            failures.append(f"{what} imports {', '.join(sorted(found))}")
+    if args.quick:
+        scaling = next(r for r in rows if r.name == "capture scaling")
+        if scaling.ratio > 1.5:
+            failures.append(f"capture slows with the database size: {scaling.ratio:.2f}x")
+    else:
+        failures += [f"{r.name}: {r.ratio:.2f}x > {r.budget}x" for r in rows if r.verdict == "FAIL"]
+    if failures:
+        print("\nFAILED: " + "; ".join(failures))
+        return 1
+    print("\nall checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
