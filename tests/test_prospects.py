@@ -128,3 +128,16 @@ def test_unknown_prospect_suggests(cli: Cli) -> None:
     assert nothing.stderr == (
         "error: unknown prospect 'Zebra'; add it with: salestrack prospect add\n"
     )
+
+
+def test_show_as_text_hides_empty_fields_and_counts_in_words(cli: Cli) -> None:
+    cli.ok("log", "call", "Acme Corp", "-o", "no answer", "--at", "2026-11-02 10:00")
+    cli.ok("prospect", "stage", "acme", "qualified", "--at", "2026-11-06 10:00")
+    cli.ok("log", "call", "Acme", "-o", "connected", "--at", "yesterday 3pm")
+    cli.ok("log", "call", "Acme", "-o", "voicemail", "--at", "today 11:00")
+    cli.ok("log", "email", "Acme", "--at", "today 11:05")
+    text = cli.ok("prospect", "show", "acme").stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "stage qualified since Fri 06 Nov 10:00 (2w ago)" in lines
+    assert "activities 3 calls, 1 email" in lines
+    assert not any(line.startswith(("company", "notes", "value", "segment")) for line in lines)

@@ -149,16 +149,20 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
         }
         print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
         return
-    value = "" if p.value is None else f"{p.value:,.0f}"
-    counts = ", ".join(f"{n} {k}s" for k, n in sorted(d.counts.items())) or "none yet"
-    pairs = [
-        ("stage", f"{p.stage} since {show.day(d.stage_since)}"),
+    value = None if p.value is None else f"{p.value:,.0f}"
+    counts = ", ".join(show.count(n, k) for k, n in sorted(d.counts.items())) or "none yet"
+    since = (
+        f" since {show.when(d.stage_since)} ({show.ago(d.stage_since)})" if d.stage_since else ""
+    )
+    given = [
+        ("stage", f"{p.stage}{since}"),
         ("company", p.company),
         ("segment", p.segment),
         ("value", value),
         ("activities", counts),
         ("notes", p.notes),
     ]
+    pairs = [(label, text) for label, text in given if text]
     for c in d.contacts:
         pairs.append(("contact", f"{c.name}" + (f" ({show.word(c.role)})" if c.role else "")))
     for i in d.intel:

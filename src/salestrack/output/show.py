@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from salestrack import dates
+from salestrack import clock, dates
 
 
 def when(value: datetime | None) -> str:
@@ -13,7 +13,7 @@ def when(value: datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(dates.local_tz())
-    today = datetime.now(local.tzinfo)
+    today = clock.now().astimezone(local.tzinfo)
     if local.year == today.year:
         return local.strftime("%a %d %b %H:%M")
     return local.strftime("%a %d %b %Y %H:%M")
@@ -23,6 +23,16 @@ def day(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(dates.local_tz()).strftime("%Y-%m-%d")
+
+
+def ago(value: datetime) -> str:
+    """``3w ago``, ``in 2d``: how far ``value`` is from now."""
+    return dates.humanize_delta(value, clock.now())
+
+
+def count(n: int, noun: str) -> str:
+    """``1 call``, ``2 calls``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def duration(seconds: int | None) -> str:
