@@ -39,7 +39,8 @@ def test_call_with_every_option_round_trips(cli: Cli, db_path: Path) -> None:
     assert result.stderr.count("\n") == 1
     line = result.stderr
     assert line.startswith("logged call · Acme Corp · meeting set")
-    assert "with Dana Ruiz (new contact)" in line and "2 wins" in line and "2 intel" in line
+    # two explicit wins, the first decision-maker conversation, and two new facts
+    assert "with Dana Ruiz (new contact)" in line and "5 wins" in line and "2 intel" in line
     assert f"id {activity_id.hex[:8]}" in line
 
     with read(db_path) as db:
@@ -61,8 +62,14 @@ def test_call_with_every_option_round_trips(cli: Cli, db_path: Path) -> None:
         assert step.action == "Send the deck" and step.activity_id == a.id
         assert step.due_at == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
         assert step.done_at is None
-        wins = sorted(w.text for w in db.exec(select(Win)))
-        assert wins == ["booked a demo", "got the CFO's direct line"]
+        wins = sorted((w.source, w.text) for w in db.exec(select(Win)))
+        assert wins == [
+            ("explicit", "booked a demo"),
+            ("explicit", "got the CFO's direct line"),
+            ("first_decision_maker", "first conversation with the decision maker"),
+            ("first_gatekeeper", "first gatekeeper name: Sue at the front desk"),
+            ("new_intel", "learned availability: doesn't work Tuesdays"),
+        ]
         facts = {(i.kind, i.value) for i in db.exec(select(Intel))}
         assert facts == {
             ("gatekeeper", "Sue at the front desk"),

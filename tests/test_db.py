@@ -66,7 +66,8 @@ def test_status_reports_revision_and_counts(cli: Cli, db_path: Path) -> None:
     status = json.loads(cli.ok("db", "status", "-f", "json").stdout)
     assert status["revision"] == status["head"] == revision.HEAD
     assert status["state"] == "current"
-    assert status["counts"]["activities"] == 1 and status["counts"]["wins"] == 1
+    # the explicit win and the first decision-maker conversation
+    assert status["counts"]["activities"] == 1 and status["counts"]["wins"] == 2
 
 
 def test_upgrade_command(cli: Cli, db_path: Path) -> None:

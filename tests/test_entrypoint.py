@@ -51,6 +51,7 @@ def test_help_and_log_do_not_import_heavy_libraries(db_path: Path) -> None:
     heavy = imported(["log", "call", "Acme", "-o", "voicemail", "-d", "2m", "-i", "pain: x",
                       "--next", "call back", "--due", "tomorrow 9am", "-w", "a win"])  # fmt: skip
     assert not (heavy & set(HEAVY)), heavy & set(HEAVY)
+    assert not (imported(["intel", "Acme"]) & set(HEAVY))  # the brief reads with sqlite3
     assert imported(["prospect", "list"]) >= {"sqlalchemy"}  # the check can see imports
 
 

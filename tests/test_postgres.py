@@ -47,7 +47,11 @@ def test_capture_and_prospects_on_postgres(cli: Cli, pg_url: str) -> None:
         assert (a.outcome, a.reached, a.duration_s) == ("gatekeeper", "gatekeeper", 180)
         step = db.exec(select(NextStep)).one()
         assert step.done_by_activity_id == uuid.UUID(second)
-        assert db.exec(select(Win.text)).all() == ["learned her name"]
+        assert sorted(db.exec(select(Win.source, Win.text)).all()) == [
+            ("explicit", "learned her name"),
+            ("first_decision_maker", "first conversation with the decision maker"),
+            ("first_gatekeeper", "first gatekeeper name: Sue"),
+        ]
         assert db.exec(select(Intel.value)).all() == ["Sue"]
     engine.dispose()
     listing = list(csv.DictReader(io.StringIO(cli.ok("--db", pg_url, "prospect", "list").stdout)))
@@ -71,3 +75,21 @@ def test_postgres_errors_are_clear_and_masked(cli: Cli, pg_url: str) -> None:
     result = cli.fails("--db", bad, "prospect", "list")
     assert "hunter2" not in result.stderr and "***" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_brief_wins_and_queue_on_postgres(cli: Cli, pg_url: str) -> None:
+    cli.ok("--db", pg_url, "log", "call", "Acme Corp", "-o", "gatekeeper", "--at", "2h ago",
+           "-i", "gatekeeper: Sue", "-i", "availability: doesn't work Tuesdays",
+           "--next", "call back", "--due", "tomorrow 9am")  # fmt: skip
+    cli.ok("--db", pg_url, "intel", "acme", "--objective", "reach the CFO", "--add", "budget: 40k")
+    brief = json.loads(cli.ok("--db", pg_url, "intel", "acme", "-f", "json").stdout)
+    assert [f["kind"] for f in brief["intel"]] == ["availability", "gatekeeper", "budget"]
+    assert brief["objective"] == "reach the CFO"
+    assert brief["missing"] == ["decision maker"]
+    assert brief["best_time"]["availability"] == "not Tue"
+    assert brief["next_step"]["due_at"] == "2026-11-21T09:00:00+00:00"
+    assert brief["wins"] == 2 and brief["dials"] == 1
+    wins = json.loads(cli.ok("--db", pg_url, "wins", "--today", "-f", "json").stdout)
+    assert [w["source"] for w in wins] == ["first_gatekeeper", "new_intel"]
+    queue = json.loads(cli.ok("--db", pg_url, "next", "-f", "json").stdout)
+    assert queue == []  # the next step is due tomorrow

@@ -19,6 +19,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from salestrack import clock
+from salestrack.store.sql import when
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -36,12 +37,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return clock.from_db_text(value)
-        assert isinstance(value, datetime)
-        return clock.to_utc(value)
+        return when(value)
 
 
 def _now() -> datetime:

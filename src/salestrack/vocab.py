@@ -64,9 +64,23 @@ INTEL_KINDS = (
     "competitor",
     "personal",
     "other",
+    # MEDDIC's own (the checklist can ask for them)
+    "metrics",
+    "economic_buyer",
+    "decision_criteria",
+    "decision_process",
+    "champion",
 )
 # A newer fact of one of these kinds supersedes the older one (history is kept).
-SINGLE_VALUED_INTEL = ("gatekeeper", "decision_maker", "budget", "authority", "timeline")
+SINGLE_VALUED_INTEL = (
+    "gatekeeper",
+    "decision_maker",
+    "budget",
+    "authority",
+    "timeline",
+    "economic_buyer",
+    "champion",
+)
 
 DEFAULT_STAGES = ("lead", "qualified", "meeting", "proposal", "negotiation", "won", "lost")
 CLOSED_STAGES = ("won", "lost")
@@ -88,6 +102,8 @@ ALIASES = {
     "ms": "meeting_set",
     "cb": "callback",
     "ni": "not_interested",
+    "eb": "economic_buyer",
+    "need": "pain",
 }
 
 

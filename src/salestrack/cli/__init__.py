@@ -30,6 +30,26 @@ class AppGroup(LazyGroup):
             "log", "app", "Log a call, email, meeting, task or note right after it happens."
         ),
         "prospect": _lazy("prospect", "app", "Add, list, show, edit, move and remove prospects."),
+        "intel": _lazy(
+            "intel",
+            "intel",
+            "The pre-call brief: who is who, facts, what is missing, the objective, best time.",
+        ),
+        "next": _lazy(
+            "intel",
+            "next_",
+            "Who to call now: open prospects ranked by due steps, availability, stage, segment.",
+        ),
+        "wins": _lazy(
+            "intel",
+            "wins",
+            "Small wins (intel learned, rungs reached, your own) and how many came per dial.",
+        ),
+        "checklist": _lazy(
+            "intel",
+            "checklist",
+            "Show or set the qualification checklist the brief's 'missing' list comes from.",
+        ),
         "undo": _lazy(
             "misc",
             "undo",

@@ -125,6 +125,15 @@ def _make(kind: str) -> Callable[..., None]:
             bool,
             typer.Option("--new", help="Create the prospect even if its name resembles another."),
         ] = False,
+        met: Annotated[
+            bool | None,
+            typer.Option(
+                "--met/--missed",
+                help="Whether the call met the objective set with 'salestrack intel "
+                "PROSPECT --objective'. --met clears the objective; --missed keeps it.",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         from salestrack.services.capture import CaptureRequest
 
@@ -143,6 +152,7 @@ def _make(kind: str) -> Callable[..., None]:
             intel=list(intel or []),
             direction="inbound" if inbound else "outbound",
             new=new,
+            objective_met=met,
         )
         run_capture(request)
 
@@ -168,18 +178,13 @@ def run_capture(request: "CaptureRequest") -> None:
     cap = capture.validate(request, now=now)
     target = config.resolve()
     owner = config.rep()
-    if target.path is not None:
-        from salestrack.store import lean
+    from salestrack.store.writer import capture_store
 
-        with lean.write_transaction(lean.open_current(target)) as db:
-            result = capture.record(lean.LeanStore(db), cap, owner=owner, now=now)
-    else:
-        from salestrack.store.engine import session
-        from salestrack.store.orm import OrmStore
-
-        with session(target) as s:
-            result = capture.record(OrmStore(s), cap, owner=owner, now=now)
+    with capture_store(target) as store:
+        result = capture.record(store, cap, owner=owner, now=now)
     say(confirmation(result))
+    for warning in result.warnings:
+        say(f"note: {warning}")
     emit(str(result.activity_id))
 
 
@@ -204,8 +209,11 @@ def confirmation(result: "CaptureResult") -> str:
     if result.next_action:
         due = f" due {show.when(result.due_at)}" if result.due_at else ""
         parts.append(f"next: {result.next_action}{due}")
+    if result.objective is not None:
+        state = {True: "met", False: "missed", None: "not marked; --met or --missed"}
+        parts.append(f"objective {state[result.objective_met]}")
     if result.wins:
-        parts.append(f"{result.wins} win" + ("s" if result.wins > 1 else ""))
+        parts.append(show.count(result.wins, "win"))
     if result.intel:
         parts.append(f"{result.intel} intel")
     parts.append(f"id {show.short_id(result.activity_id)}")

@@ -51,6 +51,7 @@ class CaptureRequest:
     intel: list[str] = field(default_factory=list)
     direction: str = "outbound"
     new: bool = False
+    objective_met: bool | None = None  # --met / --missed: the call's objective
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,27 @@ class Capture:
     intel: tuple[tuple[str, str], ...]
     direction: str
     new: bool
+    objective_met: bool | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """An intel fact as capture needs it."""
+
+    id: uuid.UUID
+    kind: str
+    value: str
+    learned_at: datetime
+    current: bool
+
+
+@dataclass
+class IntelWritten:
+    """What :func:`write_intel` did: facts written, wins earned, things to tell the user."""
+
+    facts: int = 0
+    wins: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,10 @@ class CaptureResult:
     steps_closed: int
     wins: int
     intel: int
+    auto_wins: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    objective: str | None = None
+    objective_met: bool | None = None
 
 
 class CaptureStore(Protocol):
@@ -100,12 +126,13 @@ class CaptureStore(Protocol):
     def prospect_names(self) -> list[str]: ...
     def contacts(self, prospect_id: uuid.UUID) -> list[names.Ref]: ...
     def open_next_steps(self, prospect_id: uuid.UUID) -> list[tuple[uuid.UUID, datetime]]: ...
-    def current_intel(
-        self, prospect_id: uuid.UUID, kinds: tuple[str, ...]
-    ) -> list[tuple[uuid.UUID, str, datetime]]: ...
+    def intel_facts(self, prospect_id: uuid.UUID) -> list[Fact]: ...
+    def reached_before(self, prospect_id: uuid.UUID, reached: str) -> bool: ...
+    def objective(self, prospect_id: uuid.UUID) -> str | None: ...
     def first_stage(self) -> str: ...
     def insert(self, table: str, row: RowDict) -> None: ...
     def update(self, table: str, row_id: uuid.UUID, changes: RowDict) -> None: ...
+    def upsert_setting(self, key: str, value: str, now: datetime) -> None: ...
 
 
 def _text(field_name: str, value: str | None) -> str | None:
@@ -131,17 +158,20 @@ def parse_time(
     return when.astimezone(UTC)
 
 
-def parse_intel(text: str) -> tuple[str, str]:
-    """``"gatekeeper: Sue"`` -> ``("gatekeeper", "Sue")``; no known kind -> ``other``."""
+def parse_intel(text: str, field_name: str = "--intel") -> tuple[str, str]:
+    """``"gatekeeper: Sue"`` -> ``("gatekeeper", "Sue")``; no ``kind:`` -> ``other``."""
     head, sep, rest = text.partition(":")
-    if sep and rest.strip() and head.strip() and len(head) <= 30:
-        kind = vocab.choose("--intel", head, vocab.INTEL_KINDS, what="intel kind")
-        value = _text("--intel", rest)
-        assert value is not None
+    if sep and head.strip() and len(head) <= 30:
+        kind = vocab.choose(field_name, head, vocab.INTEL_KINDS, what="intel kind")
+        value = _text(field_name, rest)
+        if value is None:
+            raise InvalidInput(
+                field_name, f"'{text.strip()}' gives no fact; write it as '{kind}: the fact'"
+            )
         return kind, value
-    value = _text("--intel", text)
+    value = _text(field_name, text)
     if value is None:
-        raise InvalidInput("--intel", "is empty; write it as 'kind: fact', e.g. 'gatekeeper: Sue'")
+        raise InvalidInput(field_name, "is empty; write it as 'kind: fact', e.g. 'gatekeeper: Sue'")
     return "other", value
 
 
@@ -195,6 +225,9 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
     direction = vocab.choose("--direction", req.direction, vocab.DIRECTIONS, what="direction")
     wins = tuple(w for w in (_text("--win", w) for w in req.wins) if w)
     intel = tuple(parse_intel(i) for i in req.intel)
+    if req.objective_met is not None and kind not in ("call", "meeting"):
+        flag = "--met" if req.objective_met else "--missed"
+        raise InvalidInput(flag, f"objectives are for calls and meetings, not a {kind}")
     return Capture(
         kind=kind,
         prospect=prospect,
@@ -210,6 +243,7 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
         intel=intel,
         direction=direction,
         new=req.new,
+        objective_met=req.objective_met,
     )
 
 
@@ -312,6 +346,22 @@ def record(
                 },
             )
 
+    objective: str | None = None
+    if cap.kind in ("call", "meeting") and not prospect_created:
+        objective = store.objective(prospect.id)
+    if cap.objective_met is not None and objective is None:
+        flag = "--met" if cap.objective_met else "--missed"
+        raise InvalidInput(
+            flag,
+            f"no objective is set for {prospect.name}; set one first: "
+            f"salestrack intel \"{prospect.name}\" --objective 'book a demo'",
+        )
+    first_dm = (
+        cap.kind in ("call", "meeting")
+        and cap.reached == "decision_maker"
+        and (prospect_created or not store.reached_before(prospect.id, "decision_maker"))
+    )
+
     activity_id = new_id()
     store.insert(
         "activities",
@@ -327,10 +377,16 @@ def record(
             "reached": cap.reached,
             "outcome": cap.outcome,
             "notes": cap.notes,
-            "objective": None,
-            "objective_met": None,
+            "objective": objective,
+            "objective_met": cap.objective_met if objective is not None else None,
         },
     )
+    if objective is not None and cap.objective_met:
+        store.update(
+            "prospects",
+            prospect.id,
+            {"objective": None, "objective_set_at": None, "updated_at": now},
+        )
 
     steps_closed = 0
     if cap.kind != "note" and not prospect_created:
@@ -361,52 +417,28 @@ def record(
             },
         )
     for text in cap.wins:
-        store.insert(
-            "wins",
-            {
-                "id": new_id(),
-                **base,
-                "prospect_id": prospect.id,
-                "activity_id": activity_id,
-                "text": text,
-                "source": "explicit",
-                "won_at": cap.occurred_at,
-            },
-        )
-    single = tuple(k for k, _ in cap.intel if k in vocab.SINGLE_VALUED_INTEL)
-    current = [] if prospect_created or not single else store.current_intel(prospect.id, single)
-    for kind, value in cap.intel:
-        fact_id = new_id()
-        if kind in vocab.SINGLE_VALUED_INTEL:
-            for old_id, old_kind, learned in current:
-                if old_kind == kind and learned <= cap.occurred_at:
-                    store.update(
-                        "intel",
-                        old_id,
-                        {
-                            "superseded_at": cap.occurred_at,
-                            "superseded_by_id": fact_id,
-                            "updated_at": now,
-                        },
-                    )
-            current = [c for c in current if c[1] != kind]
-            current.append((fact_id, kind, cap.occurred_at))
-        store.insert(
-            "intel",
-            {
-                "id": fact_id,
-                **base,
-                "prospect_id": prospect.id,
-                "contact_id": contact_id,
-                "activity_id": activity_id,
-                "kind": kind,
-                "value": value,
-                "learned_at": cap.occurred_at,
-                "review_at": None,
-                "superseded_at": None,
-                "superseded_by_id": None,
-            },
-        )
+        add_win(store, prospect.id, activity_id, text, "explicit", cap.occurred_at, base, new_id)
+    auto: list[str] = []
+    if first_dm:
+        text = "first conversation with the decision maker"
+        add_win(
+            store, prospect.id, activity_id, text, "first_decision_maker", cap.occurred_at, base,
+            new_id,
+        )  # fmt: skip
+        auto.append(text)
+    written = write_intel(
+        store,
+        prospect.id,
+        cap.intel,
+        known=[] if prospect_created else None,
+        contact_id=contact_id,
+        activity_id=activity_id,
+        at=cap.occurred_at,
+        base=base,
+        new_id=new_id,
+        wins=True,
+    )
+    auto.extend(written.wins)
     return CaptureResult(
         activity_id=activity_id,
         kind=cap.kind,
@@ -421,6 +453,135 @@ def record(
         next_action=cap.next_action,
         due_at=cap.due_at,
         steps_closed=steps_closed,
-        wins=len(cap.wins),
-        intel=len(cap.intel),
+        wins=len(cap.wins) + len(auto),
+        intel=written.facts,
+        auto_wins=tuple(auto),
+        warnings=tuple(written.warnings),
+        objective=objective,
+        objective_met=cap.objective_met if objective is not None else None,
     )
+
+
+def add_win(
+    store: CaptureStore,
+    prospect_id: uuid.UUID,
+    activity_id: uuid.UUID | None,
+    text: str,
+    source: str,
+    at: datetime,
+    base: RowDict,
+    new_id: Callable[[], uuid.UUID],
+) -> None:
+    store.insert(
+        "wins",
+        {
+            "id": new_id(),
+            **base,
+            "prospect_id": prospect_id,
+            "activity_id": activity_id,
+            "text": text,
+            "source": source,
+            "won_at": at,
+        },
+    )
+
+
+def write_intel(
+    store: CaptureStore,
+    prospect_id: uuid.UUID,
+    facts: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+    *,
+    known: list[Fact] | None,
+    contact_id: uuid.UUID | None,
+    activity_id: uuid.UUID | None,
+    at: datetime,
+    base: RowDict,
+    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
+    review_at: datetime | None = None,
+    wins: bool = False,
+) -> IntelWritten:
+    """Record intel facts learned at ``at``, keeping history.
+
+    A newer fact of a single-valued kind (gatekeeper, budget...) supersedes the current one;
+    an availability fact supersedes an older one it contradicts; a fact already on record is
+    not written twice. With ``wins``, each new fact is a small win (the first gatekeeper name
+    is its own rung).
+    """
+    from salestrack import dates
+    from salestrack.services import availability
+
+    out = IntelWritten()
+    if not facts:
+        return out
+    history = store.intel_facts(prospect_id) if known is None else list(known)
+    ever = {f.kind for f in history}
+    current = [f for f in history if f.current]
+    tz = dates.local_tz()
+    for kind, value in facts:
+        same = next(
+            (f for f in current if f.kind == kind and f.value.casefold() == value.casefold()), None
+        )
+        if same is not None:
+            out.warnings.append(f"already known: {kind.replace('_', ' ')}: {same.value}")
+            continue
+        fact_id = new_id()
+        replaced: list[Fact] = []
+        if kind in vocab.SINGLE_VALUED_INTEL:
+            replaced = [f for f in current if f.kind == kind and f.learned_at <= at]
+        elif kind == "availability":
+            rule = availability.parse(value, now=at, tz=tz)
+            if rule is None:
+                out.warnings.append(
+                    f"availability '{value}' is kept as written but not understood for call "
+                    "planning; say it like 'doesn't work Tuesdays', 'mornings only', "
+                    "'after 4pm' or 'out until 2026-12-01'"
+                )
+            else:
+                for old in current:
+                    if old.kind != "availability" or old.learned_at > at:
+                        continue
+                    old_rule = availability.parse(old.value, now=old.learned_at, tz=tz)
+                    if old_rule is not None and availability.conflict(rule, old_rule):
+                        replaced.append(old)
+                        out.warnings.append(
+                            f"availability '{value}' contradicts '{old.value}', which it "
+                            "replaces (kept in the history)"
+                        )
+        for old in replaced:
+            store.update(
+                "intel",
+                old.id,
+                {
+                    "superseded_at": at,
+                    "superseded_by_id": fact_id,
+                    "updated_at": base["updated_at"],
+                },
+            )
+        current = [f for f in current if f not in replaced]
+        current.append(Fact(fact_id, kind, value, at, True))
+        store.insert(
+            "intel",
+            {
+                "id": fact_id,
+                **base,
+                "prospect_id": prospect_id,
+                "contact_id": contact_id,
+                "activity_id": activity_id,
+                "kind": kind,
+                "value": value,
+                "learned_at": at,
+                "review_at": review_at,
+                "superseded_at": None,
+                "superseded_by_id": None,
+            },
+        )
+        out.facts += 1
+        if wins:
+            if kind == "gatekeeper" and kind not in ever:
+                text, source = f"first gatekeeper name: {value}", "first_gatekeeper"
+            else:
+                text, source = f"learned {kind.replace('_', ' ')}: {value}", "new_intel"
+            add_win(store, prospect_id, activity_id, text, source, at, base, new_id)
+            out.wins.append(text)
+        ever.add(kind)
+    return out

@@ -197,14 +197,9 @@ def listing(
 
 
 def _aware(value: Any) -> datetime | None:
-    from salestrack import clock
+    from salestrack.store.sql import when
 
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return clock.from_db_text(value)
-    assert isinstance(value, datetime)
-    return clock.to_utc(value)
+    return when(value)
 
 
 def _open_steps(db: Session, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, NextStep]:

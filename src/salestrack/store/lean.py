@@ -25,6 +25,7 @@ from typing import Any
 from salestrack import clock, vocab
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
+from salestrack.services.capture import Fact
 from salestrack.services.names import Ref
 from salestrack.store import files
 from salestrack.store.revision import HEAD
@@ -81,16 +82,26 @@ class LeanStore:
         ).fetchall()
         return [(uuid.UUID(i), clock.from_db_text(t)) for i, t in rows]
 
-    def current_intel(
-        self, prospect_id: uuid.UUID, kinds: tuple[str, ...]
-    ) -> list[tuple[uuid.UUID, str, datetime]]:
-        marks = ", ".join("?" for _ in kinds)
+    def intel_facts(self, prospect_id: uuid.UUID) -> list[Fact]:
         rows = self.db.execute(
-            "SELECT id, kind, learned_at FROM intel WHERE prospect_id = ? "
-            f"AND superseded_at IS NULL AND kind IN ({marks})",
-            (prospect_id.hex, *kinds),
+            "SELECT id, kind, value, learned_at, superseded_at IS NULL FROM intel "
+            "WHERE prospect_id = ?",
+            (prospect_id.hex,),
         ).fetchall()
-        return [(uuid.UUID(i), k, clock.from_db_text(t)) for i, k, t in rows]
+        return [Fact(uuid.UUID(i), k, v, clock.from_db_text(t), bool(c)) for i, k, v, t, c in rows]
+
+    def reached_before(self, prospect_id: uuid.UUID, reached: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM activities WHERE prospect_id = ? AND reached = ? LIMIT 1",
+            (prospect_id.hex, reached),
+        ).fetchone()
+        return row is not None
+
+    def objective(self, prospect_id: uuid.UUID) -> str | None:
+        row = self.db.execute(
+            "SELECT objective FROM prospects WHERE id = ?", (prospect_id.hex,)
+        ).fetchone()
+        return row[0] if row else None
 
     def first_stage(self) -> str:
         row = self.db.execute("SELECT value FROM settings WHERE key = 'stages'").fetchone()
@@ -109,6 +120,14 @@ class LeanStore:
         self.db.execute(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})",
             [stored(v) for v in row.values()],
+        )
+
+    def upsert_setting(self, key: str, value: str, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "updated_at = excluded.updated_at",
+            (key, value, clock.db_text(now)),
         )
 
     def update(self, table: str, row_id: uuid.UUID, changes: dict[str, Any]) -> None:

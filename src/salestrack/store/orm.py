@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from salestrack import clock, vocab
 from salestrack.models import TABLES, Activity, Contact, Intel, NextStep, Prospect, Setting, cols
+from salestrack.services.capture import Fact
 from salestrack.services.names import Ref
 
 P = cols(Prospect)
@@ -61,23 +62,37 @@ class OrmStore:
         ).all()
         return [(i, clock.to_utc(occurred or created)) for i, created, occurred in rows]
 
-    def current_intel(
-        self, prospect_id: uuid.UUID, kinds: tuple[str, ...]
-    ) -> list[tuple[uuid.UUID, str, datetime]]:
+    def intel_facts(self, prospect_id: uuid.UUID) -> list[Fact]:
         rows = self.db.execute(
-            select(F.id, F.kind, F.learned_at).where(
-                F.prospect_id == prospect_id,
-                F.superseded_at.is_(None),
-                F.kind.in_(kinds),
+            select(F.id, F.kind, F.value, F.learned_at, F.superseded_at).where(
+                F.prospect_id == prospect_id
             )
         ).all()
-        return [(i, k, clock.to_utc(t)) for i, k, t in rows]
+        return [Fact(i, k, v, clock.to_utc(t), s is None) for i, k, v, t, s in rows]
+
+    def reached_before(self, prospect_id: uuid.UUID, reached: str) -> bool:
+        row = self.db.execute(
+            select(A.id).where(A.prospect_id == prospect_id, A.reached == reached).limit(1)
+        ).first()
+        return row is not None
+
+    def objective(self, prospect_id: uuid.UUID) -> str | None:
+        return self.db.execute(select(P.objective).where(P.id == prospect_id)).scalar()
 
     def first_stage(self) -> str:
         return stages(self.db)[0]
 
     def insert(self, name: str, row: dict[str, Any]) -> None:
         self.db.execute(insert(table(name)).values(**row))
+
+    def upsert_setting(self, key: str, value: str, now: datetime) -> None:
+        found = self.db.get(Setting, key)
+        if found is None:
+            self.db.add(Setting(key=key, value=value, updated_at=now))
+        else:
+            found.value, found.updated_at = value, now
+            self.db.add(found)
+        self.db.flush()
 
     def update(self, name: str, row_id: uuid.UUID, changes: dict[str, Any]) -> None:
         t = table(name)

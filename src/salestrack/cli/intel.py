@@ -1,0 +1,299 @@
+"""``intel``, ``wins``, ``next`` and ``checklist``: know more before the next dial.
+
+On SQLite these read through the standard library (no SQLAlchemy import), so the brief is
+ready as fast as a capture.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salestrack.cli.options import FormatOpt, ProspectArg, check_format
+
+
+def intel(
+    prospect: ProspectArg,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add",
+            "-i",
+            metavar="KIND: FACT",
+            help="Record a fact without logging an activity (repeatable), e.g. "
+            "'availability: mornings only'.",
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", "-c", metavar="NAME", help="The contact the facts are about."),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="WHEN", help="When it was learned (default now).")
+    ] = None,
+    review: Annotated[
+        str | None,
+        typer.Option("--review", metavar="WHEN", help="When to check the facts again."),
+    ] = None,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            "--objective",
+            metavar="TEXT",
+            help="The aim of the next call; the next logged call records whether it was met "
+            "(log call --met/--missed). '' clears it.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text (default) or json."),
+    ] = None,
+) -> None:
+    """The pre-call brief: who is who, facts, what is missing, the objective, best time."""
+    import json
+    import sys
+
+    from salestrack import clock, config, dates
+    from salestrack.output.console import say
+    from salestrack.services import brief
+    from salestrack.store.sql import reader
+
+    if fmt not in (None, "text", "table", "json"):
+        from salestrack.errors import UsageError
+
+        raise UsageError(f"--format: '{fmt}' is not one of text, json")
+    now, tz, target = clock.now(), dates.local_tz(), config.resolve()
+    if (contact or review or at) and not add:
+        from salestrack.errors import InvalidInput
+
+        flag = "--contact" if contact else "--review" if review else "--at"
+        raise InvalidInput(flag, "goes with --add 'kind: fact'")
+    if add or objective is not None:
+        for line in _record(prospect, add or [], contact, at, review, objective, now=now):
+            say(line)
+    with reader(target) as r:
+        b = brief.build(r, prospect, now=now, tz=tz, owner=config.rep())
+    if fmt == "json":
+        sys.stdout.write(json.dumps(brief.as_json(b), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(brief.as_text(b, now=now))
+
+
+def _record(
+    typed: str,
+    add: list[str],
+    contact: str | None,
+    at: str | None,
+    review: str | None,
+    objective: str | None,
+    *,
+    now: object,
+) -> list[str]:
+    """Write the facts and the objective in one transaction; returns what to tell the user."""
+    from datetime import datetime
+
+    from salestrack import config
+    from salestrack.errors import NotFound
+    from salestrack.services import capture, names
+    from salestrack.store.writer import capture_store
+
+    assert isinstance(now, datetime)
+    facts = [capture.parse_intel(text, "--add") for text in add]
+    learned = capture.parse_time("--at", at, now, "past", None) if at else now
+    review_at = capture.parse_time("--review", review, now, "future", None) if review else None
+    told: list[str] = []
+    with capture_store(config.resolve()) as store:
+        found = capture.find_prospect(store, typed)
+        if not isinstance(found, names.Ref):
+            raise names.not_found(typed, found)
+        contact_id = None
+        if contact is not None:
+            people = store.contacts(found.id)
+            who = names.resolve(
+                contact,
+                exact=lambda k: next((c for c in people if names.key(c.name) == k), None),
+                prefix=lambda k: [c for c in people if names.key(c.name).startswith(k)],
+                everyone=lambda: [c.name for c in people],
+                what="contact",
+            )
+            if not isinstance(who, names.Ref):
+                known = ", ".join(f"'{c.name}'" for c in people) or "none yet"
+                raise NotFound(
+                    f"--contact: no contact '{contact}' at {found.name} (known: {known}); "
+                    f'add them by logging a touch: salestrack log call "{found.name}" '
+                    f'-c "{contact}" ...'
+                )
+            contact_id = who.id
+        base = {"owner": config.rep(), "created_at": now, "updated_at": now}
+        written = capture.write_intel(
+            store,
+            found.id,
+            facts,
+            known=None,
+            contact_id=contact_id,
+            activity_id=None,
+            at=learned,
+            base=base,
+            review_at=review_at,
+        )
+        if facts:
+            told.append(f"recorded {written.facts} intel for {found.name}")
+        told.extend(f"note: {w}" for w in written.warnings)
+        if objective is not None:
+            text = objective.strip() or None
+            store.update(
+                "prospects",
+                found.id,
+                {"objective": text, "objective_set_at": now if text else None, "updated_at": now},
+            )
+            told.append(f"objective for the next call: {text}" if text else "objective cleared")
+    return told
+
+
+def wins(
+    today: Annotated[bool, typer.Option("--today", help="Today's wins.")] = False,
+    week: Annotated[bool, typer.Option("--week", help="This week's wins (the default).")] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="Wins since a date.")
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Small wins (intel learned, rungs reached, your own) and how many came per dial."""
+    from salestrack import clock, config, dates
+    from salestrack.errors import UsageError
+    from salestrack.output.console import say
+    from salestrack.output.render import Column, Table, render
+    from salestrack.output.show import when
+    from salestrack.services import capture
+    from salestrack.services import wins as service
+    from salestrack.store.sql import reader
+
+    fmt = check_format(fmt)
+    if sum((today, week, since is not None)) > 1:
+        raise UsageError("choose one of --today, --week and --since")
+    now, tz = clock.now(), dates.local_tz()
+    if since is not None:
+        start = capture.parse_time("--since", since, now, "past", None)
+        label = f"since {when(start)}"
+    else:
+        start, label = service.period("today" if today else "week", now=now, tz=tz)
+    with reader(config.resolve()) as r:
+        result = service.report(r, start=start, end=now, label=label)
+    table = Table(
+        title=f"Wins {label}",
+        columns=[
+            Column("won_at", "when", show=when),
+            Column("prospect"),
+            Column("text", "win"),
+            Column("source", show=lambda s: service.SOURCES.get(s, s)),
+        ],
+        rows=result.rows,
+        empty=f"no wins {label} yet: a gatekeeper's name or a day they don't work counts",
+    )
+    render(table, fmt)
+    say(result.summary())
+
+
+def next_(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many to show.")] = 10,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="NAME=NUMBER",
+            help="Tune a weight of the score and keep it (repeatable), e.g. overdue=12.",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Who to call now: open prospects ranked by due steps, availability, stage, segment."""
+    import json
+
+    from salestrack import clock, config, dates
+    from salestrack.output.console import say
+    from salestrack.output.render import Column, Table, render
+    from salestrack.output.show import when
+    from salestrack.services import call_queue
+    from salestrack.store.sql import reader
+
+    fmt = check_format(fmt)
+    now, tz, target = clock.now(), dates.local_tz(), config.resolve()
+    if set_:
+        from salestrack.services import brief
+        from salestrack.store.writer import capture_store
+
+        changes = call_queue.parse_weights(set_)
+        with reader(target) as r:
+            current = call_queue.weights(brief.setting(r, call_queue.SETTING))
+        current.update(changes)
+        with capture_store(target) as store:
+            store.upsert_setting(call_queue.SETTING, json.dumps(current), now)
+        say("weights: " + ", ".join(f"{k}={v:g}" for k, v in current.items()))
+    with reader(target) as r:
+        ranked = call_queue.rank(r, now=now, tz=tz, limit=limit)
+    table = Table(
+        title="Call next",
+        columns=[
+            Column("score", justify="right"),
+            Column("name", "prospect"),
+            Column("stage"),
+            Column("next_step", "next step"),
+            Column("due_at", "due", show=when),
+            Column("last_touch", "last touch", show=when),
+            Column("available_now", "good time", show=lambda v: "yes" if v else "no"),
+            Column("why"),
+        ],
+        rows=[c.as_row() for c in ranked],
+        empty="nobody to call: no open prospect is due (salestrack prospect list)",
+    )
+    render(table, fmt)
+
+
+def checklist(
+    items: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[KIND[@STAGE]]...",
+            help="Your own list: intel kinds, each needed from a stage on (budget@qualified).",
+            show_default=False,
+        ),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", metavar="NAME", help="bant (the default) or meddic."),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Show or set the qualification checklist the brief's 'missing' list comes from."""
+    from salestrack import clock, config, vocab
+    from salestrack.errors import UsageError
+    from salestrack.output.console import say
+    from salestrack.output.render import Column, Table, render
+    from salestrack.services import brief
+    from salestrack.services import checklist as service
+    from salestrack.store.sql import reader
+    from salestrack.store.writer import capture_store
+
+    fmt = check_format(fmt)
+    target = config.resolve()
+    with reader(target) as r:
+        stages = brief.stages(r)
+        chosen = service.load(brief.setting(r, service.SETTING))
+    if items and preset:
+        raise UsageError("give either a preset or your own items, not both")
+    if preset is not None:
+        name = vocab.choose("--preset", preset, tuple(service.PRESETS), what="preset")
+        chosen = service.PRESETS[name]
+    elif items:
+        chosen = service.parse(items, stages)
+    if preset is not None or items:
+        with capture_store(target) as store:
+            store.upsert_setting(service.SETTING, service.dump(chosen), clock.now())
+        say(f"checklist set: {', '.join(i.label for i in chosen)}")
+    table = Table(
+        title="Qualification checklist",
+        columns=[Column("item"), Column("kind"), Column("from_stage", "needed from")],
+        rows=[{"item": i.label, "kind": i.kind, "from_stage": i.stage} for i in chosen],
+    )
+    render(table, fmt)

@@ -1,0 +1,418 @@
+"""The pre-call brief (``salestrack intel PROSPECT``): one screen before the dial.
+
+It reads only the prospect's own rows, plus the rep's most recent dials for the best time to
+call, so it costs the same on a database of ten thousand activities or a million. Stdlib only
+on SQLite (through :class:`salestrack.store.sql.Reader`).
+
+Best time to call: the rep's last :data:`SAMPLE` dials are grouped by weekday and hour (local
+time); an hour's connect rate is the share of its dials that reached the decision maker.
+Hours with fewer than :data:`MIN_SLOT` dials are not ranked, and with fewer than
+:data:`MIN_DIALS` dials in all the brief says there is too little history. The ranked hours
+are those the prospect's availability allows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from salestrack import vocab
+from salestrack.services import availability, checklist, names
+from salestrack.store.sql import Reader, uid, when
+
+SAMPLE = 2000
+MIN_DIALS = 100
+MIN_SLOT = 10
+TOUCHES = 5
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Slot:
+    weekday: int
+    hour: int
+    dials: int
+    connects: int
+
+    @property
+    def rate(self) -> float:
+        return self.connects / self.dials
+
+    def label(self) -> str:
+        return f"{_DAY_NAMES[self.weekday]} {self.hour:02d}:00-{self.hour + 1:02d}:00"
+
+
+@dataclass
+class BestTime:
+    dials: int  # how many of the rep's dials were looked at
+    slots: list[Slot]  # the best hours this prospect's availability allows, best first
+    availability: str  # the prospect's availability in a few words ("" if none known)
+    available_now: bool
+    away_until: date | None
+    not_understood: list[str]
+
+    @property
+    def enough(self) -> bool:
+        return self.dials >= MIN_DIALS
+
+    def advice(self) -> str:
+        parts = []
+        if self.enough and self.slots:
+            parts.append(
+                ", ".join(
+                    f"{s.label()} ({s.rate:.0%} connect, {s.dials} dials)" for s in self.slots
+                )
+            )
+        elif self.enough:
+            parts.append("no hour with enough dials fits this prospect's availability")
+        else:
+            parts.append(f"not enough calls yet to rank hours ({self.dials} of {MIN_DIALS} dials)")
+        if self.availability:
+            parts.append(f"they: {self.availability}")
+        parts.append("now is a good time" if self.available_now else "now is not a good time")
+        return "; ".join(parts)
+
+
+@dataclass
+class Touch:
+    id: uuid.UUID
+    kind: str
+    occurred_at: datetime
+    outcome: str | None
+    reached: str | None
+    contact: str | None
+    notes: str | None
+
+
+@dataclass
+class Brief:
+    id: uuid.UUID
+    name: str
+    company: str | None
+    segment: str | None
+    stage: str
+    value: float | None
+    stage_since: datetime | None
+    contacts: list[dict[str, Any]]
+    facts: list[dict[str, Any]]
+    missing: list[str]
+    checklist: str
+    objective: str | None
+    objective_set_at: datetime | None
+    best_time: BestTime
+    promises: list[dict[str, Any]]
+    next_step: dict[str, Any] | None
+    touches: list[Touch]
+    wins: int
+    dials: int
+    notes: list[str] = field(default_factory=list)
+
+
+def find_prospect(reader: Reader, typed: str) -> names.Ref:
+    def exact(k: str) -> names.Ref | None:
+        row = reader.one("SELECT id, name FROM prospects WHERE name_key = :k LIMIT 1", k=k)
+        return names.Ref(uid(row[0]), row[1]) if row else None
+
+    def prefix(k: str) -> list[names.Ref]:
+        rows = reader.rows(
+            "SELECT id, name FROM prospects WHERE name_key >= :lo AND name_key < :hi LIMIT 50",
+            lo=k,
+            hi=k + "\U0010ffff",
+        )
+        return [names.Ref(uid(i), n) for i, n in rows]
+
+    def everyone() -> list[str]:
+        return [r[0] for r in reader.rows("SELECT name FROM prospects")]
+
+    found = names.resolve(typed, exact=exact, prefix=prefix, everyone=everyone)
+    if not isinstance(found, names.Ref):
+        raise names.not_found(typed, found)
+    return found
+
+
+def setting(reader: Reader, key: str) -> str | None:
+    row = reader.one("SELECT value FROM settings WHERE key = :k", k=key)
+    return None if row is None else str(row[0])
+
+
+def stages(reader: Reader) -> list[str]:
+    import json
+
+    raw = setting(reader, "stages")
+    return [str(s) for s in json.loads(raw)] if raw else list(vocab.DEFAULT_STAGES)
+
+
+def current_availability(
+    facts: list[tuple[str, datetime]], now: datetime, tz: tzinfo
+) -> tuple[availability.Availability, list[str]]:
+    rules, unknown = [], []
+    for value, learned in facts:
+        rule = availability.parse(value, now=learned, tz=tz)
+        if rule is None:
+            unknown.append(value)
+        else:
+            rules.append(rule)
+    today = now.astimezone(tz).date()
+    rules = [r for r in rules if r.away_until is None or r.away_until > today]
+    return availability.Availability(tuple(rules)), unknown
+
+
+def best_time(
+    reader: Reader,
+    owner: str,
+    avail: availability.Availability,
+    unknown: list[str],
+    *,
+    now: datetime,
+    tz: tzinfo,
+) -> BestTime:
+    rows = reader.rows(
+        "SELECT occurred_at, reached FROM activities WHERE kind = 'call' AND owner = :owner "
+        "ORDER BY occurred_at DESC LIMIT :n",
+        owner=owner,
+        n=SAMPLE,
+    )
+    counts: dict[tuple[int, int], list[int]] = {}
+    for occurred, reached in rows:
+        at = when(occurred)
+        assert at is not None
+        local = at.astimezone(tz)
+        cell = counts.setdefault((local.weekday(), local.hour), [0, 0])
+        cell[0] += 1
+        cell[1] += reached == "decision_maker"
+    monday = now.astimezone(tz).date() - timedelta(days=now.astimezone(tz).weekday())
+    monday += timedelta(days=7)  # a week in which "away until" no longer applies
+    far = availability.Availability(tuple(r for r in avail.rules if r.away_until is None))
+    slots = [
+        Slot(day, hour, n, hit)
+        for (day, hour), (n, hit) in counts.items()
+        if n >= MIN_SLOT
+        and far.allows(datetime.combine(monday + timedelta(days=day), time(hour, 30), tz))
+    ]
+    slots.sort(key=lambda s: (-s.rate, -s.dials, s.weekday, s.hour))
+    return BestTime(
+        dials=len(rows),
+        slots=slots[:3],
+        availability=avail.describe(),
+        available_now=avail.allows(now.astimezone(tz)),
+        away_until=avail.away_until(),
+        not_understood=unknown,
+    )
+
+
+def build(reader: Reader, typed: str, *, now: datetime, tz: tzinfo, owner: str) -> Brief:
+    ref = find_prospect(reader, typed)
+    pid = ref.id
+    row = reader.one(
+        "SELECT name, company, segment, stage, value, objective, objective_set_at "
+        "FROM prospects WHERE id = :id",
+        id=pid,
+    )
+    assert row is not None
+    name, company, segment, stage, value, objective, objective_set_at = row
+    since = reader.one(
+        "SELECT max(changed_at) FROM stage_changes WHERE prospect_id = :id AND to_stage = :s",
+        id=pid,
+        s=stage,
+    )
+    contacts = [
+        {"id": uid(i), "name": n, "role": r, "title": t}
+        for i, n, r, t in reader.rows(
+            "SELECT id, name, role, title FROM contacts WHERE prospect_id = :id ORDER BY name",
+            id=pid,
+        )
+    ]
+    by_id = {c["id"]: c["name"] for c in contacts}
+    facts = []
+    for kind, fact, learned, review, contact_id in reader.rows(
+        "SELECT kind, value, learned_at, review_at, contact_id FROM intel "
+        "WHERE prospect_id = :id AND superseded_at IS NULL ORDER BY learned_at, kind",
+        id=pid,
+    ):
+        facts.append(
+            {
+                "kind": kind,
+                "value": fact,
+                "learned_at": when(learned),
+                "review_at": when(review),
+                "contact": by_id.get(uid(contact_id)) if contact_id else None,
+            }
+        )
+    items = checklist.load(setting(reader, checklist.SETTING))
+    known = {f["kind"] for f in facts}
+    gaps = checklist.missing(items, stage, stages(reader), known)
+    avail, unknown = current_availability(
+        [(f["value"], f["learned_at"]) for f in facts if f["kind"] == "availability"], now, tz
+    )
+    promises = [
+        {"text": t, "made_at": when(m), "due_at": when(d)}
+        for t, m, d in reader.rows(
+            "SELECT text, made_at, due_at FROM promises WHERE prospect_id = :id "
+            "AND status = 'open' ORDER BY due_at",
+            id=pid,
+        )
+    ]
+    step_row = reader.one(
+        "SELECT action, due_at FROM next_steps WHERE prospect_id = :id AND done_at IS NULL "
+        "ORDER BY due_at IS NULL, due_at LIMIT 1",
+        id=pid,
+    )
+    next_step = None
+    if step_row is not None:
+        next_step = {"action": step_row[0], "due_at": when(step_row[1])}
+    touches = [
+        Touch(uid(i), k, when(o) or now, out, r, by_id.get(uid(c)) if c else None, nt)
+        for i, k, o, out, r, c, nt in reader.rows(
+            "SELECT id, kind, occurred_at, outcome, reached, contact_id, notes FROM activities "
+            "WHERE prospect_id = :id ORDER BY occurred_at DESC LIMIT :n",
+            id=pid,
+            n=TOUCHES,
+        )
+    ]
+    wins = reader.one("SELECT count(*) FROM wins WHERE prospect_id = :id", id=pid)
+    dials = reader.one(
+        "SELECT count(*) FROM activities WHERE prospect_id = :id AND kind = 'call'", id=pid
+    )
+    return Brief(
+        id=pid,
+        name=name,
+        company=company,
+        segment=segment,
+        stage=stage,
+        value=value,
+        stage_since=when(since[0]) if since else None,
+        contacts=contacts,
+        facts=facts,
+        missing=[i.label for i in gaps],
+        checklist=", ".join(i.label for i in items),
+        objective=objective,
+        objective_set_at=when(objective_set_at),
+        best_time=best_time(reader, owner, avail, unknown, now=now, tz=tz),
+        promises=promises,
+        next_step=next_step,
+        touches=touches,
+        wins=int(wins[0]) if wins else 0,
+        dials=int(dials[0]) if dials else 0,
+    )
+
+
+def as_json(b: Brief) -> dict[str, Any]:
+    from salestrack.output.render import plain
+
+    def clean(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: plain(v) for k, v in d.items()}
+
+    bt = b.best_time
+    return {
+        "id": str(b.id),
+        "name": b.name,
+        "company": b.company,
+        "segment": b.segment,
+        "stage": b.stage,
+        "value": b.value,
+        "stage_since": plain(b.stage_since),
+        "contacts": [clean(c) for c in b.contacts],
+        "intel": [clean(f) for f in b.facts],
+        "missing": b.missing,
+        "checklist": b.checklist,
+        "objective": b.objective,
+        "objective_set_at": plain(b.objective_set_at),
+        "best_time": {
+            "enough_history": bt.enough,
+            "dials_sampled": bt.dials,
+            "hours": [
+                {
+                    "weekday": _DAY_NAMES[s.weekday],
+                    "hour": s.hour,
+                    "dials": s.dials,
+                    "connects": s.connects,
+                    "connect_rate": round(s.rate, 4),
+                }
+                for s in bt.slots
+            ],
+            "availability": bt.availability,
+            "available_now": bt.available_now,
+            "away_until": bt.away_until.isoformat() if bt.away_until else None,
+            "not_understood": bt.not_understood,
+        },
+        "open_promises": [clean(p) for p in b.promises],
+        "next_step": clean(b.next_step) if b.next_step else None,
+        "last_touches": [clean(t.__dict__) for t in b.touches],
+        "wins": b.wins,
+        "dials": b.dials,
+    }
+
+
+def as_text(b: Brief, *, now: datetime) -> str:
+    from salestrack.output import show
+
+    head = [b.name, b.stage]
+    if b.stage_since is not None:
+        head[-1] += f" for {show.ago(b.stage_since).removesuffix(' ago')}"
+        head[-1] += f" (since {show.when(b.stage_since)})"
+    if b.segment:
+        head.append(f"segment {b.segment}")
+    if b.value is not None:
+        head.append(f"{b.value:,.0f}")
+    lines = [" · ".join(head)]
+
+    def section(label: str, items: list[str]) -> None:
+        first = True
+        for item in items or ["-"]:
+            lines.append(f"{label if first else '':<14}{item}")
+            first = False
+
+    section(
+        "contacts",
+        [
+            c["name"]
+            + (
+                f" ({', '.join(x for x in (show.word(c['role']), c['title']) if x)})"
+                if c["role"] or c["title"]
+                else ""
+            )
+            for c in b.contacts
+        ],
+    )
+    section(
+        "intel",
+        [
+            f"{show.word(f['kind'])}: {f['value']}"
+            + (f" (from {f['contact']})" if f["contact"] else "")
+            + f" · {show.when(f['learned_at'])}"
+            for f in b.facts
+        ],
+    )
+    section("missing", [", ".join(b.missing) if b.missing else "nothing on the checklist"])
+    section("objective", [b.objective or "none set (salestrack intel NAME --objective ...)"])
+    section("best time", [b.best_time.advice()])
+    section(
+        "promises",
+        [
+            p["text"] + (f" (due {show.when(p['due_at'])})" if p["due_at"] else "")
+            for p in b.promises
+        ]
+        or ["none open"],
+    )
+    if b.next_step is None:
+        section("next step", ["none: set one when you log the call (--next, --due)"])
+    else:
+        due = b.next_step["due_at"]
+        late = f", overdue {show.ago(due).removesuffix(' ago')}" if due and due < now else ""
+        tail = f" (due {show.when(due)}{late})" if due else ""
+        section("next step", [f"{b.next_step['action']}{tail}"])
+    touches = []
+    for t in b.touches:
+        what = " ".join(x for x in (t.kind, show.word(t.outcome)) if x)
+        if t.reached and t.reached not in ("nobody", t.outcome):
+            what += f", reached {show.word(t.reached)}"
+        if t.contact:
+            what += f" with {t.contact}"
+        if t.notes:
+            what += f": {t.notes}"
+        touches.append(f"{show.when(t.occurred_at)}  {what}")
+    section("last touches", touches or ["none yet"])
+    section("wins", [f"{b.wins} from {show.count(b.dials, 'dial')}"])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""The qualification checklist: what should be known about a prospect by each stage.
+
+An item is an intel kind that must have a current fact once the prospect has reached the
+item's stage. The default is BANT (need is the ``pain`` kind) plus the gatekeeper, the
+decision maker and availability; ``meddic`` swaps BANT for MEDDIC. A custom list is saved in
+the database's settings (key ``checklist``) as ``[{"kind": ..., "stage": ...}, ...]``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from salestrack import vocab
+from salestrack.errors import InvalidInput
+
+SETTING = "checklist"
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # an intel kind
+    stage: str  # needed from this stage on
+
+    @property
+    def label(self) -> str:
+        return "need" if self.kind == "pain" else self.kind.replace("_", " ")
+
+
+_REACH = (Item("gatekeeper", "lead"), Item("decision_maker", "lead"), Item("availability", "lead"))
+PRESETS: dict[str, tuple[Item, ...]] = {
+    "bant": (
+        *_REACH,
+        Item("budget", "qualified"),
+        Item("authority", "qualified"),
+        Item("pain", "qualified"),
+        Item("timeline", "qualified"),
+    ),
+    "meddic": (
+        *_REACH,
+        Item("metrics", "qualified"),
+        Item("economic_buyer", "qualified"),
+        Item("decision_criteria", "meeting"),
+        Item("decision_process", "meeting"),
+        Item("pain", "qualified"),
+        Item("champion", "meeting"),
+    ),
+}
+
+
+def load(raw: str | None) -> tuple[Item, ...]:
+    """The checklist stored in settings (the BANT preset when none is)."""
+    if not raw:
+        return PRESETS["bant"]
+    data = json.loads(raw)
+    return tuple(Item(str(d["kind"]), str(d["stage"])) for d in data)
+
+
+def dump(items: tuple[Item, ...]) -> str:
+    return json.dumps([{"kind": i.kind, "stage": i.stage} for i in items])
+
+
+def parse(specs: list[str], stages: list[str]) -> tuple[Item, ...]:
+    """``["budget@qualified", "competitor"]`` -> items; a bare kind is needed from the start."""
+    items: list[Item] = []
+    for spec in specs:
+        kind_text, _, stage_text = spec.partition("@")
+        kind = vocab.choose("ITEM", kind_text, vocab.INTEL_KINDS, what="intel kind")
+        stage = stages[0]
+        if stage_text.strip():
+            stage = vocab.choose("ITEM", stage_text, tuple(stages), what="stage")
+        if any(i.kind == kind for i in items):
+            raise InvalidInput("ITEM", f"'{kind}' is listed twice; list each kind once")
+        items.append(Item(kind, stage))
+    if not items:
+        raise InvalidInput("ITEM", "give at least one, e.g. budget@qualified")
+    return tuple(items)
+
+
+def missing(items: tuple[Item, ...], stage: str, stages: list[str], known: set[str]) -> list[Item]:
+    """The items still unknown at ``stage`` (none once a deal is closed)."""
+    if stage in vocab.CLOSED_STAGES:
+        return []
+    here = stages.index(stage) if stage in stages else 0
+
+    def due(item: Item) -> bool:
+        return (stages.index(item.stage) if item.stage in stages else 0) <= here
+
+    return [i for i in items if due(i) and i.kind not in known]

@@ -1,0 +1,28 @@
+"""The store a capture writes through: stdlib SQLite (the lean path) or SQLAlchemy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from salestrack.config import DbTarget
+
+if TYPE_CHECKING:
+    from salestrack.services.capture import CaptureStore
+
+
+@contextmanager
+def capture_store(target: DbTarget) -> Iterator[CaptureStore]:
+    """One write transaction on ``target``; commits when the block ends without an error."""
+    if target.path is not None:
+        from salestrack.store import lean
+
+        with lean.write_transaction(lean.open_current(target)) as db:
+            yield lean.LeanStore(db)
+        return
+    from salestrack.store.engine import session
+    from salestrack.store.orm import OrmStore
+
+    with session(target) as s:
+        yield OrmStore(s)
