@@ -245,8 +245,8 @@ def test_readme_first_command_in_a_real_shell(tmp_path: Path) -> None:
         ["bash", "-c", runnable], capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    listed = list(csv.DictReader(io.StringIO(result.stdout)))
-    demo_db = tmp_path / "share" / "salestrack" / "demo.db"
-    expected = rows(demo_db, "SELECT count(*) FROM prospects WHERE stage = 'proposal'")[0][0]
-    assert len(listed) == expected > 0
-    assert {r["stage"] for r in listed} == {"proposal"}
+    figures = {(r["section"], r["figure"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    trend = figures[("activity", "calls")]["trend"].split()
+    assert len(trend) == 9  # eight trailing weeks and this one
+    assert all(int(n) >= 0 for n in trend)  # this week so far, and the same part of the others
+    assert ("reach", "decision maker rate") in figures and ("quality", "overall") in figures

@@ -93,3 +93,27 @@ def test_brief_wins_and_queue_on_postgres(cli: Cli, pg_url: str) -> None:
     assert [w["source"] for w in wins] == ["first_gatekeeper", "new_intel"]
     queue = json.loads(cli.ok("--db", pg_url, "next", "-f", "json").stdout)
     assert queue == []  # the next step is due tomorrow
+
+
+def test_reports_give_the_same_figures_on_postgres_as_on_sqlite(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_reports import fixture
+
+    outputs = []
+    for db in (None, pg_url):
+        if db is not None:
+            monkeypatch.setenv("SALESTRACK_DB", db)
+        fixture(cli)
+        cli.ok("log", "call", "acme", "-o", "connected", "--at", "2026-10-29 10:00")
+        outputs.append(
+            [
+                cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "json").stdout,
+                cli.ok("pipeline", "-f", "json").stdout,
+                cli.ok("pipeline", "--gaps", "-f", "json").stdout,
+                cli.ok("next", "-f", "json").stdout,
+            ]
+        )
+    lite, server = outputs
+    assert lite == server
+    assert '"decision maker rate"' in lite[0]

@@ -30,6 +30,21 @@ class AppGroup(LazyGroup):
             "log", "app", "Log a call, email, meeting, task or note right after it happens."
         ),
         "prospect": _lazy("prospect", "app", "Add, list, show, edit, move and remove prospects."),
+        "baseline": _lazy(
+            "reports",
+            "baseline",
+            "This week against your trailing weeks: activity, reach, wins, lag, stages, quality.",
+        ),
+        "pipeline": _lazy(
+            "reports",
+            "pipeline",
+            "Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting.",
+        ),
+        "plan": _lazy(
+            "reports",
+            "plan",
+            "The reverse funnel: dials, conversations and meetings a day to close N deals by then.",
+        ),
         "intel": _lazy(
             "intel",
             "intel",

@@ -35,6 +35,12 @@ class Reader:
 
         return [tuple(r) for r in self.connection.execute(text(sql), params).all()]
 
+    def seconds(self, start: str, end: str) -> str:
+        """SQL for the seconds from the timestamp expression ``start`` to ``end``."""
+        if self.sqlite:
+            return f"((julianday({end}) - julianday({start})) * 86400.0)"
+        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+
     def one(self, sql: str, **params: Any) -> tuple[Any, ...] | None:
         found = self.rows(sql, **params)
         return found[0] if found else None

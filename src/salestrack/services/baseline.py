@@ -1,0 +1,485 @@
+"""The baseline: this week's numbers against the person's own trailing weeks, and the holes.
+
+Weeks run Monday 00:00 to Monday 00:00 in the local time zone (so a week with a DST change is
+167 or 169 hours long). Every figure is computed for the chosen week and each of the N
+trailing weeks; its band is the median and the quartiles (25th to 75th percentile) of the
+trailing weeks that have a value, and the chosen week is flagged ``below`` or ``above`` when
+it falls outside the quartiles. The definitions are in docs/reports.md.
+
+All counting happens in SQL over the window (the chosen week and the trailing weeks), never
+over the whole history; only the follow-up lags of the window's touches come back as rows.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from salestrack import dates, vocab
+from salestrack.services import brief
+from salestrack.store.sql import Reader, uid, when
+
+ANSWERED = ("gatekeeper", "wrong_person", "decision_maker")
+CONVERSATION = ("connected", "meeting_set", "referred", "not_interested")
+HOUR, DAY = 3600.0, 86400.0
+
+
+@dataclass
+class Week:
+    label: str  # 2026-W47
+    start: datetime  # aware UTC
+    end: datetime
+
+
+@dataclass
+class Figure:
+    section: str
+    name: str
+    unit: str  # count, rate, hours, days, score
+    values: list[float | None]  # oldest trailing week first, the chosen week last
+    higher_is_better: bool = True
+    value: float | None = None
+    median: float | None = None
+    low: float | None = None
+    high: float | None = None
+    flag: str = ""
+
+    def settle(self) -> None:
+        self.value = self.values[-1]
+        past = [v for v in self.values[:-1] if v is not None]
+        if not past:
+            return
+        self.median = statistics.median(past)
+        if len(past) >= 2:
+            q = statistics.quantiles(past, n=4, method="inclusive")
+            self.low, self.high = q[0], q[2]
+        else:
+            self.low = self.high = past[0]
+        if self.value is None:
+            return
+        if self.value < self.low:
+            self.flag = "below"
+        elif self.value > self.high:
+            self.flag = "above"
+
+    @property
+    def worse(self) -> bool:
+        return self.flag == ("below" if self.higher_is_better else "above")
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "figure": self.name,
+            "unit": self.unit,
+            "value": _round(self.value),
+            "median": _round(self.median),
+            "low": _round(self.low),
+            "high": _round(self.high),
+            "flag": self.flag,
+            "trend": " ".join("" if v is None else f"{_round(v)}" for v in self.values),
+        }
+
+
+def _round(v: float | None) -> float | None:
+    if v is None:
+        return None
+    return round(v, 4) if abs(v) < 10 else round(v, 2)
+
+
+@dataclass
+class Baseline:
+    week: Week
+    weeks: list[Week]
+    partial: bool
+    figures: list[Figure]
+    holes: list[str] = field(default_factory=list)
+    worst_lags: list[dict[str, Any]] = field(default_factory=list)
+    lost_reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every figure as one row: the CSV and JSON of ``salestrack baseline``."""
+        out = [f.row() for f in self.figures]
+        blank = {k: None for k in ("unit", "value", "median", "low", "high")}
+        for i, text in enumerate(self.holes, 1):
+            out.append({"section": "hole", "figure": str(i), **blank, "flag": "", "trend": text})
+        for lag in self.worst_lags:
+            out.append(
+                {
+                    "section": "worst_lag",
+                    "figure": lag["prospect"],
+                    **blank,
+                    "unit": "days",
+                    "value": _round(lag["days"]),
+                    "flag": "",
+                    "trend": lag["from"].isoformat(),
+                }
+            )
+        for reason, n in self.lost_reasons:
+            out.append(
+                {
+                    "section": "lost_reason",
+                    "figure": reason,
+                    **blank,
+                    "unit": "count",
+                    "value": n,
+                    "flag": "",
+                    "trend": "",
+                }
+            )
+        return out
+
+
+COLUMNS = ("section", "figure", "unit", "value", "median", "low", "high", "flag", "trend")
+
+
+def windows(chosen: str | None, trailing: int, *, now: datetime, tz: tzinfo) -> list[Week]:
+    """The trailing weeks then the chosen one (default: this week), oldest first."""
+    if chosen:
+        start, _ = dates.parse_iso_week(chosen, tz)
+    else:
+        local = now.astimezone(tz)
+        start = datetime.combine(
+            local.date() - timedelta(days=local.weekday()), datetime.min.time(), tz
+        )
+    found = []
+    for back in range(trailing, -1, -1):
+        day = start.date() - timedelta(days=7 * back)
+        s = datetime.combine(day, datetime.min.time(), tz)
+        e = datetime.combine(day + timedelta(days=7), datetime.min.time(), tz)
+        iso = day.isocalendar()
+        found.append(Week(f"{iso.year}-W{iso.week:02d}", s.astimezone(UTC), e.astimezone(UTC)))
+    return found
+
+
+def _bucket(column: str, weeks: Sequence[Week]) -> tuple[str, dict[str, Any]]:
+    """A CASE expression giving the week index of ``column``, and its parameters."""
+    parts, params = [], {}
+    for i, w in enumerate(weeks):
+        parts.append(f"WHEN {column} >= :s{i} AND {column} < :e{i} THEN {i}")
+        params[f"s{i}"], params[f"e{i}"] = w.start, w.end
+    params["s"], params["e"] = weeks[0].start, weeks[-1].end
+    return "CASE " + " ".join(parts) + " END", params
+
+
+def _rate(n: float, d: float) -> float | None:
+    return n / d if d else None
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def build(
+    reader: Reader, *, chosen: str | None, trailing: int, now: datetime, tz: tzinfo
+) -> Baseline:
+    weeks = windows(chosen, trailing, now=now, tz=tz)
+    partial = weeks[-1].end > now
+    if partial:  # compare the week so far with the same part of each trailing week
+        elapsed = now - weeks[-1].start
+        weeks = [Week(w.label, w.start, w.start + elapsed) for w in weeks]
+    n = len(weeks)
+    figures: list[Figure] = []
+
+    def add(
+        section: str, name: str, unit: str, values: list[float | None], better: bool = True
+    ) -> None:
+        figures.append(Figure(section, name, unit, values, better))
+
+    # -- activities and the reach ladder ---------------------------------------------------
+    case, params = _bucket("occurred_at", weeks)
+    grid: dict[int, dict[tuple[str, str | None, str | None], int]] = defaultdict(dict)
+    for wk, kind, reached, outcome, c in reader.rows(
+        f"SELECT {case}, kind, reached, outcome, count(*) FROM activities "
+        "WHERE occurred_at >= :s AND occurred_at < :e GROUP BY 1, 2, 3, 4",
+        **params,
+    ):
+        if wk is not None:
+            grid[int(wk)][(kind, reached, outcome)] = int(c)
+
+    def count(i: int, kind: str, test: Any = None) -> int:
+        return sum(
+            c for (k, r, o), c in grid[i].items() if k == kind and (test is None or test(r, o))
+        )
+
+    for kind in ("call", "email", "meeting", "task"):
+        add("activity", f"{kind}s", "count", [count(i, kind) for i in range(n)])
+    dials = [count(i, "call") for i in range(n)]
+    rungs = {
+        "answered": lambda r, o: r in ANSWERED,
+        "gatekeeper": lambda r, o: r == "gatekeeper",
+        "decision maker": lambda r, o: r == "decision_maker",
+        "conversation": lambda r, o: r == "decision_maker" and o in CONVERSATION,
+        "meeting set": lambda r, o: o == "meeting_set",
+    }
+    ladder: dict[str, list[int]] = {}
+    for rung, test in rungs.items():
+        ladder[rung] = [count(i, "call", test) for i in range(n)]
+        add("reach", f"{rung} rate", "rate", [_rate(ladder[rung][i], dials[i]) for i in range(n)])
+    add(
+        "activity",
+        "meetings held",
+        "count",
+        [count(i, "meeting", lambda r, o: o == "held") for i in range(n)],
+    )
+
+    # -- small wins ------------------------------------------------------------------------
+    case, params = _bucket("won_at", weeks)
+    wins = [0] * n
+    for wk, c in reader.rows(
+        f"SELECT {case}, count(*) FROM wins WHERE won_at >= :s AND won_at < :e GROUP BY 1",
+        **params,
+    ):
+        if wk is not None:
+            wins[int(wk)] = int(c)
+    add("wins", "wins", "count", list(map(float, wins)))
+    add("wins", "wins per dial", "rate", [_rate(wins[i], dials[i]) for i in range(n)])
+
+    # -- follow-up lag ---------------------------------------------------------------------
+    lag_rows = _touch_lags(reader, weeks)
+    per_week: list[list[float]] = [[] for _ in range(n)]
+    for wk, _, _, seconds in lag_rows:
+        per_week[wk].append(seconds / DAY)
+    add("lag", "follow-up lag (median)", "days", [_median(v) for v in per_week], better=False)
+    worst = sorted((r for r in lag_rows if r[0] == n - 1), key=lambda r: (-r[3], str(r[2])))[:5]
+    step_lags = _step_lags(reader, weeks)
+    add(
+        "lag",
+        "next step done after due (median)",
+        "days",
+        [_median(v) for v in step_lags],
+        better=False,
+    )
+
+    # -- stages: flows, conversions, win rate, time in stage --------------------------------
+    stages = brief.stages(reader)
+    open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
+    case, params = _bucket("changed_at", weeks)
+    moves: list[dict[tuple[str, str], int]] = [defaultdict(int) for _ in range(n)]
+    for wk, before, after, c in reader.rows(
+        f"SELECT {case}, from_stage, to_stage, count(*) FROM stage_changes "
+        "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL "
+        "GROUP BY 1, 2, 3",
+        **params,
+    ):
+        if wk is not None:
+            moves[int(wk)][(before, after)] += int(c)
+    place = {stage: i for i, stage in enumerate(stages)}
+
+    def onward(i: int, stage: str) -> float | None:
+        """Of the moves out of ``stage`` in week ``i``, the share that went forward."""
+        out = {k: c for k, c in moves[i].items() if k[0] == stage}
+        ahead = sum(
+            c for (_, b), c in out.items() if b != "lost" and place.get(b, -1) > place[stage]
+        )
+        return _rate(ahead, sum(out.values()))
+
+    for a, b in zip(open_stages, [*open_stages[1:], "won"], strict=True):
+        add("conversion", f"{a} to {b}", "rate", [onward(i, a) for i in range(n)])
+
+    def closed(i: int, stage: str) -> int:
+        return sum(c for (_, b), c in moves[i].items() if b == stage)
+
+    add(
+        "conversion",
+        "win rate",
+        "rate",
+        [_rate(closed(i, "won"), closed(i, "won") + closed(i, "lost")) for i in range(n)],
+    )
+    stays = _stays(reader, weeks)
+    for stage in open_stages:
+        add(
+            "duration",
+            f"days in {stage} (median)",
+            "days",
+            [_median(stays[stage][i]) for i in range(n)],
+            better=False,
+        )
+
+    # -- conversation quality ---------------------------------------------------------------
+    case, params = _bucket("a.occurred_at", weeks)
+    quality: dict[str, list[float | None]] = {
+        d: [None] * n for d in (*vocab.QUALITY_DIMENSIONS, "overall")
+    }
+    for wk, v, u, o, c in reader.rows(
+        f"SELECT {case}, avg(q.value), avg(q.uncovered), avg(q.openness), avg(q.commitment) "
+        "FROM quality q JOIN activities a ON a.id = q.activity_id "
+        "WHERE a.occurred_at >= :s AND a.occurred_at < :e GROUP BY 1",
+        **params,
+    ):
+        if wk is None:
+            continue
+        i = int(wk)
+        for dim, avg in zip(vocab.QUALITY_DIMENSIONS, (v, u, o, c), strict=True):
+            quality[dim][i] = float(avg)
+        quality["overall"][i] = (float(v) + float(u) + float(o) + float(c)) / 4
+    if any(x is not None for x in quality["overall"]):
+        for dim, values in quality.items():
+            add("quality", dim, "score", values)
+
+    for f in figures:
+        f.settle()
+    report = Baseline(weeks[-1], weeks, partial, figures)
+    names = _names(reader, [r[1] for r in worst])
+    report.worst_lags = [
+        {"prospect": names.get(uid(pid), str(pid)), "from": when(at), "days": s / DAY}
+        for _, pid, at, s in worst
+    ]
+    report.lost_reasons = [
+        (str(reason or "no reason given"), int(c))
+        for reason, c in reader.rows(
+            "SELECT reason, count(*) FROM stage_changes WHERE to_stage = 'lost' "
+            "AND changed_at >= :s AND changed_at < :e GROUP BY 1 ORDER BY 2 DESC, 1",
+            s=weeks[0].start,
+            e=weeks[-1].end,
+        )
+    ]
+    report.holes = holes(figures)
+    return report
+
+
+def _names(reader: Reader, ids: list[Any]) -> dict[Any, str]:
+    if not ids:
+        return {}
+    marks = ", ".join(f":p{i}" for i in range(len(ids)))
+    found = reader.rows(
+        f"SELECT id, name FROM prospects WHERE id IN ({marks})",
+        **{f"p{i}": uid(v) for i, v in enumerate(ids)},
+    )
+    return {uid(i): n for i, n in found}
+
+
+def _touch_lags(reader: Reader, weeks: list[Week]) -> list[tuple[int, Any, Any, float]]:
+    """(week, prospect id, follow-up time as stored, seconds since the touch before it) for
+    each touch in the window that followed an earlier touch of the same prospect. Notes are
+    not touches. Measured on the follow-up, so a week's figure is final once it is over.
+
+    Reads the window's touches; only a prospect's first touch in the window looks further
+    back (one index lookup), so the cost is bounded by the window, not the history.
+    """
+    case, params = _bucket("occurred_at", weeks)
+    gap = reader.seconds("prev", "occurred_at")
+    found = []
+    for wk, pid, at, seconds in reader.rows(
+        f"SELECT {case}, prospect_id, occurred_at, {gap} FROM ("
+        " SELECT prospect_id, occurred_at, COALESCE(prev, ("
+        "  SELECT max(b.occurred_at) FROM activities b WHERE b.prospect_id = w.prospect_id"
+        "  AND b.occurred_at < :s AND b.kind != 'note')) AS prev FROM ("
+        "  SELECT prospect_id, occurred_at, LAG(occurred_at) OVER ("
+        "   PARTITION BY prospect_id ORDER BY occurred_at) AS prev"
+        "  FROM activities WHERE occurred_at >= :s AND occurred_at < :e AND kind != 'note'"
+        " ) w"
+        ") t WHERE prev IS NOT NULL",
+        **params,
+    ):
+        if wk is not None:
+            found.append((int(wk), pid, at, float(seconds)))
+    return found
+
+
+def _step_lags(reader: Reader, weeks: list[Week]) -> list[list[float]]:
+    """Days from each next step's due time to when it was done (0 when on time), by the
+    week it was done."""
+    case, params = _bucket("done_at", weeks)
+    late = reader.seconds("due_at", "done_at")
+    out: list[list[float]] = [[] for _ in weeks]
+    for wk, seconds in reader.rows(
+        f"SELECT {case}, {late} FROM next_steps "
+        "WHERE done_at >= :s AND done_at < :e AND due_at IS NOT NULL",
+        **params,
+    ):
+        if wk is not None:
+            out[int(wk)].append(max(0.0, float(seconds)) / DAY)
+    return out
+
+
+def _stays(reader: Reader, weeks: list[Week]) -> dict[str, list[list[float]]]:
+    """Completed stays in each stage, in days, by the week they ended.
+
+    A stay runs from entering a stage to the next stage change of the same prospect, whatever
+    that change is (forward, a skip, backward or lost). A skipped stage has no stay (not a
+    zero); a backward move starts a new stay of the earlier stage.
+    """
+    case, params = _bucket("c.changed_at", weeks)
+    out: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in weeks])
+    for wk, stage, entered, left in reader.rows(
+        f"SELECT {case}, c.from_stage, "
+        "(SELECT max(p.changed_at) FROM stage_changes p WHERE p.prospect_id = c.prospect_id "
+        " AND p.changed_at < c.changed_at), c.changed_at "
+        "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
+        "AND c.from_stage IS NOT NULL",
+        **params,
+    ):
+        a, b = when(entered), when(left)
+        if wk is None or a is None or b is None:
+            continue
+        out[stage][int(wk)].append((b - a).total_seconds() / DAY)
+    return out
+
+
+_DIAGNOSIS = {
+    "answered rate": "fewer pick-ups: try the hours you connect best (salestrack intel shows them)",
+    "decision maker rate": (
+        "gatekeepers hold you up: learn their names and ask for the decision maker by name"
+    ),
+    "conversation rate": "reaching people but not talking: open with why you called",
+    "meeting set rate": "conversations are not turning into meetings: ask for the meeting",
+    "lead to qualified": "leads do not qualify: check who you prospect (segment)",
+    "qualified to meeting": "qualified prospects are not booking meetings",
+    "meeting to proposal": "qualification, not cold calling, is the problem",
+    "proposal to negotiation": "proposals stall: follow up faster and check the fit",
+    "negotiation to won": "deals die at the close: look at the lost reasons",
+    "win rate": "more deals are lost than usual: look at the lost reasons",
+}
+
+
+def _gap(f: Figure) -> float:
+    floor = {"rate": 0.05, "days": 1.0, "count": 1.0, "score": 0.5}.get(f.unit, 1.0)
+    assert f.value is not None and f.median is not None
+    return abs(f.value - f.median) / max(abs(f.median), floor)
+
+
+def _sentence(f: Figure) -> str:
+    this, usual = _show(f.value, f.unit), _show(f.median, f.unit)
+    if f.section == "conversion" and f.name != "win rate":
+        a, _, b = f.name.partition(" to ")
+        text = f"{a}s move on to {b} at {this} against your usual {usual}"
+    else:
+        text = f"{f.name} is {this} against your usual {usual}"
+    why = _DIAGNOSIS.get(f.name)
+    return f"{text}: {why}" if why else text
+
+
+def holes(figures: list[Figure], limit: int = 3) -> list[str]:
+    """The funnel step that loses most, then the other biggest gaps, worst first.
+
+    A gap is how far a figure is on its worse side of the typical range, relative to the
+    usual value (with a floor so tiny usual values do not dominate).
+    """
+    worse = [f for f in figures if f.worse and f.value is not None and f.median is not None]
+    worse.sort(key=lambda f: -_gap(f))
+    funnel = [f for f in worse if f.section in ("reach", "conversion")]
+    out = []
+    if funnel:
+        out.append(f"the funnel step that loses most: {_sentence(funnel[0])}")
+    out.extend(_sentence(f) for f in worse if not funnel or f is not funnel[0])
+    return out[:limit]
+
+
+def _show(v: float | None, unit: str) -> str:
+    if v is None:
+        return "-"
+    if unit == "rate":
+        return f"{v:.0%}"
+    if unit == "days":
+        return f"{v:.1f} days"
+    if unit == "score":
+        return f"{v:.1f}"
+    return f"{v:g}"
+
+
+def show(v: float | None, unit: str) -> str:
+    return "" if v is None else _show(v, unit)
