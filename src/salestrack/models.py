@@ -129,7 +129,10 @@ class StageChange(Row, table=True):
     """A prospect moving between stages: the history step durations come from."""
 
     __tablename__ = "stage_changes"
-    __table_args__ = (Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
+        Index("ix_stage_changes_time", "changed_at"),
+    )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     from_stage: str | None = Field(default=None, max_length=50)
@@ -145,7 +148,11 @@ class NextStep(Row, table=True):
     """An action promised to oneself, with a due time; done when the next touch happens."""
 
     __tablename__ = "next_steps"
-    __table_args__ = (Index("ix_next_steps_prospect", "prospect_id", "done_at"),)
+    __table_args__ = (
+        Index("ix_next_steps_prospect", "prospect_id", "done_at"),
+        Index("ix_next_steps_done", "done_at"),
+        Index("ix_next_steps_due", "due_at"),
+    )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     activity_id: uuid.UUID | None = Field(

@@ -32,6 +32,7 @@ from salestrack.errors import Conflict, UsageError
 from salestrack.services import names
 
 DEMO_KEY = "demo"  # settings key marking a database as a demo (safe to replace)
+BOOK_WEEKS = 39  # how far back clients' promises and ratings go
 
 _PLACES = (
     "Acme", "Northwind", "Blue Harbour", "Redwood", "Kestrel", "Granite", "Oakridge",
@@ -165,6 +166,7 @@ class _Sim:
         self.dials_per_day = dials_per_day
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.prospects: list[_Prospect] = []
+        self.dialling: list[_Prospect] = []  # those with a call due some day (pruned daily)
         self.activity_count: Counter[uuid.UUID] = Counter()
         self.used_names: set[str] = set()
         today = now.astimezone(tz).date()
@@ -228,6 +230,7 @@ class _Sim:
         if segment != "C" or rng.random() < 0.4:  # small firms often have no switchboard
             p.gatekeeper = self.new_id()
         self.prospects.append(p)
+        self.dialling.append(p)
         self.change_stage(p, "lead", at)
         return p
 
@@ -456,10 +459,10 @@ class _Sim:
                 win=f"first gatekeeper name: {who['name']}",
                 source="first_gatekeeper",
             )
-        elif "decision_maker" not in p.intel:
-            self.learn_decision_maker(p, act)
         elif "availability" not in p.intel and p.off_day is not None:
             self.learn(p, act, "availability", f"doesn't work {_WEEKDAYS[p.off_day]}")
+        elif "decision_maker" not in p.intel:
+            self.learn_decision_maker(p, act)
         elif "availability" not in p.intel:
             when = rng.choice(("mornings only", "best after 4pm", "in meetings Monday mornings"))
             self.learn(p, act, "availability", when)
@@ -545,6 +548,11 @@ class _Sim:
                 if rng.random() < 0.18:
                     reply = email_at + timedelta(hours=rng.randint(2, 60))
                     self.schedule(reply, "reply", p)
+        if p.stage == "qualified" and p.attempts >= rng.randint(14, 18):
+            if rng.random() < 0.4:
+                self.change_stage(p, "lost", at, reason="went quiet", activity=act)
+            p.due = None  # parked: no next step
+            return
         if p.stage == "lead" and p.attempts >= rng.randint(7, 10):
             if rng.random() < 0.5:
                 self.change_stage(
@@ -696,9 +704,10 @@ class _Sim:
             self.behaviour_ids.append(self.add("behaviours", at, name=text, position=i + 1)["id"])
 
     def client_book(self, p: _Prospect, won_at: datetime) -> None:
-        """A client's life after the close, up to now."""
+        """A client's life after the close, up to now (the book is kept for the last
+        :data:`BOOK_WEEKS` weeks: what a scorecard looks at)."""
         rng = self.rng
-        day = won_at.astimezone(self.tz).date()
+        day = max(won_at, self.now - timedelta(weeks=BOOK_WEEKS)).astimezone(self.tz).date()
         self.add(
             "initiatives",
             won_at,
@@ -780,7 +789,7 @@ class _Sim:
 
     def ratings(self, p: _Prospect, won_at: datetime) -> None:
         rng = self.rng
-        local = won_at.astimezone(self.tz)
+        local = max(won_at, self.now - timedelta(weeks=BOOK_WEEKS)).astimezone(self.tz)
         year, month = local.year, local.month
         skill = rng.uniform(0.35, 0.7)
         while True:
@@ -844,7 +853,7 @@ class _Sim:
         self.behaviours(self.at(self.days[0], 8) - timedelta(days=300))
         self.existing_clients(max(2, self.dials_per_day // 20))
         pool_start = self.dials_per_day * 4
-        weekly_new = int(self.dials_per_day * 0.8)
+        weekly_new = int(self.dials_per_day * 0.5)  # about what a rep can keep calling
         for i, day in enumerate(self.days):
             batch = pool_start if i == 0 else (weekly_new if day.weekday() == 0 else 0)
             for _ in range(batch):
@@ -864,7 +873,8 @@ class _Sim:
 
     def work_day(self, day: date) -> None:
         rng = self.rng
-        due = [p for p in self.prospects if p.due is not None and p.due <= day]
+        self.dialling = [p for p in self.dialling if p.due is not None]
+        due = [p for p in self.dialling if p.due is not None and p.due <= day]
         due.sort(key=lambda p: (p.due, p.attempts))
         wanted = round(self.dials_per_day * rng.uniform(0.85, 1.1))
         if day.weekday() == 4:
