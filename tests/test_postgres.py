@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -117,3 +118,19 @@ def test_reports_give_the_same_figures_on_postgres_as_on_sqlite(
     lite, server = outputs
     assert lite == server
     assert '"decision maker rate"' in lite[0]
+
+
+def test_export_import_between_sqlite_and_postgres(cli: Cli, pg_url: str, tmp_path: Path) -> None:
+    from salestrack.services import demo, entities
+
+    lite = tmp_path / "lite.db"
+    demo.build_demo(lite, now=NOW, weeks=1, dials_per_day=15, seed=2, owner="tester")
+    first = {e: cli.ok("--db", str(lite), "export", e).stdout for e in entities.names()}
+    for e, text in first.items():
+        source = tmp_path / f"{e}.csv"
+        source.write_text(text, newline="")
+        cli.ok("--db", pg_url, "import", e, str(source))
+    second = {e: cli.ok("--db", pg_url, "export", e).stdout for e in entities.names()}
+    assert second == first
+    again = cli.ok("--db", pg_url, "import", "activities", str(tmp_path / "activities.csv"))
+    assert " 0 added, 0 updated," in again.stderr

@@ -65,6 +65,16 @@ class AppGroup(LazyGroup):
             "checklist",
             "Show or set the qualification checklist the brief's 'missing' list comes from.",
         ),
+        "export": _lazy(
+            "interchange",
+            "export",
+            "Write every row of an entity as CSV, JSON or JSON lines (ics for next steps).",
+        ),
+        "import": _lazy(
+            "interchange",
+            "import_",
+            "Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run.",
+        ),
         "undo": _lazy(
             "misc",
             "undo",
@@ -96,6 +106,10 @@ class AppGroup(LazyGroup):
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as exc:
             if _is_click_exception(exc) or os.environ.get("SALESTRACK_DEBUG"):
                 raise

@@ -306,8 +306,9 @@ def build(
     }
     for wk, v, u, o, c in reader.rows(
         f"SELECT {case}, avg(q.value), avg(q.uncovered), avg(q.openness), avg(q.commitment) "
-        "FROM quality q JOIN activities a ON a.id = q.activity_id "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e GROUP BY 1",
+        # CROSS JOIN keeps the window's activities as the outer loop on SQLite
+        "FROM activities a CROSS JOIN quality q "
+        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id GROUP BY 1",
         **params,
     ):
         if wk is None:

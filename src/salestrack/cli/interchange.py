@@ -1,0 +1,289 @@
+"""``export`` and ``import``: the data, for shell scripts and other tools."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+EntityArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ENTITY",
+        help="prospects, contacts, activities, stage-changes, next-steps, intel, wins, "
+        "promises, successes, lessons, initiatives, behaviours, ratings or quality.",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def _progress(total: int | None, what: str) -> Any:
+    """A progress bar on stderr when it is a terminal; otherwise a silent counter."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from salestrack.output.console import stderr_console
+
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=stderr_console(), transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@contextmanager
+def _output(path: Path | None) -> Any:
+    if path is None:
+        yield sys.stdout
+        return
+    import os
+
+    from salestrack.errors import UsageError
+
+    if path.is_dir():
+        raise UsageError(f"--output: '{path}' is a folder; give a file name")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise UsageError(f"--output: can't write '{path}' ({exc.strerror})") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def export(
+    entity: EntityArg,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="csv (default), json, jsonl, or ics for next-steps (calendar events).",
+        ),
+    ] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="WHEN", help="Rows from this time on (the entity's date)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="WHEN", help="Rows before this time.")
+    ] = None,
+    prospect: Annotated[
+        str | None, typer.Option("--prospect", metavar="NAME", help="Only this prospect's rows.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", metavar="KIND", help="Only this kind (activities, intel)."),
+    ] = None,
+) -> None:
+    """Write every row of an entity as CSV, JSON or JSON lines (ics for next steps).
+
+    Columns are documented in docs/export.md. CSV cells that a spreadsheet would run as a
+    formula get a leading apostrophe, which import removes again.
+    """
+    from salestrack import clock, config, vocab
+    from salestrack.errors import UsageError
+    from salestrack.services import brief, capture, entities
+    from salestrack.services import export as service
+    from salestrack.store.sql import reader
+
+    chosen = entities.get(entity)
+    fmt = fmt.lower()
+    if fmt not in ("csv", "json", "jsonl", "ics"):
+        raise UsageError(f"--format: unknown format '{fmt}'; use csv, json, jsonl or ics")
+    if fmt == "ics" and chosen.name != "next-steps":
+        raise UsageError("--format: ics is for next-steps (calendar events)")
+    now = clock.now()
+    filters = service.Filters()
+    if since is not None:
+        filters.since = capture.parse_time("--since", since, now, "past", None)
+    if until is not None:
+        filters.until = capture.parse_time("--until", until, now, "past", None)
+    service.check_filters(chosen, filters, kind=kind is not None)
+    if kind is not None:
+        choices = vocab.KINDS if chosen.table == "activities" else vocab.INTEL_KINDS
+        filters.kind = vocab.choose("--kind", kind, choices, what="kind")
+    if prospect is not None:
+        service.check_filters(chosen, filters, prospect=True)
+    with reader(config.resolve()) as r:
+        if prospect is not None:
+            filters.prospect_id = brief.find_prospect(r, prospect).id
+        with _output(output) as out:
+            if fmt == "ics":
+                service.write_ics(out, r, filters)
+                return
+            total = service.count(r, chosen, filters) if sys.stderr.isatty() else None
+            data = service.rows(r, chosen, filters, csv_text=fmt == "csv")
+            with _progress(total, f"export {chosen.name}") as tick:
+                if fmt == "csv":
+                    service.write_csv(out, chosen.header(), data, tick)
+                else:
+                    service.write_json(
+                        out, chosen.header(), service.kinds(chosen), data,
+                        lines=fmt == "jsonl", tick=tick,
+                    )  # fmt: skip
+
+
+def import_(
+    entity: EntityArg,
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="The file to read, or - for stdin.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="csv, json or jsonl (default: from the file's extension; csv for stdin).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse rows naming an unknown prospect (default: add it)."),
+    ] = False,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="THEIRS=OURS,...",
+            help="Rename another tool's columns, e.g. 'Call outcome=outcome,Date=occurred_at'; "
+            "'Notes 2=' drops a column.",
+        ),
+    ] = None,
+    map_values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map-values",
+            metavar="COLUMN:THEIRS=OURS,...",
+            help="Translate values, e.g. 'outcome:Left message=voicemail,Spoke=connected'.",
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map-file",
+            help='A saved mapping: {"columns": {...}, "values": {"outcome": {...}}} (JSON).',
+        ),
+    ] = None,
+) -> None:
+    """Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run.
+
+    A row whose id exists is updated when its updated_at is newer and skipped when the same,
+    so importing a file twice changes nothing. Rows may name their prospect by name.
+    """
+    from salestrack import clock, config, dates
+    from salestrack.errors import UsageError
+    from salestrack.output.console import say
+    from salestrack.services import entities
+    from salestrack.services import importer as service
+
+    chosen = entities.get(entity)
+    if fmt is None:
+        suffix = Path(source).suffix.lower().lstrip(".") if source != "-" else ""
+        fmt = suffix if suffix in ("csv", "json", "jsonl", "ndjson") else "csv"
+    fmt = {"ndjson": "jsonl"}.get(fmt.lower(), fmt.lower())
+    if fmt not in ("csv", "json", "jsonl"):
+        raise UsageError(f"--format: unknown format '{fmt}'; use csv, json or jsonl")
+    saved = None
+    if map_file is not None:
+        try:
+            saved = map_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
+    try:
+        rules = service.Mapping.parse(mapping, map_values or [], saved)
+    except ValueError as exc:
+        raise UsageError(f"--map-file: not a JSON mapping ({exc})") from None
+    if source == "-":
+        handle = sys.stdin.buffer
+    else:
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise UsageError(f"FILE: can't read '{source}' ({exc.strerror})") from None
+    now, tz, owner = clock.now(), dates.local_tz(), config.rep()
+    try:
+        result = _run_import(
+            chosen, handle, fmt, rules, strict=strict, dry_run=dry_run, now=now, tz=tz,
+            owner=owner,
+        )  # fmt: skip
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    say(result.summary(chosen.name, dry_run=dry_run))
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> Any:
+    from salestrack import config
+    from salestrack.services import brief
+    from salestrack.services import importer as service
+    from salestrack.store.sql import Reader
+
+    target = config.resolve()
+    errors: list[str] = []
+    result: Any = None
+
+    def go(writer: Any, reader: Any) -> Any:
+        nonlocal result
+        rows = service.read(handle, fmt)
+        checked = service.validate(
+            entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors
+        )
+        with _progress(None, f"import {entity.name}") as tick:
+            done = service.write(
+                writer, entity, checked, strict=kw["strict"],
+                first_stage=brief.stages(reader)[0], now=kw["now"], owner=kw["owner"],
+                errors=errors, tick=tick,
+            )  # fmt: skip
+        if errors:
+            raise service.ImportFailed(
+                f"{len(errors) if len(errors) <= service.MAX_ERRORS else 'more than 20'} "
+                "bad lines; "
+                "nothing was imported:\n  " + "\n  ".join(errors)
+            )
+        result = done
+        if kw["dry_run"]:
+            raise _DryRun
+        return done
+
+    try:
+        if target.path is not None:
+            from salestrack.store import lean
+
+            with lean.write_transaction(lean.open_current(target)) as db:
+                result = go(service.Writer(db, sqlite=True), Reader(db, sqlite=True))
+        else:
+            from salestrack.store import migrate
+
+            engine = migrate.ready_engine(target)
+            try:
+                with migrate.translate_errors(target), engine.begin() as connection:
+                    result = go(
+                        service.Writer(connection, sqlite=False), Reader(connection, sqlite=False)
+                    )
+            finally:
+                engine.dispose()
+    except _DryRun:
+        pass
+    return result

@@ -1,0 +1,111 @@
+"""The entities that ``export`` and ``import`` speak of, and their column contract.
+
+Columns are the table's own (snake_case, in the model's order) less derived ones, plus a
+``prospect`` column holding the prospect's name after ``prospect_id`` wherever a row belongs
+to a prospect (for people reading the file, and for imports from other tools that know the
+name but not the id). The contract is documented in docs/export.md; its version is
+:data:`CONTRACT_VERSION`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from salestrack.errors import UsageError
+
+CONTRACT_VERSION = 1
+
+# CLI name -> (table, the time column --since/--until filter on, the sort order)
+_ENTITIES = {
+    "prospects": ("prospects", "created_at", "name_key, id"),
+    "contacts": ("contacts", "created_at", "created_at, id"),
+    "activities": ("activities", "occurred_at", "occurred_at, id"),
+    "stage-changes": ("stage_changes", "changed_at", "changed_at, id"),
+    "next-steps": ("next_steps", "due_at", "created_at, id"),
+    "intel": ("intel", "learned_at", "learned_at, id"),
+    "wins": ("wins", "won_at", "won_at, id"),
+    "promises": ("promises", "made_at", "made_at, id"),
+    "successes": ("successes", "delivered_at", "delivered_at, id"),
+    "lessons": ("lessons", "learned_at", "learned_at, id"),
+    "initiatives": ("initiatives", "started_at", "started_at, id"),
+    "behaviours": ("behaviours", "created_at", "position, id"),
+    "ratings": ("ratings", "rated_at", "rated_at, id"),
+    "quality": ("quality", "created_at", "created_at, id"),
+}
+DERIVED = {"name_key"}  # recomputed on import
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # uuid, time, bool, int, float, text
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str  # as typed: next-steps
+    table: str  # next_steps
+    time_column: str
+    order: str
+    columns: tuple[Column, ...]  # the table's columns as exported (no derived ones)
+
+    @property
+    def has_prospect(self) -> bool:
+        return any(c.name == "prospect_id" for c in self.columns)
+
+    @property
+    def prospect_required(self) -> bool:
+        return any(c.name == "prospect_id" and not c.nullable for c in self.columns)
+
+    @property
+    def has_kind(self) -> bool:
+        return any(c.name == "kind" for c in self.columns)
+
+    def header(self) -> list[str]:
+        """The exported column names, with ``prospect`` after ``prospect_id``."""
+        names: list[str] = []
+        for c in self.columns:
+            names.append(c.name)
+            if c.name == "prospect_id":
+                names.append("prospect")
+        return names
+
+
+def _kind(column: Any) -> str:
+    from sqlalchemy import Boolean, Float, Integer, Uuid
+
+    from salestrack.models import UTCDateTime
+
+    if isinstance(column.type, Uuid):
+        return "uuid"
+    if isinstance(column.type, UTCDateTime):
+        return "time"
+    if isinstance(column.type, Boolean):
+        return "bool"
+    if isinstance(column.type, Integer):
+        return "int"
+    if isinstance(column.type, Float):
+        return "float"
+    return "text"
+
+
+def get(name: str) -> Entity:
+    """The entity called ``name`` (``next-steps``, ``next_steps`` and ``next steps`` work)."""
+    from salestrack.models import TABLES
+
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    if key not in _ENTITIES:
+        raise UsageError(f"ENTITY: unknown entity '{name}'; use one of: {', '.join(_ENTITIES)}")
+    table, time_column, order = _ENTITIES[key]
+    columns = tuple(
+        Column(c.name, _kind(c), bool(c.nullable))
+        for c in TABLES[table].__table__.columns  # type: ignore[attr-defined]
+        if c.name not in DERIVED
+    )
+    return Entity(key, table, time_column, order, columns)
+
+
+def names() -> list[str]:
+    return list(_ENTITIES)
