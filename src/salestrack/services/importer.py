@@ -227,22 +227,19 @@ def validate(
     required = [c.name for c in entity.columns if not c.nullable and c.name != "prospect_id"]
     seen: set[bytes] = set()
     checked_header = False
+    plain = not mapping.columns and not mapping.values
+    rules = _Rules(entity)
     for line, raw, from_csv in rows:
         if "__width__" in raw:
             got, want = raw["__width__"]
             _note(errors, f"line {line}: {got} fields where the header has {want}")
             continue
-        row: dict[str, Any] = {}
-        for theirs, value in raw.items():
-            ours = mapping.columns.get(theirs, theirs)
-            if not ours:
-                continue
-            if isinstance(value, str):
-                if from_csv:
-                    value = unprotect(value) if value else None
-                if value is not None and ours in mapping.values:
-                    value = mapping.values[ours].get(value, value)
-            row[ours] = value
+        if plain and from_csv:  # the usual case: our own columns, nothing to translate
+            row = {
+                k: (None if v == "" else unprotect(v) if v[0] == "'" else v) for k, v in raw.items()
+            }
+        else:
+            row = _mapped(raw, mapping, from_csv)
         if not checked_header:
             unknown = sorted(set(row) - known)
             if unknown:
@@ -259,7 +256,7 @@ def validate(
                 where = ".".join(str(x) for x in e["loc"]) or "row"
                 _note(errors, f"line {line}: {where}: {_explain(e)}")
             continue
-        problem = _complete(entity, data, tz=tz, now=now, owner=owner)
+        problem = rules.complete(data, tz=tz, now=now, owner=owner)
         if problem:
             _note(errors, f"line {line}: {problem}")
             continue
@@ -273,6 +270,21 @@ def validate(
             _note(errors, f"line {line}: {missing[0]}: is required; give a value")
             continue
         yield Checked(line, data, data.pop("prospect", None))
+
+
+def _mapped(raw: dict[str, Any], mapping: Mapping, from_csv: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for theirs, value in raw.items():
+        ours = mapping.columns.get(theirs, theirs)
+        if not ours:
+            continue
+        if isinstance(value, str):
+            if from_csv:
+                value = unprotect(value) if value else None
+            if value is not None and ours in mapping.values:
+                value = mapping.values[ours].get(value, value)
+        row[ours] = value
+    return row
 
 
 def _explain(error: Any) -> str:
@@ -290,49 +302,69 @@ def _explain(error: Any) -> str:
     return str(error.get("msg", "invalid"))
 
 
-def _complete(
-    entity: Entity, data: dict[str, Any], *, tz: tzinfo, now: datetime, owner: str
-) -> str | None:
-    """Fill defaults, normalise values; returns a problem or None."""
-    for c in entity.columns:
-        value = data.get(c.name)
-        if c.kind == "time" and value is not None:
-            data[c.name] = _local(value, tz).astimezone(now.tzinfo)
-        elif c.kind == "text" and isinstance(value, str) and len(value) > MAX_FIELD:
-            return f"{c.name}: {len(value)} characters is too long (1 MB at most)"
-    if data.get("id") is None:
-        data["id"] = uuid.uuid4()
-    data["owner"] = data.get("owner") or owner
-    data["created_at"] = data.get("created_at") or now
-    data["updated_at"] = data.get("updated_at") or data["created_at"]
-    for (table, column), choices in _CHOICES.items():
-        if table == entity.table and data.get(column) is not None:
-            allowed = choices(data)
-            try:
-                data[column] = vocab.choose(column, str(data[column]), allowed, what=column)
-            except InvalidInput as exc:
-                return str(exc)
-    if entity.table == "activities":
-        data["direction"] = data.get("direction") or "outbound"
-        if data.get("reached") is None and data.get("kind") == "call" and data.get("outcome"):
-            data["reached"] = vocab.REACHED_BY_OUTCOME.get(data["outcome"])
-    if entity.table == "ratings" and data.get("grade") is not None:
-        data["grade"] = str(data["grade"]).strip().upper()
-        if data["grade"] not in vocab.GRADES:
-            return f"grade: '{data['grade']}' is not a grade; use A, B or D"
-    if entity.table == "ratings" and data.get("month"):
-        month = str(data["month"])
-        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-            return f"month: '{month}' is not a month; write it as 2026-11"
-    if entity.table == "quality":
-        for dim in vocab.QUALITY_DIMENSIONS:
-            if data.get(dim) is not None and not 1 <= int(data[dim]) <= 5:
-                return f"{dim}: {data[dim]} is not a score from 1 to 5"
-    if entity.table == "prospects" and data.get("name"):
-        data["name_key"] = names.key(str(data["name"]))
-    if entity.prospect_required and data.get("prospect_id") is None and not data.get("prospect"):
-        return "prospect_id: give the prospect's id or its name (a prospect column)"
-    return None
+class _Rules:
+    """What completing a row of one entity needs, worked out once."""
+
+    def __init__(self, entity: Entity) -> None:
+        self.entity = entity
+        self.times = [c.name for c in entity.columns if c.kind == "time"]
+        self.texts = [c.name for c in entity.columns if c.kind == "text"]
+        self.choices = [(col, f) for (t, col), f in _CHOICES.items() if t == entity.table]
+        self.prospect_required = entity.prospect_required
+
+    def complete(
+        self, data: dict[str, Any], *, tz: tzinfo, now: datetime, owner: str
+    ) -> str | None:
+        """Fill defaults, normalise values; returns a problem or None."""
+        table = self.entity.table
+        for name in self.times:
+            value = data[name]
+            if value is not None:
+                data[name] = (
+                    value.replace(tzinfo=tz) if value.tzinfo is None else value
+                ).astimezone(now.tzinfo)
+        for name in self.texts:
+            value = data[name]
+            if value is not None and len(value) > MAX_FIELD:
+                return f"{name}: {len(value)} characters is too long (1 MB at most)"
+        if data["id"] is None:
+            data["id"] = uuid.uuid4()
+        data["owner"] = data["owner"] or owner
+        data["created_at"] = data["created_at"] or now
+        data["updated_at"] = data["updated_at"] or data["created_at"]
+        for column, choices in self.choices:
+            value = data[column]
+            if value is not None:
+                allowed = choices(data)
+                if value in allowed:
+                    continue
+                try:
+                    data[column] = vocab.choose(column, str(value), allowed, what=column)
+                except InvalidInput as exc:
+                    return str(exc)
+        if table == "activities":
+            data["direction"] = data["direction"] or "outbound"
+            if data["reached"] is None and data["kind"] == "call" and data["outcome"]:
+                data["reached"] = vocab.REACHED_BY_OUTCOME.get(data["outcome"])
+        elif table == "ratings":
+            if data["grade"] is not None:
+                data["grade"] = str(data["grade"]).strip().upper()
+                if data["grade"] not in vocab.GRADES:
+                    return f"grade: '{data['grade']}' is not a grade; use A, B or D"
+            month = str(data["month"] or "")
+            if month and (
+                len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit()
+            ):
+                return f"month: '{month}' is not a month; write it as 2026-11"
+        elif table == "quality":
+            for dim in vocab.QUALITY_DIMENSIONS:
+                if data[dim] is not None and not 1 <= int(data[dim]) <= 5:
+                    return f"{dim}: {data[dim]} is not a score from 1 to 5"
+        elif table == "prospects" and data["name"]:
+            data["name_key"] = names.key(str(data["name"]))
+        if self.prospect_required and data["prospect_id"] is None and not data.get("prospect"):
+            return "prospect_id: give the prospect's id or its name (a prospect column)"
+        return None
 
 
 def _note(errors: list[str], text: str) -> None:
@@ -354,10 +386,14 @@ class Writer:
 
     def value(self, v: Any) -> Any:
         if self.sqlite:
-            from salestrack.store.lean import stored
-
-            return stored(v)
+            return _stored(v)
         return v
+
+    def converter(self, kind: str) -> Callable[[Any], Any]:
+        """A fast converter to the stored form of one column kind."""
+        if not self.sqlite:
+            return _same_value
+        return {"uuid": _uuid_hex, "time": _db_time, "bool": _bool_int}.get(kind, _same_value)
 
     def rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         if self.sqlite:
@@ -375,6 +411,29 @@ class Writer:
         from sqlalchemy import text
 
         self.connection.execute(text(sql), rows)
+
+
+def _stored(v: Any) -> Any:
+    from salestrack.store.lean import stored
+
+    return stored(v)
+
+
+def _same_value(v: Any) -> Any:
+    return v
+
+
+def _uuid_hex(v: Any) -> Any:
+    return None if v is None else v.hex
+
+
+def _db_time(v: Any) -> Any:
+    # the stored text: UTC, microseconds, no offset (as SQLAlchemy writes it)
+    return None if v is None else v.isoformat(sep=" ", timespec="microseconds")[:26]
+
+
+def _bool_int(v: Any) -> Any:
+    return None if v is None else int(v)
 
 
 def _same(writer: Writer, kind: str, incoming: Any, stored_value: Any) -> bool:
@@ -414,6 +473,7 @@ def write(
     )
     prospects: Prospects | None = None
     batch: list[Checked] = []
+    converters = [(c, writer.converter(kinds[c])) for c in cols]
 
     def flush() -> None:
         nonlocal prospects
@@ -440,7 +500,7 @@ def write(
                     owner=owner, errors=errors, result=result,
                 ):  # fmt: skip
                     continue
-            values = {c: writer.value(row.get(c)) for c in cols}
+            values = {c: conv(row.get(c)) for c, conv in converters}
             found = existing.get(values["id"])
             if found is None:
                 adds.append(values)
