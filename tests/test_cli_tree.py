@@ -51,7 +51,7 @@ def test_completing_a_command_name_builds_nothing(cli: Cli) -> None:
     assert isinstance(root, LazyGroup)
     ctx = typer.Context(root, info_name="salestrack", resilient_parsing=True)
     names = [item.value for item in root.shell_complete(ctx, "p")]
-    assert sorted(names) == ["pipeline", "plan", "prospect"] and root.commands == {}
+    assert sorted(names) == ["pipeline", "plan", "promise", "prospect"] and root.commands == {}
 
 
 def test_unknown_command_is_a_usage_error(cli: Cli) -> None:

@@ -134,3 +134,21 @@ def test_export_import_between_sqlite_and_postgres(cli: Cli, pg_url: str, tmp_pa
     assert second == first
     again = cli.ok("--db", pg_url, "import", "activities", str(tmp_path / "activities.csv"))
     assert " 0 added, 0 updated," in again.stderr
+
+
+def test_scorecard_and_report_card_on_postgres(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_clients import fixture
+
+    outputs = []
+    for db in (None, pg_url):
+        if db is not None:
+            monkeypatch.setenv("SALESTRACK_DB", db)
+        fixture(cli)
+        card = json.loads(cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "json").stdout)
+        card.pop("promise_list")  # ids differ between the two databases
+        grid = cli.ok("crc", "report", "acme", "--months", "3", "-f", "json").stdout
+        outputs.append((card, grid))
+    assert outputs[0] == outputs[1]
+    assert outputs[1][0]["uptime"] == 0.4

@@ -65,6 +65,24 @@ class AppGroup(LazyGroup):
             "checklist",
             "Show or set the qualification checklist the brief's 'missing' list comes from.",
         ),
+        "scorecard": _lazy(
+            "clients",
+            "scorecard",
+            "A client's scorecard for a quarter, to bring to the business review.",
+        ),
+        "promise": _lazy(
+            "clients", "promise_app", "Promises made to clients: add, mark kept or broken, list."
+        ),
+        "success": _lazy("clients", "success_app", "Successes delivered to clients."),
+        "lesson": _lazy(
+            "clients", "lesson_app", "Lessons learned from failures, and what changes."
+        ),
+        "initiative": _lazy("clients", "initiative_app", "Improvement initiatives for clients."),
+        "crc": _lazy(
+            "clients",
+            "crc_app",
+            "The Customer Report Card: up to six behaviours, graded A, B or D each month.",
+        ),
         "export": _lazy(
             "interchange",
             "export",

@@ -27,8 +27,9 @@ class Lazy:
 
     def load(self, name: str) -> Any:
         target = getattr(importlib.import_module(self.module), self.attr)
+        command: Any
         if isinstance(target, typer.Typer):
-            command = typer.main.get_command(target)
+            command = typer.main.get_group(target)  # a group even with one subcommand
         else:
             single = typer.Typer(rich_markup_mode=None, add_completion=False)
             single.command(name)(target)

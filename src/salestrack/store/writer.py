@@ -10,6 +10,7 @@ from salestrack.config import DbTarget
 
 if TYPE_CHECKING:
     from salestrack.services.capture import CaptureStore
+    from salestrack.store.sql import Reader
 
 
 @contextmanager
@@ -26,3 +27,13 @@ def capture_store(target: DbTarget) -> Iterator[CaptureStore]:
 
     with session(target) as s:
         yield OrmStore(s)
+
+
+def reader_for(store: CaptureStore) -> Reader:
+    """A :class:`Reader` inside the store's own transaction (to read what it will change)."""
+    from salestrack.store.lean import LeanStore
+    from salestrack.store.sql import Reader
+
+    if isinstance(store, LeanStore):
+        return Reader(store.db, sqlite=True)
+    return Reader(store.db.connection(), sqlite=False)  # type: ignore[attr-defined]

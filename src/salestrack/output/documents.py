@@ -1,0 +1,194 @@
+"""Documents to bring to a client: the scorecard and the report-card form, as Markdown or as
+one self-contained HTML file (inline CSS and an inline SVG chart; no scripts, no links)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from salestrack.output.show import when
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def scorecard_markdown(card: Any, figures: dict[str, Any], now: datetime) -> str:
+    lines = [
+        f"# Scorecard: {card.client}, {card.label}",
+        "",
+        f"Promises kept: **{_pct(figures['kept_rate'])}** · on time: "
+        f"**{_pct(figures['on_time_rate'])}** · uptime: **{_pct(figures['uptime'], 2)}**",
+        "",
+        f"{figures['promises']} promises due in the period: {figures['kept_on_time']} kept on "
+        f"time, {figures['kept_late']} kept late, {figures['broken']} broken, "
+        f"{figures['overdue']} overdue, {figures['open']} open.",
+        "",
+        "## Promises",
+        "",
+        "| promise | made | due | state |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {p.text} | {when(p.made_at)} | {when(p.due_at)} | {p.state(now)} |"
+        for p in card.promises
+    ] or ["| none | | | |"]
+    lines += ["", "## Successes delivered", ""]
+    lines += [f"- {when(s['delivered_at'])}: {s['text']}" for s in card.successes] or ["- none"]
+    lines += ["", "## Lessons learned", ""]
+    lines += [
+        f"- {when(x['learned_at'])}: {x['text']}" + (f" → {x['change']}" if x["change"] else "")
+        for x in card.lessons
+    ] or ["- none"]
+    lines += ["", "## Improvement initiatives", ""]
+    lines += [
+        f"- {i['text']} ({i['status']}"
+        + (f", done {when(i['done_at'])}" if i["done_at"] else "")
+        + ")"
+        for i in card.initiatives
+    ] or ["- none"]
+    lines += ["", "## Customer Report Card", ""]
+    lines += [
+        f"- {c['month']}: {_pct(c['share_a'])} A, {c['d']} D ({c['ratings']} grades)"
+        for c in card.crc
+    ] or ["- no ratings in the period"]
+    touches = ", ".join(f"{n} {k}s" for k, n in card.activity.items()) or "none"
+    lines += ["", "## Activity", "", f"{touches}; last touch {when(card.last_touch) or '-'}."]
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+body { font: 14px/1.45 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em;
+  color: #1d2330; max-width: 56em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
+.kpis { display: flex; gap: 1.2em; margin: 1em 0; }
+.kpi { border: 1px solid #ccd3e0; border-radius: 6px; padding: 0.6em 1em; }
+.kpi b { display: block; font-size: 1.5em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid #e3e7ef; padding: 0.3em 0.5em; text-align: left; }
+.muted { color: #6b7385; }
+@media print { body { margin: 0; } }
+"""
+
+
+def _bars(values: list[tuple[str, float | None]]) -> str:
+    """An inline SVG bar chart of shares (0 to 1)."""
+    width, height, gap = 40, 120, 14
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{len(values) * (width + gap) + gap}" '
+        f'height="{height + 40}" role="img" aria-label="share of A grades by month">'
+    ]
+    for i, (label, value) in enumerate(values):
+        x = gap + i * (width + gap)
+        h = round((value or 0) * height)
+        parts.append(
+            f'<rect x="{x}" y="{height - h + 10}" width="{width}" height="{h}" fill="#3b6fd8"/>'
+            f'<text x="{x + width / 2}" y="{height + 28}" font-size="11" '
+            f'text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{x + width / 2}" y="{height - h + 6}" font-size="11" '
+            f'text-anchor="middle">{_pct(value)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def scorecard_html(card: Any, figures: dict[str, Any], now: datetime) -> str:
+    def rows(items: list[str]) -> str:
+        return "".join(items) or '<tr><td class="muted" colspan="4">none</td></tr>'
+
+    promises = rows(
+        [
+            f"<tr><td>{escape(p.text)}</td><td>{when(p.made_at)}</td><td>{when(p.due_at)}</td>"
+            f"<td>{escape(p.state(now))}</td></tr>"
+            for p in card.promises
+        ]
+    )
+
+    def items(entries: list[str]) -> str:
+        return "".join(f"<li>{e}</li>" for e in entries) or '<li class="muted">none</li>'
+
+    successes = items([f"{when(s['delivered_at'])}: {escape(s['text'])}" for s in card.successes])
+    lessons = items(
+        [
+            f"{when(x['learned_at'])}: {escape(x['text'])}"
+            + (f" &rarr; {escape(x['change'])}" if x["change"] else "")
+            for x in card.lessons
+        ]
+    )
+    initiatives = items([f"{escape(i['text'])} ({i['status']})" for i in card.initiatives])
+    chart = (
+        _bars([(c["month"], c["share_a"]) for c in card.crc])
+        if card.crc
+        else ('<p class="muted">No report-card ratings in the period.</p>')
+    )
+    touches = ", ".join(f"{n} {k}s" for k, n in card.activity.items()) or "none"
+    title = f"Scorecard: {card.client}, {card.label}"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{escape(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<h1>{escape(title)}</h1>
+<p class="muted">{when(card.start)} to {when(card.end)} · printed {when(now)}</p>
+<div class="kpis">
+<div class="kpi">promises kept<b>{_pct(figures["kept_rate"])}</b></div>
+<div class="kpi">on time<b>{_pct(figures["on_time_rate"])}</b></div>
+<div class="kpi">uptime<b>{_pct(figures["uptime"], 2)}</b></div>
+<div class="kpi">successes<b>{figures["successes"]}</b></div>
+</div>
+<h2>Promises</h2>
+<table><thead><tr><th>promise</th><th>made</th><th>due</th><th>state</th></tr></thead>
+<tbody>{promises}</tbody></table>
+<h2>Successes delivered</h2><ul>{successes}</ul>
+<h2>Lessons learned</h2><ul>{lessons}</ul>
+<h2>Improvement initiatives</h2><ul>{initiatives}</ul>
+<h2>Customer Report Card: share of A grades</h2>
+{chart}
+<h2>Activity</h2><p>{escape(touches)}; last touch {when(card.last_touch) or "-"}.</p>
+</body>
+</html>
+"""
+
+
+def crc_form(client: str, month: str, names: list[tuple[int, str]], fmt: str) -> str:
+    """A report-card form for the client to fill in (markdown, html or csv)."""
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["behaviour", "name", "grade", "comment"])
+        for position, name in names:
+            writer.writerow([position, name, "", ""])
+        return out.getvalue()
+    intro = (
+        f"How did we do in {month}? For each line, mark A (exceeds what you expect), "
+        "B (meets it) or D (below it), and add a comment if you like."
+    )
+    if fmt == "html":
+        body = "".join(
+            f"<tr><td>{p}</td><td>{escape(n)}</td><td>A &#9744; B &#9744; D &#9744;</td>"
+            "<td style='width:40%'></td></tr>"
+            for p, n in names
+        )
+        return f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Report card: {escape(client)}, {month}</title>
+<style>{_CSS}</style></head>
+<body>
+<h1>Report card: {escape(client)}, {month}</h1>
+<p>{escape(intro)}</p>
+<table><thead><tr><th>#</th><th>behaviour</th><th>grade</th><th>comment</th></tr></thead>
+<tbody>{body}</tbody></table>
+</body>
+</html>
+"""
+    lines = [f"# Report card: {client}, {month}", "", intro, ""]
+    lines += ["| # | behaviour | grade (A / B / D) | comment |", "| --- | --- | --- | --- |"]
+    lines += [f"| {p} | {n} | | |" for p, n in names]
+    return "\n".join(lines) + "\n"

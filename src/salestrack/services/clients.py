@@ -1,0 +1,247 @@
+"""Keep your own score: promises, successes, lessons, initiatives, and the client scorecard.
+
+A promise is *kept on time* when it was marked kept no later than its due time (a promise
+without a due time is on time whenever it is kept), *kept late* after it, or *broken*.
+Over a period, the promises that count are those **due** in it (or made in it, when they
+have no due time). The scorecard's figures:
+
+* kept: kept / (kept + broken), the promises resolved so far;
+* on time: kept on time / kept;
+* uptime: kept on time / every promise that came due in the period up to now (a promise
+  still open after its due time counts against it, as a broken one does), shown like an
+  availability figure (99.97 %).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+
+from salestrack.errors import Ambiguous, InvalidInput, NotFound
+from salestrack.services import brief
+from salestrack.store.sql import Reader, uid, when
+
+_HEX = set("0123456789abcdef")
+TABLES = {"promise": "promises", "initiative": "initiatives"}
+
+
+def period(
+    quarter: str | None, start: datetime | None, end: datetime | None, *, now: datetime, tz: tzinfo
+) -> tuple[datetime, datetime, str]:
+    """The period a scorecard covers: a quarter (2026Q4), a range, or this quarter."""
+    if quarter is not None:
+        m = re.fullmatch(r"\s*(\d{4})\s*-?\s*[qQ]([1-4])\s*", quarter)
+        if m is None:
+            raise InvalidInput("--quarter", f"'{quarter}' is not a quarter; write it like 2026Q4")
+        year, q = int(m.group(1)), int(m.group(2))
+    elif start is not None or end is not None:
+        first = start or datetime(1970, 1, 1, tzinfo=tz)
+        last = end or now
+        if last <= first:
+            raise InvalidInput("--to", "must be after --from")
+        label = f"{first.astimezone(tz):%d %b %Y} to {last.astimezone(tz):%d %b %Y}"
+        return first, last, label
+    else:
+        local = now.astimezone(tz)
+        year, q = local.year, (local.month - 1) // 3 + 1
+    first_day = date(year, 3 * (q - 1) + 1, 1)
+    next_day = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+    return (
+        datetime.combine(first_day, time(0), tz),
+        datetime.combine(next_day, time(0), tz),
+        f"{year}Q{q}",
+    )
+
+
+def find_row(
+    reader: Reader, table: str, typed: str, what: str
+) -> tuple[uuid.UUID, tuple[Any, ...]]:
+    """A row by its id or a unique start of it (4 or more hex digits)."""
+    digits = typed.strip().lower().replace("-", "")
+    if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
+        raise InvalidInput("ID", f"'{typed}' is not a {what} id; ids are hex, e.g. 3f2a9c1b")
+    if reader.sqlite:
+        rows = reader.rows(
+            f"SELECT * FROM {table} WHERE id >= :lo AND id < :hi LIMIT 5",
+            lo=digits,
+            hi=digits + "g",
+        )
+    else:
+        rows = reader.rows(
+            f"SELECT * FROM {table} WHERE replace(CAST(id AS TEXT), '-', '') LIKE :p LIMIT 5",
+            p=digits + "%",
+        )
+    if not rows:
+        raise NotFound(f"no {what} id starts with {typed}; see: salestrack {what} list")
+    if len(rows) > 1:
+        raise Ambiguous(f"'{typed}' starts {len(rows)} {what} ids; type more of it", [])
+    return uid(rows[0][0]), rows[0]
+
+
+@dataclass
+class PromiseLine:
+    id: uuid.UUID
+    client: str
+    text: str
+    made_at: datetime
+    due_at: datetime | None
+    status: str
+    resolved_at: datetime | None
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.status != "kept" or self.resolved_at is None:
+            return None
+        return self.due_at is None or self.resolved_at <= self.due_at
+
+    def state(self, now: datetime) -> str:
+        if self.status == "kept":
+            return "kept on time" if self.on_time else "kept late"
+        if self.status == "broken":
+            return "broken"
+        return "overdue" if self.due_at is not None and self.due_at < now else "open"
+
+    def as_row(self, now: datetime) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "client": self.client,
+            "text": self.text,
+            "made_at": self.made_at,
+            "due_at": self.due_at,
+            "state": self.state(now),
+            "resolved_at": self.resolved_at,
+        }
+
+
+def promises(
+    reader: Reader,
+    *,
+    prospect_id: uuid.UUID | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[PromiseLine]:
+    """Promises (of one client), those due (or made, without a due time) in the period."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if prospect_id is not None:
+        where.append("r.prospect_id = :pid")
+        params["pid"] = prospect_id
+    if start is not None and end is not None:
+        where.append("COALESCE(r.due_at, r.made_at) >= :s AND COALESCE(r.due_at, r.made_at) < :e")
+        params["s"], params["e"] = start, end
+    sql = (
+        "SELECT r.id, p.name, r.text, r.made_at, r.due_at, r.status, r.resolved_at "
+        "FROM promises r JOIN prospects p ON p.id = r.prospect_id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY COALESCE(r.due_at, r.made_at), r.id"
+    return [
+        PromiseLine(uid(i), c, t, when(m) or datetime.min, when(d), s, when(r))
+        for i, c, t, m, d, s, r in reader.rows(sql, **params)
+    ]
+
+
+@dataclass
+class Scorecard:
+    client: str
+    stage: str
+    label: str
+    start: datetime
+    end: datetime
+    promises: list[PromiseLine]
+    successes: list[dict[str, Any]]
+    lessons: list[dict[str, Any]]
+    initiatives: list[dict[str, Any]]
+    activity: dict[str, int]
+    last_touch: datetime | None
+    crc: list[dict[str, Any]] = field(default_factory=list)
+
+    def figures(self, now: datetime) -> dict[str, Any]:
+        states = [p.state(now) for p in self.promises]
+        kept = sum(s.startswith("kept") for s in states)
+        broken = states.count("broken")
+        on_time = states.count("kept on time")
+        overdue = states.count("overdue")
+        due_so_far = kept + broken + overdue
+        return {
+            "promises": len(states),
+            "kept": kept,
+            "kept_on_time": on_time,
+            "kept_late": kept - on_time,
+            "broken": broken,
+            "open": states.count("open"),
+            "overdue": overdue,
+            "kept_rate": round(kept / (kept + broken), 4) if kept + broken else None,
+            "on_time_rate": round(on_time / kept, 4) if kept else None,
+            "uptime": round(on_time / due_so_far, 6) if due_so_far else None,
+            "successes": len(self.successes),
+            "lessons": len(self.lessons),
+            "initiatives_open": sum(i["status"] == "open" for i in self.initiatives),
+            "initiatives_done": sum(i["status"] == "done" for i in self.initiatives),
+        }
+
+
+def scorecard(
+    reader: Reader, typed: str, *, start: datetime, end: datetime, label: str
+) -> Scorecard:
+    ref = brief.find_prospect(reader, typed)
+    stage_row = reader.one("SELECT stage FROM prospects WHERE id = :id", id=ref.id)
+    window = {"id": ref.id, "s": start, "e": end}
+    successes = [
+        {"text": t, "delivered_at": when(d)}
+        for t, d in reader.rows(
+            "SELECT text, delivered_at FROM successes WHERE prospect_id = :id "
+            "AND delivered_at >= :s AND delivered_at < :e ORDER BY delivered_at",
+            **window,
+        )
+    ]
+    lessons = [
+        {"text": t, "change": c, "learned_at": when(d)}
+        for t, c, d in reader.rows(
+            "SELECT text, change, learned_at FROM lessons WHERE prospect_id = :id "
+            "AND learned_at >= :s AND learned_at < :e ORDER BY learned_at",
+            **window,
+        )
+    ]
+    initiatives = [
+        {"text": t, "status": st, "started_at": when(a), "done_at": when(d)}
+        for t, st, a, d in reader.rows(
+            "SELECT text, status, started_at, done_at FROM initiatives WHERE prospect_id = :id "
+            "AND started_at < :e AND (done_at IS NULL OR done_at >= :s) ORDER BY started_at",
+            **window,
+        )
+    ]
+    activity = {
+        k: int(n)
+        for k, n in reader.rows(
+            "SELECT kind, count(*) FROM activities WHERE prospect_id = :id "
+            "AND occurred_at >= :s AND occurred_at < :e GROUP BY kind ORDER BY kind",
+            **window,
+        )
+    }
+    last = reader.one(
+        "SELECT max(occurred_at) FROM activities WHERE prospect_id = :id AND occurred_at < :e",
+        **window,
+    )
+    from salestrack.services import crc
+
+    months = crc.months_between(start, end)
+    card = Scorecard(
+        client=ref.name,
+        stage=str(stage_row[0]) if stage_row else "",
+        label=label,
+        start=start,
+        end=end,
+        promises=promises(reader, prospect_id=ref.id, start=start, end=end),
+        successes=successes,
+        lessons=lessons,
+        initiatives=initiatives,
+        activity=activity,
+        last_touch=when(last[0]) if last else None,
+        crc=crc.summary(reader, ref.id, months),
+    )
+    return card

@@ -1,0 +1,224 @@
+"""The Customer Report Card: at most six behaviours, graded A, B or D each month.
+
+A client uses its own behaviours when it has any, else the default set (behaviours with no
+client). Changing a set retires the old behaviours (``retired_at``), so past ratings keep
+their meaning. Re-rating a behaviour for a month supersedes the earlier grade, which is kept
+as history (``superseded_at``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from salestrack.errors import InvalidInput
+from salestrack.store.sql import Reader, uid, when
+
+MAX_BEHAVIOURS = 6
+GRADES = ("A", "B", "D")
+CANDIDATES = (
+    "Listens actively and asks clarifying questions",
+    "Is genuinely interested in my problems",
+    "Returns calls and emails promptly",
+    "Takes time to know me personally",
+    "Never breaks a promise",
+    "Speaks plain language, not jargon",
+    "Helps solve problems in my organisation",
+    "Proactively sends useful information",
+    "Says sorry when they get it wrong",
+    "Acts like a business partner",
+    "Is my champion inside their company",
+    "Recovers from service blunders fast",
+)
+_RANK = {"A": 3, "B": 2, "D": 1}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    id: uuid.UUID
+    name: str
+    position: int
+
+
+def months_between(start: datetime, end: datetime) -> list[str]:
+    """The months (YYYY-MM) a period touches, in order."""
+    months = []
+    year, month = start.year, start.month
+    last = (end.year, end.month) if end.day > 1 or end.hour or end.minute else _before(end)
+    while (year, month) <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _before(end: datetime) -> tuple[int, int]:
+    return (end.year - 1, 12) if end.month == 1 else (end.year, end.month - 1)
+
+
+def check_month(text: str, *, today: date) -> str:
+    text = text.strip()
+    try:
+        year, month = int(text[:4]), int(text[5:7])
+        valid = len(text) == 7 and text[4] == "-" and 1 <= month <= 12
+    except ValueError:
+        valid = False
+    if not valid:
+        raise InvalidInput("--month", f"'{text}' is not a month; write it like 2026-11")
+    if (year, month) > (today.year, today.month):
+        raise InvalidInput("--month", f"{text} has not started yet; rate a month once it has")
+    return text
+
+
+def behaviours(reader: Reader, prospect_id: uuid.UUID | None) -> tuple[list[Behaviour], bool]:
+    """The client's behaviours (or the default set), and whether they are the client's own."""
+    own = []
+    if prospect_id is not None:
+        own = reader.rows(
+            "SELECT id, name, position FROM behaviours WHERE prospect_id = :id "
+            "AND retired_at IS NULL ORDER BY position",
+            id=prospect_id,
+        )
+    if own:
+        return [Behaviour(uid(i), n, int(p)) for i, n, p in own], True
+    rows = reader.rows(
+        "SELECT id, name, position FROM behaviours WHERE prospect_id IS NULL "
+        "AND retired_at IS NULL ORDER BY position"
+    )
+    return [Behaviour(uid(i), n, int(p)) for i, n, p in rows], False
+
+
+def choose_behaviours(texts: list[str]) -> list[str]:
+    """``["1", "3", "Knows our market"]``: candidates by number, or free text."""
+    chosen: list[str] = []
+    for text in texts:
+        text = text.strip()
+        if text.isdigit():
+            n = int(text)
+            if not 1 <= n <= len(CANDIDATES):
+                raise InvalidInput("BEHAVIOUR", f"{n} is not a candidate; pick 1 to 12 (--list)")
+            text = CANDIDATES[n - 1]
+        if not text:
+            continue
+        if text.casefold() in (c.casefold() for c in chosen):
+            raise InvalidInput("BEHAVIOUR", f"'{text}' is listed twice")
+        chosen.append(text)
+    if not chosen:
+        raise InvalidInput("BEHAVIOUR", "give at least one behaviour")
+    if len(chosen) > MAX_BEHAVIOURS:
+        raise InvalidInput(
+            "BEHAVIOUR",
+            f"{len(chosen)} behaviours; a report card keeps at most {MAX_BEHAVIOURS}, "
+            "so pick the six that matter most to this client",
+        )
+    return chosen
+
+
+def pick(found: list[Behaviour], typed: str) -> Behaviour:
+    """A behaviour by its position (1-6) or the start of its name."""
+    text = typed.strip()
+    if text.isdigit():
+        for b in found:
+            if b.position == int(text):
+                return b
+        raise InvalidInput("BEHAVIOUR", f"no behaviour {text}; the card has 1 to {len(found)}")
+    matches = [b for b in found if b.name.casefold().startswith(text.casefold())]
+    if len(matches) == 1:
+        return matches[0]
+    listed = "; ".join(f"{b.position} {b.name}" for b in found)
+    if matches:
+        raise InvalidInput("BEHAVIOUR", f"'{typed}' fits {len(matches)} behaviours: {listed}")
+    raise InvalidInput("BEHAVIOUR", f"no behaviour '{typed}' on this card: {listed}")
+
+
+def check_grade(text: str) -> str:
+    grade = text.strip().upper()
+    if grade not in GRADES:
+        raise InvalidInput(
+            "GRADE", f"'{text}' is not a grade; use A (exceeds), B (meets) or D (below)"
+        )
+    return grade
+
+
+@dataclass
+class Grid:
+    behaviours: list[Behaviour]
+    months: list[str]
+    grades: dict[tuple[str, uuid.UUID], tuple[str, str | None]]  # (month, behaviour) -> grade
+
+    def share_a(self, month: str) -> float | None:
+        got = [g for (m, _), (g, _) in self.grades.items() if m == month]
+        return sum(g == "A" for g in got) / len(got) if got else None
+
+    def dropped(self, month: str, b: Behaviour) -> bool:
+        i = self.months.index(month)
+        if i == 0:
+            return False
+        now_g = self.grades.get((month, b.id))
+        before = self.grades.get((self.months[i - 1], b.id))
+        return bool(now_g and before and _RANK[now_g[0]] < _RANK[before[0]])
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for month in self.months:
+            row: dict[str, Any] = {"month": month}
+            for b in self.behaviours:
+                g = self.grades.get((month, b.id))
+                row[f"b{b.position}"] = g[0] if g else None
+                row[f"b{b.position}_dropped"] = self.dropped(month, b)
+            share = self.share_a(month)
+            row["share_a"] = None if share is None else round(share, 4)
+            out.append(row)
+        return out
+
+
+def grid(reader: Reader, prospect_id: uuid.UUID, months: list[str]) -> Grid:
+    found, _ = behaviours(reader, prospect_id)
+    grades: dict[tuple[str, uuid.UUID], tuple[str, str | None]] = {}
+    if months:
+        marks = ", ".join(f":m{i}" for i in range(len(months)))
+        for month, bid, grade, comment in reader.rows(
+            "SELECT month, behaviour_id, grade, comment FROM ratings WHERE prospect_id = :id "
+            f"AND superseded_at IS NULL AND month IN ({marks})",
+            id=prospect_id,
+            **{f"m{i}": m for i, m in enumerate(months)},
+        ):
+            grades[(month, uid(bid))] = (grade, comment)
+    ids = {b.id for b in found}
+    # ratings of retired behaviours still show, after the current ones
+    extra = {bid for (_, bid) in grades if bid not in ids}
+    if extra:
+        marks = ", ".join(f":b{i}" for i in range(len(extra)))
+        for i, n, p in reader.rows(
+            f"SELECT id, name, position FROM behaviours WHERE id IN ({marks}) ORDER BY position",
+            **{f"b{i}": b for i, b in enumerate(extra)},
+        ):
+            found.append(Behaviour(uid(i), f"{n} (retired)", 10 + int(p)))
+    return Grid(found, months, grades)
+
+
+def summary(reader: Reader, prospect_id: uuid.UUID, months: list[str]) -> list[dict[str, Any]]:
+    """Per month rated: how many grades, the share of A, and how many D."""
+    g = grid(reader, prospect_id, months)
+    out = []
+    for month in months:
+        got = [grade for (m, _), (grade, _) in g.grades.items() if m == month]
+        if got:
+            out.append(
+                {
+                    "month": month,
+                    "ratings": len(got),
+                    "share_a": round(got.count("A") / len(got), 4),
+                    "d": got.count("D"),
+                }
+            )
+    return out
+
+
+def last_rated(reader: Reader, prospect_id: uuid.UUID) -> datetime | None:
+    row = reader.one(
+        "SELECT max(rated_at) FROM ratings WHERE prospect_id = :id AND superseded_at IS NULL",
+        id=prospect_id,
+    )
+    return when(row[0]) if row else None

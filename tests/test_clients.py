@@ -1,0 +1,155 @@
+"""Scorecards and the Customer Report Card, from a fixture quarter (2026Q4) counted by hand."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+from tests.conftest import Cli, dump, rows
+
+# NOW is Friday 20 November 2026, 15:00 in London.
+
+
+def promise(cli: Cli, made: str, due: str | None, text: str) -> str:
+    args = ["promise", "add", "acme", text, "--at", made]
+    if due:
+        args += ["--due", due]
+    return cli.ok(*args).stdout.strip()
+
+
+def fixture(cli: Cli) -> dict[str, str]:
+    cli.ok("log", "call", "Acme Corp", "-o", "connected", "--at", "2026-09-15 10:00")
+    ids = {
+        "p1": promise(cli, "2026-10-01 10:00", "2026-10-05 17:00", "send the plan"),
+        "p2": promise(cli, "2026-10-10 10:00", "2026-10-12 17:00", "fix the invoice"),
+        "p3": promise(cli, "2026-10-20 10:00", "2026-10-23 17:00", "book the training"),
+        "p4": promise(cli, "2026-11-02 10:00", "2026-11-10 17:00", "send the usage report"),
+        "p5": promise(cli, "2026-11-18 10:00", "2026-11-27 17:00", "introduce support"),
+        "p6": promise(cli, "2026-09-20 10:00", "2026-09-25 17:00", "send the pilot notes"),
+        "p7": promise(cli, "2026-11-03 10:00", None, "call their CFO"),
+    }
+    cli.ok("promise", "done", ids["p1"][:8], "--at", "2026-10-05 12:00")  # on time
+    cli.ok("promise", "done", ids["p2"][:8], "--at", "2026-10-14 10:00")  # late
+    cli.ok("promise", "broken", ids["p3"][:8], "--at", "2026-10-26 09:00")
+    cli.ok("promise", "done", ids["p6"][:8], "--at", "2026-09-24 10:00")  # before the quarter
+    cli.ok("promise", "done", ids["p7"][:8], "--at", "2026-11-04 10:00")  # no due: on time
+    cli.ok("success", "add", "acme", "went live", "--at", "2026-10-30 10:00")
+    cli.ok("success", "add", "acme", "pilot signed", "--at", "2026-09-30 10:00")
+    cli.ok("lesson", "add", "acme", "missed the training date", "--change", "diary reminders",
+           "--at", "2026-10-27 10:00")  # fmt: skip
+    cli.ok("initiative", "add", "acme", "monthly review", "--at", "2026-10-02 10:00")
+    training = cli.ok("initiative", "add", "acme", "training plan", "--at", "2026-11-01 10:00")
+    cli.ok("initiative", "done", training.stdout.strip()[:8], "--at", "2026-11-15 10:00")
+    cli.ok("log", "call", "acme", "-o", "connected", "--at", "2026-10-05 11:00")
+    cli.ok("log", "email", "acme", "--at", "2026-11-12 09:00")
+    cli.ok("crc", "behaviours", "--set", "1", "--set", "3", "--set", "Knows our market")
+    cli.ok("crc", "rate", "acme", "--month", "2026-10", "1=A", "2=B", "3=A")
+    cli.ok("crc", "rate", "acme", "--month", "2026-11", "1=B", "Returns=B", "3=A:spot on")
+    cli.ok("crc", "rate", "acme", "--month", "2026-10", "2=D:slow in the launch week")
+    return ids
+
+
+def test_scorecard_figures_for_a_quarter(cli: Cli) -> None:
+    fixture(cli)
+    card = json.loads(cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "json").stdout)
+    # due in the quarter: p1 on time, p2 late, p3 broken, p4 overdue, p5 open; p7 (no due,
+    # made in the quarter) kept on time; p6 was due in September.
+    assert {k: card[k] for k in ("promises", "kept", "kept_on_time", "kept_late", "broken",
+                                 "open", "overdue")} == {
+        "promises": 6, "kept": 3, "kept_on_time": 2, "kept_late": 1, "broken": 1, "open": 1,
+        "overdue": 1,
+    }  # fmt: skip
+    assert card["kept_rate"] == 0.75  # 3 / (3 + 1)
+    assert card["on_time_rate"] == 0.6667  # 2 / 3
+    assert card["uptime"] == 0.4  # 2 on time / 5 come due (kept, broken, overdue)
+    assert [s["text"] for s in card["success_list"]] == ["went live"]
+    assert card["lesson_list"][0]["change"] == "diary reminders"
+    assert [(i["text"], i["status"]) for i in card["initiative_list"]] == [
+        ("monthly review", "open"), ("training plan", "done"),
+    ]  # fmt: skip
+    assert card["activity"] == {"call": 1, "email": 1}
+    assert card["last_touch"] == "2026-11-12T09:00:00+00:00"
+    assert card["crc"] == [
+        {"month": "2026-10", "ratings": 3, "share_a": 0.6667, "d": 1},
+        {"month": "2026-11", "ratings": 3, "share_a": 0.3333, "d": 0},
+    ]
+    text = cli.ok("scorecard", "acme", "--quarter", "2026Q4").stdout
+    assert "Promises kept: **75 %** · on time: **67 %** · uptime: **40.00 %**" in text
+    assert "| fix the invoice | Sat 10 Oct 10:00 | Mon 12 Oct 17:00 | kept late |" in text
+
+
+def test_scorecard_html_is_one_standalone_document(cli: Cli, tmp_path: Path) -> None:
+    fixture(cli)
+    target = tmp_path / "card.html"
+    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "-o", str(target))
+    html = target.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+
+    class Checker(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.external: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in ("meta", "br", "rect", "img", "link"):
+                self.open.append(tag)
+            self.external += [v or "" for k, v in attrs if k in ("src", "href")]
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.external += [v or "" for k, v in attrs if k in ("src", "href")]
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.open and self.open[-1] == tag, (tag, self.open[-3:])
+            self.open.pop()
+
+    checker = Checker()
+    checker.feed(html)
+    assert checker.open == [] and checker.external == []
+    assert "<title>Scorecard: Acme Corp, 2026Q4</title>" in html
+
+
+def test_report_card_grid_drops_and_history(cli: Cli, db_path: Path) -> None:
+    fixture(cli)
+    out = cli.ok("crc", "report", "acme", "--months", "3", "-f", "json").stdout
+    assert json.loads(out) == [
+        {"month": "2026-10", "b1": "A", "b1_dropped": False, "b2": "D", "b2_dropped": False,
+         "b3": "A", "b3_dropped": False, "share_a": 0.6667},
+        {"month": "2026-11", "b1": "B", "b1_dropped": True, "b2": "B", "b2_dropped": False,
+         "b3": "A", "b3_dropped": False, "share_a": 0.3333},
+    ]  # fmt: skip
+    history = rows(db_path, "SELECT grade, superseded_at IS NOT NULL FROM ratings "
+                            "WHERE month = '2026-10' ORDER BY rated_at, grade")  # fmt: skip
+    assert sorted(history) == [("A", 0), ("A", 0), ("B", 1), ("D", 0)]
+    form = cli.ok("crc", "form", "acme", "--month", "2026-11", "-f", "csv").stdout
+    assert form.splitlines()[1] == "1,Listens actively and asks clarifying questions,,"
+
+
+def test_filled_form_is_read_back(cli: Cli, tmp_path: Path, db_path: Path) -> None:
+    fixture(cli)
+    filled = tmp_path / "filled.csv"
+    filled.write_text("behaviour,name,grade,comment\r\n1,x,a,great\r\n2,x,,\r\n3,x,D,late\r\n")
+    cli.ok("crc", "rate", "acme", "--month", "2026-09", "--file", str(filled))
+    got = rows(db_path, "SELECT grade, comment FROM ratings WHERE month = '2026-09' ORDER BY grade")
+    assert got == [("A", "great"), ("D", "late")]
+
+
+def test_bad_input_changes_nothing(cli: Cli, db_path: Path) -> None:
+    ids = fixture(cli)
+    before = dump(db_path)
+    assert "already kept" in cli.fails("promise", "done", ids["p1"][:8]).stderr
+    assert (
+        "has not started yet"
+        in cli.fails("crc", "rate", "acme", "--month", "2026-12", "1=A").stderr
+    )
+    assert (
+        "not a grade; use A (exceeds), B (meets) or D (below)"
+        in cli.fails("crc", "rate", "acme", "--month", "2026-10", "1=C").stderr
+    )
+    seven = cli.fails("crc", "behaviours", *[x for n in range(1, 8) for x in ("--set", str(n))])
+    assert "at most 6" in seven.stderr
+    assert "unknown prospect 'Nobody'" in cli.fails("scorecard", "Nobody").stderr
+    assert "not a quarter" in cli.fails("scorecard", "acme", "--quarter", "Q5").stderr
+    assert "no promise id starts with" in cli.fails("promise", "done", "abcdef12").stderr
+    assert dump(db_path) == before
