@@ -153,3 +153,31 @@ def test_bad_input_changes_nothing(cli: Cli, db_path: Path) -> None:
     assert "not a quarter" in cli.fails("scorecard", "acme", "--quarter", "Q5").stderr
     assert "no promise id starts with" in cli.fails("promise", "done", "abcdef12").stderr
     assert dump(db_path) == before
+
+
+def test_scorecard_html_renders_in_a_real_browser(cli: Cli, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("SALESTRACK_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required (SALESTRACK_REQUIRE_BROWSER) but not installed")
+        pytest.skip("Chromium not installed; apt-get install chromium")
+    fixture(cli)
+    page = tmp_path / "card.html"
+    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         page.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-500:]
+    dom = result.stdout
+    assert "<title>Scorecard: Acme Corp, 2026Q4</title>" in dom
+    assert "<svg" in dom and "kept late" in dom and "40.00 %" in dom
