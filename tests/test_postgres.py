@@ -152,3 +152,19 @@ def test_scorecard_and_report_card_on_postgres(
         outputs.append((card, grid))
     assert outputs[0] == outputs[1]
     assert outputs[1][0]["uptime"] == 0.4
+
+
+def test_quality_reports_on_postgres(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_quality import fixture, mix_fixture
+
+    outputs = []
+    for db in (None, pg_url):
+        if db is not None:
+            monkeypatch.setenv("SALESTRACK_DB", db)
+        fixture(cli)
+        mix_fixture(cli)
+        split = cli.ok("quality", "--weeks", "4", "--by-segment", "-f", "json")
+        outputs.append((split.stdout, split.stderr, cli.ok("focus").stdout))
+    assert outputs[0] == outputs[1]

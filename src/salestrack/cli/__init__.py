@@ -45,6 +45,21 @@ class AppGroup(LazyGroup):
             "plan",
             "The reverse funnel: dials, conversations and meetings a day to close N deals by then.",
         ),
+        "quality": _lazy(
+            "reports",
+            "quality",
+            "Conversation quality by week and dimension, and whether it predicts progress.",
+        ),
+        "focus": _lazy(
+            "reports",
+            "focus",
+            "The one qualitative point to work on today (shown in baseline and intel too).",
+        ),
+        "coach": _lazy(
+            "reports",
+            "coach",
+            "A Markdown page for the weekly coaching conversation.",
+        ),
         "intel": _lazy(
             "intel",
             "intel",
@@ -98,7 +113,11 @@ class AppGroup(LazyGroup):
             "undo",
             "Remove the last logged activity and everything it wrote (wins, intel, next step).",
         ),
-        "edit": _lazy("misc", "edit", "Correct a logged activity ('' clears a text field)."),
+        "edit": _lazy(
+            "misc",
+            "edit",
+            "Correct a logged activity ('' clears a text field), or score it afterwards.",
+        ),
         "stages": _lazy(
             "misc",
             "stages",

@@ -125,6 +125,20 @@ def _make(kind: str) -> Callable[..., None]:
             bool,
             typer.Option("--new", help="Create the prospect even if its name resembles another."),
         ] = False,
+        quality: Annotated[
+            str | None,
+            typer.Option(
+                "--quality",
+                "-q",
+                metavar="SCORES",
+                help="The conversation's four scores 1-5: value=4,uncovered=3,openness=5,"
+                "commitment=2, or in that order 4352.",
+            ),
+        ] = None,
+        uncovered: Annotated[
+            str | None,
+            typer.Option("--uncovered", metavar="TEXT", help="What the conversation uncovered."),
+        ] = None,
         met: Annotated[
             bool | None,
             typer.Option(
@@ -153,6 +167,8 @@ def _make(kind: str) -> Callable[..., None]:
             direction="inbound" if inbound else "outbound",
             new=new,
             objective_met=met,
+            quality=quality,
+            uncovered=uncovered,
         )
         run_capture(request)
 
@@ -212,6 +228,8 @@ def confirmation(result: "CaptureResult") -> str:
     if result.objective is not None:
         state = {True: "met", False: "missed", None: "not marked; --met or --missed"}
         parts.append(f"objective {state[result.objective_met]}")
+    if result.quality is not None:
+        parts.append("quality " + "/".join(map(str, result.quality)))
     if result.wins:
         parts.append(show.count(result.wins, "win"))
     if result.intel:

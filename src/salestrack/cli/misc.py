@@ -47,8 +47,15 @@ def edit(
         str | None, typer.Option("--prospect", help="Move it to another prospect.")
     ] = None,
     contact: Annotated[str | None, typer.Option("--contact", "-c")] = None,
+    quality: Annotated[
+        str | None,
+        typer.Option("--quality", "-q", metavar="SCORES", help="Score the conversation: 4352."),
+    ] = None,
+    uncovered: Annotated[
+        str | None, typer.Option("--uncovered", metavar="TEXT", help="What it uncovered.")
+    ] = None,
 ) -> None:
-    """Correct a logged activity ('' clears a text field)."""
+    """Correct a logged activity ('' clears a text field), or score it afterwards."""
     from salestrack import clock, config
     from salestrack.output import show
     from salestrack.output.console import say
@@ -64,6 +71,8 @@ def edit(
         note=note,
         prospect=prospect,
         contact=contact,
+        quality=quality,
+        uncovered=uncovered,
     )
     with session(config.resolve()) as db:
         activity, changed = activities.edit(db, activity_id, change, now=clock.now())

@@ -37,6 +37,10 @@ def baseline(
         str | None,
         typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
     ] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", metavar="TIER", help="Only prospects of this segment (A, B...)."),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
@@ -50,7 +54,10 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     try:
         with reader(config.resolve()) as r:
-            report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
+            report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
+            from salestrack.services import quality as quality_service
+
+            chosen_focus = quality_service.focus(r, now=now)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     chosen = choose_format(fmt)
@@ -62,6 +69,10 @@ def baseline(
         typer.echo(writer(table), nl=False)
         return
     _print_baseline(report)
+    if chosen_focus is not None:
+        from salestrack.output.console import stdout_console
+
+        stdout_console().print(f"Focus today: {chosen_focus.describe()}")
 
 
 def _print_baseline(report: Any) -> None:
@@ -72,6 +83,8 @@ def _print_baseline(report: Any) -> None:
 
     w = report.week
     so_far = " (so far)" if report.partial else ""
+    if report.segment:
+        so_far += f", segment {report.segment}"
     first, last = report.weeks[0].label, report.weeks[-2].label
     table = RichTable(
         title=f"Baseline: {w.label}{so_far} against {first} to {last}",
@@ -220,3 +233,150 @@ def plan(
         f"rates from your last {weeks} weeks: "
         + ", ".join(f"{result.rates[k]:.1%} {v}" for k, v in per.items())
     )
+
+
+def quality(
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=104, help="Weeks to show.")] = 8,
+    days: Annotated[
+        int,
+        typer.Option("--days", min=1, max=180, help="How soon a stage move counts as progress."),
+    ] = 14,
+    by_segment: Annotated[
+        bool, typer.Option("--by-segment", help="Split every figure by segment.")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Conversation quality by week and dimension, and whether it predicts progress."""
+    from salestrack import clock, config, dates
+    from salestrack.output.console import say
+    from salestrack.output.render import Column, Table, render
+    from salestrack.services import quality as service
+    from salestrack.store.sql import reader
+
+    fmt = check_format(fmt)
+    now, tz = clock.now(), dates.local_tz()
+    with reader(config.resolve()) as r:
+        result = service.report(r, trailing=weeks, days=days, now=now, tz=tz, by_segment=by_segment)
+        chosen_focus = service.focus(r, now=now)
+
+    def score(v: float | None) -> str:
+        return "" if v is None else f"{v:.2f}"
+
+    table = Table(
+        title=f"Conversation quality, last {weeks} weeks",
+        columns=[Column(c, show=score if c in ("value", "uncovered", "openness", "commitment", "overall") else None)  # noqa: E501
+                 for c in service.COLUMNS],
+        rows=result.rows(),
+    )  # fmt: skip
+    render(table, fmt)
+    for s in (x for x in result.splits if x.segment == "all"):
+        share = "-" if s.share is None else f"{s.share:.0%}"
+        say(
+            f"{s.group}-quality conversations: {s.advanced} of {s.conversations} moved a stage "
+            f"forward within {days} days ({share})"
+        )
+    if result.mix_note:
+        say(result.mix_note)
+    if chosen_focus is not None:
+        say(f"focus today: {chosen_focus.describe()}")
+
+
+def focus(
+    dimension: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[DIMENSION]",
+            help="value, uncovered, openness or commitment (default: your weakest lately).",
+            show_default=False,
+        ),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Go back to the weakest one.")] = False,
+) -> None:
+    """The one qualitative point to work on today (shown in baseline and intel too)."""
+    import json
+
+    from salestrack import clock, config, vocab
+    from salestrack.output.console import emit, say
+    from salestrack.services import quality as service
+    from salestrack.store.sql import reader
+    from salestrack.store.writer import capture_store
+
+    now = clock.now()
+    if dimension is not None or clear:
+        value = "{}"
+        if dimension is not None:
+            chosen = vocab.choose(
+                "DIMENSION", dimension, vocab.QUALITY_DIMENSIONS, what="dimension"
+            )
+            value = json.dumps({"dimension": chosen, "set_at": now.isoformat()})
+        with capture_store(config.resolve()) as store:
+            store.upsert_setting(service.FOCUS_SETTING, value, now)
+    with reader(config.resolve()) as r:
+        found = service.focus(r, now=now)
+    if found is None:
+        say(
+            "no focus yet: score conversations (log call ... -q 4352) "
+            "or set one: salestrack focus openness"
+        )
+        return
+    emit(found.describe())
+
+
+def coach(
+    week: Annotated[
+        str | None, typer.Option("--week", metavar="YYYY-Www", help="Default: this week.")
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=2, max=104)] = 8,
+) -> None:
+    """A Markdown page for the weekly coaching conversation.
+
+    The week's numbers against the usual, quality, the focus, wins and holes.
+    """
+    import sys
+
+    from salestrack import clock, config, dates
+    from salestrack.services import baseline as base_service
+    from salestrack.services import quality as quality_service
+    from salestrack.services import wins as wins_service
+    from salestrack.services.baseline import show
+    from salestrack.store.sql import reader
+
+    now, tz = clock.now(), dates.local_tz()
+    with reader(config.resolve()) as r:
+        report = base_service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
+        w = report.week
+        won = wins_service.report(r, start=w.start, end=min(w.end, now), label=w.label)
+        chosen_focus = quality_service.focus(r, now=min(w.end, now))
+    headline = {
+        ("activity", "calls"), ("reach", "conversation rate"), ("reach", "meeting set rate"),
+        ("wins", "wins per dial"), ("lag", "follow-up lag (median)"),
+        ("conversion", "meeting to proposal"), ("conversion", "win rate"),
+    }  # fmt: skip
+    lines = [f"# Coaching: {w.label}" + (" (so far)" if report.partial else ""), ""]
+    lines += ["## The numbers against the usual", "", "| figure | this week | usual | range | |",
+              "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for f in report.figures:
+        if (f.section, f.name) in headline or f.flag:
+            band = f"{show(f.low, f.unit)} - {show(f.high, f.unit)}" if f.low is not None else ""
+            mark = ("worse" if f.worse else "better") if f.flag else ""
+            lines.append(
+                f"| {f.name} | {show(f.value, f.unit) or '-'} | {show(f.median, f.unit)} | "
+                f"{band} | {mark} |"
+            )
+    lines += ["", "## Quality", ""]
+    scores = [f for f in report.figures if f.section == "quality"]
+    lines += [
+        f"- {f.name}: {show(f.value, f.unit) or '-'} (usual {show(f.median, f.unit) or '-'})"
+        for f in scores
+    ] or ["- no conversations scored"]
+    lines += ["", "## Focus", "", f"- {chosen_focus.describe()}" if chosen_focus else "- none yet"]
+    lines += ["", "## Wins", "", f"{won.summary()}", ""]
+    lines += [f"- {r['prospect']}: {r['text']}" for r in won.rows[:15]]
+    lines += ["", "## Holes", ""]
+    lines += [f"- {h}" for h in report.holes] or ["- none: the week is within your usual range"]
+    lines += ["", "## Checklist for the conversation", "",
+              "- [ ] What went well this week, and why?",
+              "- [ ] The biggest hole above: what is the cause?",
+              "- [ ] One quality point to practise (the focus) and how",
+              "- [ ] Next week's target: dials, conversations, meetings"]  # fmt: skip
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -116,6 +116,8 @@ class ActivityEdit:
     note: str | None = None
     prospect: str | None = None
     contact: str | None = None
+    quality: str | None = None  # the four scores, as log --quality takes them
+    uncovered: str | None = None
 
 
 def edit(
@@ -198,11 +200,44 @@ def edit(
             if not isinstance(found, names.Ref):
                 raise names.not_found(change.contact, found, what="contact", hint="")
             put("contact_id", found.id)
+    if change.quality is not None or change.uncovered is not None:
+        _score(db, activity, change, now)
+        changed.append("quality")
     if changed:
         activity.updated_at = now
         db.add(activity)
         db.flush()
     return activity, changed
+
+
+def _score(db: Session, activity: Activity, change: ActivityEdit, now: datetime) -> None:
+    """Add or replace the conversation scores of a call or meeting."""
+    from salestrack.models import Quality
+
+    if activity.kind not in ("call", "meeting"):
+        raise InvalidInput(
+            "--quality", f"quality is scored on calls and meetings, not on {activity.kind}s"
+        )
+    found = db.execute(
+        select(Quality).where(cols(Quality).activity_id == activity.id)
+    ).scalar_one_or_none()
+    if change.quality is None and found is None:
+        raise InvalidInput("--uncovered", "goes with --quality (the four scores)")
+    if change.quality is not None:
+        value, uncovered, openness, commitment = capture.parse_quality(change.quality)
+        if found is None:
+            found = Quality(
+                owner=activity.owner, created_at=now, updated_at=now, activity_id=activity.id,
+                value=value, uncovered=uncovered, openness=openness, commitment=commitment,
+            )  # fmt: skip
+        else:
+            found.value, found.uncovered = value, uncovered
+            found.openness, found.commitment = openness, commitment
+    assert found is not None
+    if change.uncovered is not None:
+        found.uncovered_text = capture._text("--uncovered", change.uncovered)
+    found.updated_at = now
+    db.add(found)
 
 
 def prospect_name(db: Session, prospect_id: uuid.UUID) -> str:

@@ -99,6 +99,7 @@ class Baseline:
     holes: list[str] = field(default_factory=list)
     worst_lags: list[dict[str, Any]] = field(default_factory=list)
     lost_reasons: list[tuple[str, int]] = field(default_factory=list)
+    segment: str | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         """Every figure as one row: the CSV and JSON of ``salestrack baseline``."""
@@ -155,9 +156,19 @@ def windows(chosen: str | None, trailing: int, *, now: datetime, tz: tzinfo) -> 
     return found
 
 
-def _bucket(column: str, weeks: Sequence[Week]) -> tuple[str, dict[str, Any]]:
+def _only(column: str, segment: str | None) -> str:
+    """SQL limiting rows to prospects of one segment (nothing when ``segment`` is None)."""
+    if segment is None:
+        return ""
+    return f" AND {column} IN (SELECT id FROM prospects WHERE segment = :segment)"
+
+
+def _bucket(
+    column: str, weeks: Sequence[Week], segment: str | None = None
+) -> tuple[str, dict[str, Any]]:
     """A CASE expression giving the week index of ``column``, and its parameters."""
-    parts, params = [], {}
+    parts: list[str] = []
+    params: dict[str, Any] = {} if segment is None else {"segment": segment}
     for i, w in enumerate(weeks):
         parts.append(f"WHEN {column} >= :s{i} AND {column} < :e{i} THEN {i}")
         params[f"s{i}"], params[f"e{i}"] = w.start, w.end
@@ -174,7 +185,13 @@ def _median(values: list[float]) -> float | None:
 
 
 def build(
-    reader: Reader, *, chosen: str | None, trailing: int, now: datetime, tz: tzinfo
+    reader: Reader,
+    *,
+    chosen: str | None,
+    trailing: int,
+    now: datetime,
+    tz: tzinfo,
+    segment: str | None = None,
 ) -> Baseline:
     weeks = windows(chosen, trailing, now=now, tz=tz)
     partial = weeks[-1].end > now
@@ -190,11 +207,13 @@ def build(
         figures.append(Figure(section, name, unit, values, better))
 
     # -- activities and the reach ladder ---------------------------------------------------
-    case, params = _bucket("occurred_at", weeks)
+    seg = segment
+    case, params = _bucket("occurred_at", weeks, seg)
     grid: dict[int, dict[tuple[str, str | None, str | None], int]] = defaultdict(dict)
     for wk, kind, reached, outcome, c in reader.rows(
         f"SELECT {case}, kind, reached, outcome, count(*) FROM activities "
-        "WHERE occurred_at >= :s AND occurred_at < :e GROUP BY 1, 2, 3, 4",
+        "WHERE occurred_at >= :s AND occurred_at < :e"
+        f"{_only('prospect_id', seg)} GROUP BY 1, 2, 3, 4",
         **params,
     ):
         if wk is not None:
@@ -227,10 +246,11 @@ def build(
     )
 
     # -- small wins ------------------------------------------------------------------------
-    case, params = _bucket("won_at", weeks)
+    case, params = _bucket("won_at", weeks, seg)
     wins = [0] * n
     for wk, c in reader.rows(
-        f"SELECT {case}, count(*) FROM wins WHERE won_at >= :s AND won_at < :e GROUP BY 1",
+        f"SELECT {case}, count(*) FROM wins WHERE won_at >= :s AND won_at < :e"
+        f"{_only('prospect_id', seg)} GROUP BY 1",
         **params,
     ):
         if wk is not None:
@@ -239,13 +259,13 @@ def build(
     add("wins", "wins per dial", "rate", [_rate(wins[i], dials[i]) for i in range(n)])
 
     # -- follow-up lag ---------------------------------------------------------------------
-    lag_rows = _touch_lags(reader, weeks)
+    lag_rows = _touch_lags(reader, weeks, seg)
     per_week: list[list[float]] = [[] for _ in range(n)]
     for wk, _, _, seconds in lag_rows:
         per_week[wk].append(seconds / DAY)
     add("lag", "follow-up lag (median)", "days", [_median(v) for v in per_week], better=False)
     worst = sorted((r for r in lag_rows if r[0] == n - 1), key=lambda r: (-r[3], str(r[2])))[:5]
-    step_lags = _step_lags(reader, weeks)
+    step_lags = _step_lags(reader, weeks, seg)
     add(
         "lag",
         "next step done after due (median)",
@@ -257,12 +277,12 @@ def build(
     # -- stages: flows, conversions, win rate, time in stage --------------------------------
     stages = brief.stages(reader)
     open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
-    case, params = _bucket("changed_at", weeks)
+    case, params = _bucket("changed_at", weeks, seg)
     moves: list[dict[tuple[str, str], int]] = [defaultdict(int) for _ in range(n)]
     for wk, before, after, c in reader.rows(
         f"SELECT {case}, from_stage, to_stage, count(*) FROM stage_changes "
-        "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL "
-        "GROUP BY 1, 2, 3",
+        "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL"
+        f"{_only('prospect_id', seg)} GROUP BY 1, 2, 3",
         **params,
     ):
         if wk is not None:
@@ -289,7 +309,7 @@ def build(
         "rate",
         [_rate(closed(i, "won"), closed(i, "won") + closed(i, "lost")) for i in range(n)],
     )
-    stays = _stays(reader, weeks)
+    stays = _stays(reader, weeks, seg)
     for stage in open_stages:
         add(
             "duration",
@@ -300,7 +320,7 @@ def build(
         )
 
     # -- conversation quality ---------------------------------------------------------------
-    case, params = _bucket("a.occurred_at", weeks)
+    case, params = _bucket("a.occurred_at", weeks, seg)
     quality: dict[str, list[float | None]] = {
         d: [None] * n for d in (*vocab.QUALITY_DIMENSIONS, "overall")
     }
@@ -308,7 +328,8 @@ def build(
         f"SELECT {case}, avg(q.value), avg(q.uncovered), avg(q.openness), avg(q.commitment) "
         # CROSS JOIN keeps the window's activities as the outer loop on SQLite
         "FROM activities a CROSS JOIN quality q "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id GROUP BY 1",
+        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
+        f"{_only('a.prospect_id', seg)} GROUP BY 1",
         **params,
     ):
         if wk is None:
@@ -324,6 +345,7 @@ def build(
     for f in figures:
         f.settle()
     report = Baseline(weeks[-1], weeks, partial, figures)
+    report.segment = segment
     names = _names(reader, [r[1] for r in worst])
     report.worst_lags = [
         {"prospect": names.get(uid(pid), str(pid)), "from": when(at), "days": s / DAY}
@@ -333,9 +355,11 @@ def build(
         (str(reason or "no reason given"), int(c))
         for reason, c in reader.rows(
             "SELECT reason, count(*) FROM stage_changes WHERE to_stage = 'lost' "
-            "AND changed_at >= :s AND changed_at < :e GROUP BY 1 ORDER BY 2 DESC, 1",
+            f"AND changed_at >= :s AND changed_at < :e{_only('prospect_id', seg)} "
+            "GROUP BY 1 ORDER BY 2 DESC, 1",
             s=weeks[0].start,
             e=weeks[-1].end,
+            **({"segment": seg} if seg else {}),
         )
     ]
     report.holes = holes(figures)
@@ -353,7 +377,9 @@ def _names(reader: Reader, ids: list[Any]) -> dict[Any, str]:
     return {uid(i): n for i, n in found}
 
 
-def _touch_lags(reader: Reader, weeks: list[Week]) -> list[tuple[int, Any, Any, float]]:
+def _touch_lags(
+    reader: Reader, weeks: list[Week], segment: str | None = None
+) -> list[tuple[int, Any, Any, float]]:
     """(week, prospect id, follow-up time as stored, seconds since the touch before it) for
     each touch in the window that followed an earlier touch of the same prospect. Notes are
     not touches. Measured on the follow-up, so a week's figure is final once it is over.
@@ -361,7 +387,7 @@ def _touch_lags(reader: Reader, weeks: list[Week]) -> list[tuple[int, Any, Any, 
     Reads the window's touches; only a prospect's first touch in the window looks further
     back (one index lookup), so the cost is bounded by the window, not the history.
     """
-    case, params = _bucket("occurred_at", weeks)
+    case, params = _bucket("occurred_at", weeks, segment)
     gap = reader.seconds("prev", "occurred_at")
     found = []
     for wk, pid, at, seconds in reader.rows(
@@ -372,6 +398,7 @@ def _touch_lags(reader: Reader, weeks: list[Week]) -> list[tuple[int, Any, Any, 
         "  SELECT prospect_id, occurred_at, LAG(occurred_at) OVER ("
         "   PARTITION BY prospect_id ORDER BY occurred_at) AS prev"
         "  FROM activities WHERE occurred_at >= :s AND occurred_at < :e AND kind != 'note'"
+        f"{_only('prospect_id', segment)}"
         " ) w"
         ") t WHERE prev IS NOT NULL",
         **params,
@@ -381,15 +408,16 @@ def _touch_lags(reader: Reader, weeks: list[Week]) -> list[tuple[int, Any, Any, 
     return found
 
 
-def _step_lags(reader: Reader, weeks: list[Week]) -> list[list[float]]:
+def _step_lags(reader: Reader, weeks: list[Week], segment: str | None = None) -> list[list[float]]:
     """Days from each next step's due time to when it was done (0 when on time), by the
     week it was done."""
-    case, params = _bucket("done_at", weeks)
+    case, params = _bucket("done_at", weeks, segment)
     late = reader.seconds("due_at", "done_at")
     out: list[list[float]] = [[] for _ in weeks]
     for wk, seconds in reader.rows(
         f"SELECT {case}, {late} FROM next_steps "
-        "WHERE done_at >= :s AND done_at < :e AND due_at IS NOT NULL",
+        "WHERE done_at >= :s AND done_at < :e AND due_at IS NOT NULL"
+        f"{_only('prospect_id', segment)}",
         **params,
     ):
         if wk is not None:
@@ -397,21 +425,23 @@ def _step_lags(reader: Reader, weeks: list[Week]) -> list[list[float]]:
     return out
 
 
-def _stays(reader: Reader, weeks: list[Week]) -> dict[str, list[list[float]]]:
+def _stays(
+    reader: Reader, weeks: list[Week], segment: str | None = None
+) -> dict[str, list[list[float]]]:
     """Completed stays in each stage, in days, by the week they ended.
 
     A stay runs from entering a stage to the next stage change of the same prospect, whatever
     that change is (forward, a skip, backward or lost). A skipped stage has no stay (not a
     zero); a backward move starts a new stay of the earlier stage.
     """
-    case, params = _bucket("c.changed_at", weeks)
+    case, params = _bucket("c.changed_at", weeks, segment)
     out: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in weeks])
     for wk, stage, entered, left in reader.rows(
         f"SELECT {case}, c.from_stage, "
         "(SELECT max(p.changed_at) FROM stage_changes p WHERE p.prospect_id = c.prospect_id "
         " AND p.changed_at < c.changed_at), c.changed_at "
         "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
-        "AND c.from_stage IS NOT NULL",
+        f"AND c.from_stage IS NOT NULL{_only('c.prospect_id', segment)}",
         **params,
     ):
         a, b = when(entered), when(left)

@@ -108,6 +108,7 @@ class Brief:
     wins: int
     dials: int
     notes: list[str] = field(default_factory=list)
+    focus: str | None = None
 
 
 def find_prospect(reader: Reader, typed: str) -> names.Ref:
@@ -295,7 +296,15 @@ def build(reader: Reader, typed: str, *, now: datetime, tz: tzinfo, owner: str) 
         touches=touches,
         wins=int(wins[0]) if wins else 0,
         dials=int(dials[0]) if dials else 0,
+        focus=_focus(reader, now),
     )
+
+
+def _focus(reader: Reader, now: datetime) -> str | None:
+    from salestrack.services import quality
+
+    found = quality.focus(reader, now=now)
+    return None if found is None else found.describe()
 
 
 def as_json(b: Brief) -> dict[str, Any]:
@@ -342,6 +351,7 @@ def as_json(b: Brief) -> dict[str, Any]:
         "last_touches": [clean(t.__dict__) for t in b.touches],
         "wins": b.wins,
         "dials": b.dials,
+        "focus": b.focus,
     }
 
 
@@ -387,6 +397,8 @@ def as_text(b: Brief, *, now: datetime) -> str:
     )
     section("missing", [", ".join(b.missing) if b.missing else "nothing on the checklist"])
     section("objective", [b.objective or "none set (salestrack intel NAME --objective ...)"])
+    if b.focus:
+        section("focus", [b.focus])
     section("best time", [b.best_time.advice()])
     section(
         "promises",

@@ -52,6 +52,8 @@ class CaptureRequest:
     direction: str = "outbound"
     new: bool = False
     objective_met: bool | None = None  # --met / --missed: the call's objective
+    quality: str | None = None  # "value=4,uncovered=3,openness=5,commitment=2" or "4352"
+    uncovered: str | None = None  # what was uncovered, in words
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Capture:
     direction: str
     new: bool
     objective_met: bool | None = None
+    quality: tuple[int, int, int, int] | None = None
+    uncovered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class CaptureResult:
     warnings: tuple[str, ...] = ()
     objective: str | None = None
     objective_met: bool | None = None
+    quality: tuple[int, int, int, int] | None = None
 
 
 class CaptureStore(Protocol):
@@ -175,6 +180,37 @@ def parse_intel(text: str, field_name: str = "--intel") -> tuple[str, str]:
     return "other", value
 
 
+def parse_quality(text: str, field_name: str = "--quality") -> tuple[int, int, int, int]:
+    """``value=4,uncovered=3,openness=5,commitment=2`` (any order, names by their start) or
+    the short form ``4352`` (value, uncovered, openness, commitment), each 1 to 5."""
+    s = text.strip().lower()
+    hint = "give four scores 1-5: value=4,uncovered=3,openness=5,commitment=2 (or 4352)"
+    if s.isdigit():
+        if len(s) != 4:
+            raise InvalidInput(field_name, f"'{text}': {hint}")
+        scores = [int(ch) for ch in s]
+    else:
+        found: dict[str, int] = {}
+        for part in s.replace(" ", ",").split(","):
+            if not part:
+                continue
+            name, sep, number = part.partition("=")
+            if not sep:
+                name, number = part.rstrip("0123456789"), part[len(part.rstrip("0123456789")) :]
+            dim = vocab.choose(field_name, name, vocab.QUALITY_DIMENSIONS, what="quality score")
+            if not number.isdigit():
+                raise InvalidInput(field_name, f"'{part}': {hint}")
+            found[dim] = int(number)
+        missing = [d for d in vocab.QUALITY_DIMENSIONS if d not in found]
+        if missing:
+            raise InvalidInput(field_name, f"no score for {', '.join(missing)}; {hint}")
+        scores = [found[d] for d in vocab.QUALITY_DIMENSIONS]
+    bad = [n for n in scores if not 1 <= n <= 5]
+    if bad:
+        raise InvalidInput(field_name, f"{bad[0]} is out of range; scores run from 1 to 5")
+    return scores[0], scores[1], scores[2], scores[3]
+
+
 def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) -> Capture:
     """Check and normalise a request; raises :class:`InvalidInput` naming the field."""
     kind = vocab.choose("kind", req.kind, vocab.KINDS, what="activity kind")
@@ -228,6 +264,12 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
     if req.objective_met is not None and kind not in ("call", "meeting"):
         flag = "--met" if req.objective_met else "--missed"
         raise InvalidInput(flag, f"objectives are for calls and meetings, not a {kind}")
+    quality = parse_quality(req.quality) if req.quality is not None else None
+    uncovered = _text("--uncovered", req.uncovered)
+    if (quality or uncovered) and kind not in ("call", "meeting"):
+        raise InvalidInput("--quality", f"quality is scored on calls and meetings, not on {kind}s")
+    if uncovered and quality is None:
+        raise InvalidInput("--uncovered", "goes with --quality (the four scores)")
     return Capture(
         kind=kind,
         prospect=prospect,
@@ -244,6 +286,8 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
         direction=direction,
         new=req.new,
         objective_met=req.objective_met,
+        quality=quality,
+        uncovered=uncovered,
     )
 
 
@@ -416,6 +460,16 @@ def record(
                 "done_by_activity_id": None,
             },
         )
+    if cap.quality is not None:
+        value, uncovered, openness, commitment = cap.quality
+        store.insert(
+            "quality",
+            {
+                "id": new_id(), **base, "activity_id": activity_id, "value": value,
+                "uncovered": uncovered, "openness": openness, "commitment": commitment,
+                "uncovered_text": cap.uncovered,
+            },
+        )  # fmt: skip
     for text in cap.wins:
         add_win(store, prospect.id, activity_id, text, "explicit", cap.occurred_at, base, new_id)
     auto: list[str] = []
@@ -459,6 +513,7 @@ def record(
         warnings=tuple(written.warnings),
         objective=objective,
         objective_met=cap.objective_met if objective is not None else None,
+        quality=cap.quality,
     )
 
 
