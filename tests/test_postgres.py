@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -20,6 +22,15 @@ from salestrack.store.engine import make_engine
 from tests.conftest import NOW, Cli
 
 pytestmark = pytest.mark.postgres
+
+
+def on_both(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, run: Callable[[], Any]
+) -> tuple[Any, Any]:
+    """``run`` on the test's SQLite file, then on the PostgreSQL database: both results."""
+    lite = run()
+    monkeypatch.setenv("SALESTRACK_DB", pg_url)
+    return lite, run()
 
 
 def test_migrations_on_a_fresh_server_match_the_models(pg_url: str) -> None:
@@ -101,21 +112,17 @@ def test_reports_give_the_same_figures_on_postgres_as_on_sqlite(
 ) -> None:
     from tests.test_reports import fixture
 
-    outputs = []
-    for db in (None, pg_url):
-        if db is not None:
-            monkeypatch.setenv("SALESTRACK_DB", db)
+    def run() -> list[str]:
         fixture(cli)
         cli.ok("log", "call", "acme", "-o", "connected", "--at", "2026-10-29 10:00")
-        outputs.append(
-            [
-                cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "json").stdout,
-                cli.ok("pipeline", "-f", "json").stdout,
-                cli.ok("pipeline", "--gaps", "-f", "json").stdout,
-                cli.ok("next", "-f", "json").stdout,
-            ]
-        )
-    lite, server = outputs
+        return [
+            cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "json").stdout,
+            cli.ok("pipeline", "-f", "json").stdout,
+            cli.ok("pipeline", "--gaps", "-f", "json").stdout,
+            cli.ok("next", "-f", "json").stdout,
+        ]
+
+    lite, server = on_both(pg_url, monkeypatch, run)
     assert lite == server
     assert '"decision maker rate"' in lite[0]
 
@@ -141,15 +148,13 @@ def test_scorecard_and_report_card_on_postgres(
 ) -> None:
     from tests.test_clients import fixture
 
-    outputs = []
-    for db in (None, pg_url):
-        if db is not None:
-            monkeypatch.setenv("SALESTRACK_DB", db)
+    def run() -> tuple[dict[str, Any], str]:
         fixture(cli)
         card = json.loads(cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "json").stdout)
         card.pop("promise_list")  # ids differ between the two databases
-        grid = cli.ok("crc", "report", "acme", "--months", "3", "-f", "json").stdout
-        outputs.append((card, grid))
+        return card, cli.ok("crc", "report", "acme", "--months", "3", "-f", "json").stdout
+
+    outputs = on_both(pg_url, monkeypatch, run)
     assert outputs[0] == outputs[1]
     assert outputs[1][0]["uptime"] == 0.4
 
@@ -159,12 +164,11 @@ def test_quality_reports_on_postgres(
 ) -> None:
     from tests.test_quality import fixture, mix_fixture
 
-    outputs = []
-    for db in (None, pg_url):
-        if db is not None:
-            monkeypatch.setenv("SALESTRACK_DB", db)
+    def run() -> tuple[str, str, str]:
         fixture(cli)
         mix_fixture(cli)
         split = cli.ok("quality", "--weeks", "4", "--by-segment", "-f", "json")
-        outputs.append((split.stdout, split.stderr, cli.ok("focus").stdout))
+        return split.stdout, split.stderr, cli.ok("focus").stdout
+
+    outputs = on_both(pg_url, monkeypatch, run)
     assert outputs[0] == outputs[1]
