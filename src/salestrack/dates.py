@@ -192,7 +192,8 @@ def _at(day: date, clock: time, tz: tzinfo) -> datetime:
 
 
 def _quote(text: str) -> str:
-    text = text.strip()
+    """The typed text for an error message: one line, control characters escaped."""
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text.strip())
     if len(text) > 40:
         text = text[:37] + "..."
     return f"'{text}'"

@@ -9,6 +9,7 @@ import sys
 from typing import Annotated, Any, ClassVar
 
 import typer
+from typer._click.exceptions import UsageError as _ClickUsageError
 
 from salestrack import __version__, config
 from salestrack.cli.lazy import Lazy, LazyGroup
@@ -221,6 +222,17 @@ def root(
     ] = False,
 ) -> None:
     """Keep your own sales score from the terminal."""
+
+
+def _usage_error_in_one_line(self: Any, file: Any = None) -> None:
+    """Usage errors, like every other error, are one line on stderr (exit code 2)."""
+    where = ""
+    if self.ctx is not None and self.ctx.command.get_help_option(self.ctx) is not None:
+        where = f" (see: {self.ctx.command_path} {self.ctx.help_option_names[0]})"
+    (file or sys.stderr).write(f"error: {self.format_message()}{where}\n")
+
+
+_ClickUsageError.show = _usage_error_in_one_line  # type: ignore[method-assign]
 
 
 def main() -> None:

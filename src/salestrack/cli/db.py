@@ -91,3 +91,28 @@ def backup(
     written = database.backup(config.resolve(), dest)
     say(f"backed up to {written}")
     emit(str(written))
+
+
+@app.command("restore")
+def restore(
+    source: Annotated[Path, typer.Argument(metavar="PATH", help="A backup of the database.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Put a backup back in place; the current content is kept beside it first."""
+    import sys
+
+    from salestrack import config
+    from salestrack.errors import UsageError
+    from salestrack.output.console import say
+    from salestrack.services import database
+
+    target = config.resolve()
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"restore replaces {target.display}; add --yes to confirm")
+        answer = input(f"Replace {target.display} with {source}? The current file is kept. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            say("nothing changed")
+            raise typer.Exit(1)
+    kept = database.restore(target, source)
+    say(f"restored {target.display} from {source}; the replaced content is in {kept}")

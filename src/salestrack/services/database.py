@@ -92,3 +92,54 @@ def backup(target: DbTarget, dest: Path | None) -> Path:
         dest = dest / f"{target.path.stem}-{clock.now().strftime('%Y%m%dT%H%M%SZ')}.db"
     with migrate.translate_errors(target):
         return migrate.backup_sqlite(target.path, dest)
+
+
+def restore(target: DbTarget, source: Path) -> Path:
+    """Replace the database's content with ``source`` (a salestrack SQLite file).
+
+    The current content is first copied beside it (``<name>.<stamp>.replaced``), then the
+    source is written in with SQLite's backup API, which takes the database's locks, so a
+    salestrack running at the same moment sees the old or the new database, never a mix.
+    Returns the path of the kept copy.
+    """
+    import sqlite3
+
+    from salestrack.store import files
+
+    if target.path is None:
+        raise UsageError("db restore writes SQLite files; for PostgreSQL use pg_restore")
+    source = source.expanduser().absolute()
+    if not source.is_file():
+        raise UsageError(f"PATH: there is no file '{source}' to restore from")
+    if source.exists() and target.path.exists() and source.samefile(target.path):
+        raise UsageError("PATH: that is the database itself; give a backup file")
+    files.check_header(source)
+    try:
+        probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            found = probe.execute("SELECT version_num FROM alembic_version").fetchone()
+            check = probe.execute("PRAGMA quick_check").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        raise DatabaseError(f"'{source}' is not a salestrack database; nothing changed") from None
+    if not found:
+        raise DatabaseError(f"'{source}' is not a salestrack database; nothing changed")
+    if check != ("ok",):
+        raise DatabaseError(f"'{source}' is damaged ({check[0]}); nothing changed")
+    migrate.check_revision(str(found[0]), DbTarget(f"sqlite:///{source}", source))
+    files.prepare(target.path)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    kept = target.path.with_name(f"{target.path.name}.{stamp}.replaced")
+    with migrate.translate_errors(target):
+        migrate.backup_sqlite(target.path, kept)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
+        try:
+            dst = sqlite3.connect(target.path, timeout=10)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    return kept

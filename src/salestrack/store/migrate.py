@@ -90,27 +90,43 @@ def check_revision(revision: str | None, target: DbTarget) -> None:
 
 
 def backup_sqlite(path: Path, dest: Path) -> Path:
-    """A consistent online copy of a SQLite database (the backup API), mode 0600."""
+    """A consistent online copy of a SQLite database (the backup API), mode 0600.
+
+    Written to ``<dest>.part`` and renamed when complete, so an interrupted copy never
+    leaves a file that looks like a good backup.
+    """
     if dest.exists():
         raise DatabaseError(f"backup file '{dest}' already exists; choose another path")
     dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    part = dest.with_name(dest.name + ".part")
+    part.unlink(missing_ok=True)
+    fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-    source = sqlite3.connect(path, timeout=10)
     try:
-        target = sqlite3.connect(dest)
+        source = sqlite3.connect(path, timeout=10)
         try:
-            source.backup(target)
+            target = sqlite3.connect(part)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
         finally:
-            target.close()
+            source.close()
+        os.replace(part, dest)
     finally:
-        source.close()
+        part.unlink(missing_ok=True)
     return dest
 
 
 def backup_name(path: Path, revision: str) -> Path:
+    """``<name>.<UTC stamp>.before-<revision>.bak``, numbered if that exists already."""
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    return path.with_name(f"{path.name}.{stamp}.before-{revision}.bak")
+    found = path.with_name(f"{path.name}.{stamp}.before-{revision}.bak")
+    n = 1
+    while found.exists():
+        n += 1
+        found = path.with_name(f"{path.name}.{stamp}-{n}.before-{revision}.bak")
+    return found
 
 
 def upgrade(target: DbTarget) -> Upgrade:
