@@ -98,10 +98,19 @@ def source() -> str:
 
 
 def rep() -> str:
-    """Who owns the rows written by this user: ``SALESTRACK_REP`` or the login name."""
+    """Who owns the rows written by this user: ``SALESTRACK_REP``; on a server, the database
+    user (row-level security checks that rows are the connected user's); else the login
+    name."""
     name = os.environ.get("SALESTRACK_REP")
     if name:
         return name.strip()
+    target = resolve()
+    if target.path is None:
+        from urllib.parse import unquote, urlsplit
+
+        user = urlsplit(target.url).username
+        if user:
+            return unquote(user)
     import getpass
 
     try:

@@ -99,6 +99,9 @@ class AppGroup(LazyGroup):
             "crc_app",
             "The Customer Report Card: up to six behaviours, graded A, B or D each month.",
         ),
+        "team": _lazy(
+            "team", "app", "A team on PostgreSQL: each rep against their own usual and the team's."
+        ),
         "export": _lazy(
             "interchange",
             "export",

@@ -116,3 +116,44 @@ def restore(
             raise typer.Exit(1)
     kept = database.restore(target, source)
     say(f"restored {target.display} from {source}; the replaced content is in {kept}")
+
+
+@app.command("team-setup")
+def team_setup(
+    rep: Annotated[
+        list[str] | None, typer.Option("--rep", metavar="ROLE", help="A rep's login role.")
+    ] = None,
+    manager: Annotated[
+        list[str] | None,
+        typer.Option("--manager", metavar="ROLE", help="A manager's login role."),
+    ] = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Run the SQL on the database (as its owner).")
+    ] = False,
+) -> None:
+    """Print (or apply) the SQL for a team on PostgreSQL: roles and row-level security."""
+    from salestrack import config
+    from salestrack.errors import UsageError
+    from salestrack.output.console import emit, say
+    from salestrack.services import team
+
+    statements = team.setup_sql(rep or [], manager or [])
+    if not apply:
+        for statement in statements:
+            emit(statement + ";")
+        return
+    target = config.resolve()
+    if target.path is not None:
+        raise UsageError("team-setup is for PostgreSQL; --db postgresql+psycopg://...")
+    from sqlalchemy import text
+
+    from salestrack.store import migrate
+
+    engine = migrate.ready_engine(target)
+    try:
+        with migrate.translate_errors(target), engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    say(f"team set up on {target.display}: {len(rep or [])} reps, {len(manager or [])} managers")

@@ -175,6 +175,14 @@ def import_(
             help="Translate values, e.g. 'outcome:Left message=voicemail,Spoke=connected'.",
         ),
     ] = None,
+    as_mine: Annotated[
+        bool,
+        typer.Option(
+            "--as-mine",
+            help="Make every row yours (SALESTRACK_REP, or your database user on a server): "
+            "for moving your own data into a team database.",
+        ),
+    ] = False,
     map_file: Annotated[
         Path | None,
         typer.Option(
@@ -222,7 +230,7 @@ def import_(
     try:
         result = _run_import(
             chosen, handle, fmt, rules, strict=strict, dry_run=dry_run, now=now, tz=tz,
-            owner=owner,
+            owner=owner, as_mine=as_mine,
         )  # fmt: skip
     finally:
         if handle is not sys.stdin.buffer:
@@ -248,8 +256,9 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
         nonlocal result
         rows = service.read(handle, fmt)
         checked = service.validate(
-            entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors
-        )
+            entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
+            as_mine=kw["as_mine"],
+        )  # fmt: skip
         with _progress(None, f"import {entity.name}") as tick:
             done = service.write(
                 writer, entity, checked, strict=kw["strict"],

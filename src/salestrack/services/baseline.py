@@ -156,19 +156,39 @@ def windows(chosen: str | None, trailing: int, *, now: datetime, tz: tzinfo) -> 
     return found
 
 
-def _only(column: str, segment: str | None) -> str:
-    """SQL limiting rows to prospects of one segment (nothing when ``segment`` is None)."""
-    if segment is None:
-        return ""
-    return f" AND {column} IN (SELECT id FROM prospects WHERE segment = :segment)"
+@dataclass(frozen=True)
+class Scope:
+    """Which prospects' rows a report counts: all, one segment's, one rep's."""
+
+    segment: str | None = None
+    owner: str | None = None
+
+    def sql(self, column: str) -> str:
+        """SQL limiting rows whose ``column`` is a prospect id (nothing when unscoped)."""
+        conds = []
+        if self.segment is not None:
+            conds.append("segment = :segment")
+        if self.owner is not None:
+            conds.append("owner = :owner")
+        if not conds:
+            return ""
+        return f" AND {column} IN (SELECT id FROM prospects WHERE {' AND '.join(conds)})"
+
+    def params(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.segment is not None:
+            found["segment"] = self.segment
+        if self.owner is not None:
+            found["owner"] = self.owner
+        return found
 
 
 def _bucket(
-    column: str, weeks: Sequence[Week], segment: str | None = None
+    column: str, weeks: Sequence[Week], scope: Scope | None = None
 ) -> tuple[str, dict[str, Any]]:
     """A CASE expression giving the week index of ``column``, and its parameters."""
     parts: list[str] = []
-    params: dict[str, Any] = {} if segment is None else {"segment": segment}
+    params: dict[str, Any] = (scope or Scope()).params()
     for i, w in enumerate(weeks):
         parts.append(f"WHEN {column} >= :s{i} AND {column} < :e{i} THEN {i}")
         params[f"s{i}"], params[f"e{i}"] = w.start, w.end
@@ -192,11 +212,12 @@ def build(
     now: datetime,
     tz: tzinfo,
     segment: str | None = None,
+    owner: str | None = None,
 ) -> Baseline:
     weeks = windows(chosen, trailing, now=now, tz=tz)
     partial = weeks[-1].end > now
     if partial:  # compare the week so far with the same part of each trailing week
-        elapsed = now - weeks[-1].start
+        elapsed = now - weeks[-1].start + timedelta(microseconds=1)  # now itself counts
         weeks = [Week(w.label, w.start, w.start + elapsed) for w in weeks]
     n = len(weeks)
     figures: list[Figure] = []
@@ -207,13 +228,13 @@ def build(
         figures.append(Figure(section, name, unit, values, better))
 
     # -- activities and the reach ladder ---------------------------------------------------
-    seg = segment
+    seg = Scope(segment, owner)
     case, params = _bucket("occurred_at", weeks, seg)
     grid: dict[int, dict[tuple[str, str | None, str | None], int]] = defaultdict(dict)
     for wk, kind, reached, outcome, c in reader.rows(
         f"SELECT {case}, kind, reached, outcome, count(*) FROM activities "
         "WHERE occurred_at >= :s AND occurred_at < :e"
-        f"{_only('prospect_id', seg)} GROUP BY 1, 2, 3, 4",
+        f"{seg.sql('prospect_id')} GROUP BY 1, 2, 3, 4",
         **params,
     ):
         if wk is not None:
@@ -250,7 +271,7 @@ def build(
     wins = [0] * n
     for wk, c in reader.rows(
         f"SELECT {case}, count(*) FROM wins WHERE won_at >= :s AND won_at < :e"
-        f"{_only('prospect_id', seg)} GROUP BY 1",
+        f"{seg.sql('prospect_id')} GROUP BY 1",
         **params,
     ):
         if wk is not None:
@@ -282,7 +303,7 @@ def build(
     for wk, before, after, c in reader.rows(
         f"SELECT {case}, from_stage, to_stage, count(*) FROM stage_changes "
         "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL"
-        f"{_only('prospect_id', seg)} GROUP BY 1, 2, 3",
+        f"{seg.sql('prospect_id')} GROUP BY 1, 2, 3",
         **params,
     ):
         if wk is not None:
@@ -329,7 +350,7 @@ def build(
         # CROSS JOIN keeps the window's activities as the outer loop on SQLite
         "FROM activities a CROSS JOIN quality q "
         "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
-        f"{_only('a.prospect_id', seg)} GROUP BY 1",
+        f"{seg.sql('a.prospect_id')} GROUP BY 1",
         **params,
     ):
         if wk is None:
@@ -355,11 +376,11 @@ def build(
         (str(reason or "no reason given"), int(c))
         for reason, c in reader.rows(
             "SELECT reason, count(*) FROM stage_changes WHERE to_stage = 'lost' "
-            f"AND changed_at >= :s AND changed_at < :e{_only('prospect_id', seg)} "
+            f"AND changed_at >= :s AND changed_at < :e{seg.sql('prospect_id')} "
             "GROUP BY 1 ORDER BY 2 DESC, 1",
             s=weeks[0].start,
             e=weeks[-1].end,
-            **({"segment": seg} if seg else {}),
+            **seg.params(),
         )
     ]
     report.holes = holes(figures)
@@ -378,7 +399,7 @@ def _names(reader: Reader, ids: list[Any]) -> dict[Any, str]:
 
 
 def _touch_lags(
-    reader: Reader, weeks: list[Week], segment: str | None = None
+    reader: Reader, weeks: list[Week], segment: Scope | None = None
 ) -> list[tuple[int, Any, Any, float]]:
     """(week, prospect id, follow-up time as stored, seconds since the touch before it) for
     each touch in the window that followed an earlier touch of the same prospect. Notes are
@@ -398,7 +419,7 @@ def _touch_lags(
         "  SELECT prospect_id, occurred_at, LAG(occurred_at) OVER ("
         "   PARTITION BY prospect_id ORDER BY occurred_at) AS prev"
         "  FROM activities WHERE occurred_at >= :s AND occurred_at < :e AND kind != 'note'"
-        f"{_only('prospect_id', segment)}"
+        f"{(segment or Scope()).sql('prospect_id')}"
         " ) w"
         ") t WHERE prev IS NOT NULL",
         **params,
@@ -408,7 +429,9 @@ def _touch_lags(
     return found
 
 
-def _step_lags(reader: Reader, weeks: list[Week], segment: str | None = None) -> list[list[float]]:
+def _step_lags(
+    reader: Reader, weeks: list[Week], segment: Scope | None = None
+) -> list[list[float]]:
     """Days from each next step's due time to when it was done (0 when on time), by the
     week it was done."""
     case, params = _bucket("done_at", weeks, segment)
@@ -417,7 +440,7 @@ def _step_lags(reader: Reader, weeks: list[Week], segment: str | None = None) ->
     for wk, seconds in reader.rows(
         f"SELECT {case}, {late} FROM next_steps "
         "WHERE done_at >= :s AND done_at < :e AND due_at IS NOT NULL"
-        f"{_only('prospect_id', segment)}",
+        f"{(segment or Scope()).sql('prospect_id')}",
         **params,
     ):
         if wk is not None:
@@ -426,7 +449,7 @@ def _step_lags(reader: Reader, weeks: list[Week], segment: str | None = None) ->
 
 
 def _stays(
-    reader: Reader, weeks: list[Week], segment: str | None = None
+    reader: Reader, weeks: list[Week], segment: Scope | None = None
 ) -> dict[str, list[list[float]]]:
     """Completed stays in each stage, in days, by the week they ended.
 
@@ -441,7 +464,7 @@ def _stays(
         "(SELECT max(p.changed_at) FROM stage_changes p WHERE p.prospect_id = c.prospect_id "
         " AND p.changed_at < c.changed_at), c.changed_at "
         "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
-        f"AND c.from_stage IS NOT NULL{_only('c.prospect_id', segment)}",
+        f"AND c.from_stage IS NOT NULL{(segment or Scope()).sql('c.prospect_id')}",
         **params,
     ):
         a, b = when(entered), when(left)

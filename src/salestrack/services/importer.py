@@ -218,8 +218,12 @@ def validate(
     now: datetime,
     owner: str,
     errors: list[str],
+    as_mine: bool = False,
 ) -> Iterator[Checked]:
-    """The good rows, normalised; bad ones are described in ``errors`` (and not yielded)."""
+    """The good rows, normalised; bad ones are described in ``errors`` (and not yielded).
+
+    With ``as_mine`` every row is given to ``owner`` (moving a solo database to a team).
+    """
     from pydantic import ValidationError
 
     model = _model(entity)
@@ -256,6 +260,8 @@ def validate(
                 where = ".".join(str(x) for x in e["loc"]) or "row"
                 _note(errors, f"line {line}: {where}: {_explain(e)}")
             continue
+        if as_mine:
+            data["owner"] = owner
         problem = rules.complete(data, tz=tz, now=now, owner=owner)
         if problem:
             _note(errors, f"line {line}: {problem}")

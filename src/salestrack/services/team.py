@@ -1,0 +1,129 @@
+"""Teams on PostgreSQL: roles and row-level security, and the manager's view of every rep.
+
+Every row has an ``owner``: on PostgreSQL, the database user that wrote it. Two group roles
+carry the rules, enforced by the server whatever SQL a client sends:
+
+* ``salestrack_rep``: reads and changes only rows whose ``owner`` is ``current_user``, and
+  can only write rows it owns;
+* ``salestrack_manager``: reads every row, changes none.
+
+Settings (stages, checklist, weights, focus) are shared by the team. The administrator who
+runs ``db upgrade`` owns the tables and is not limited by the policies.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from salestrack.errors import InvalidInput
+
+REP, MANAGER = "salestrack_rep", "salestrack_manager"
+_ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _role(name: str, field: str) -> str:
+    if not _ROLE.match(name):
+        raise InvalidInput(field, f"'{name}' is not a role name; use lower-case letters, digits, _")
+    return name
+
+
+def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
+    """The statements that create the roles, grants and policies (safe to run again)."""
+    from salestrack.models import TABLES
+
+    owned = [t for t in TABLES if t != "settings"]
+    everything = ", ".join([*owned, "settings", "alembic_version"])
+    statements = []
+    for role in (REP, MANAGER):
+        statements.append(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') "
+            f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$"
+        )
+    statements += [
+        f"GRANT USAGE ON SCHEMA public TO {REP}, {MANAGER}",
+        f"GRANT SELECT ON {everything} TO {REP}, {MANAGER}",
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(owned)} TO {REP}",
+        f"GRANT INSERT, UPDATE ON settings TO {REP}",
+    ]
+    for table in owned:
+        statements += [
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"DROP POLICY IF EXISTS salestrack_own_rows ON {table}",
+            f"CREATE POLICY salestrack_own_rows ON {table} TO {REP} "
+            "USING (owner = current_user) WITH CHECK (owner = current_user)",
+            f"DROP POLICY IF EXISTS salestrack_manager_reads ON {table}",
+            f"CREATE POLICY salestrack_manager_reads ON {table} FOR SELECT TO {MANAGER} "
+            "USING (true)",
+        ]
+    for name, group in [(r, REP) for r in reps] + [(m, MANAGER) for m in managers]:
+        role = _role(name, "--rep" if group == REP else "--manager")
+        statements += [
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') "
+            f"THEN CREATE ROLE {role} LOGIN; END IF; END $$",
+            f"GRANT {group} TO {role}",
+        ]
+    return statements
+
+
+@dataclass
+class RepLine:
+    rep: str
+    figures: dict[str, Any]  # figure -> (value, usual, flag)
+
+
+HEADLINE = (
+    ("activity", "calls"),
+    ("reach", "conversation rate"),
+    ("reach", "meeting set rate"),
+    ("wins", "wins per dial"),
+    ("lag", "follow-up lag (median)"),
+    ("conversion", "win rate"),
+)
+
+
+def team_baseline(
+    reader: Any, *, chosen: str | None, trailing: int, now: datetime, tz: tzinfo
+) -> tuple[str, list[dict[str, Any]]]:
+    """Each rep's headline figures against their own usual and the team's."""
+    from salestrack.services import baseline
+
+    weeks = baseline.windows(chosen, trailing, now=now, tz=tz)
+    reps = [
+        str(r[0])
+        for r in reader.rows(
+            "SELECT DISTINCT owner FROM activities WHERE occurred_at >= :s AND occurred_at < :e "
+            "ORDER BY 1",
+            s=weeks[0].start,
+            e=weeks[-1].end,
+        )
+    ]
+    per_rep = {
+        rep: baseline.build(reader, chosen=chosen, trailing=trailing, now=now, tz=tz, owner=rep)
+        for rep in reps
+    }
+    rows = []
+    for section, name in HEADLINE:
+        usuals = []
+        for report in per_rep.values():
+            f = next(x for x in report.figures if (x.section, x.name) == (section, name))
+            if f.median is not None:
+                usuals.append(f.median)
+        team_usual = statistics.median(usuals) if usuals else None
+        for rep, report in per_rep.items():
+            f = next(x for x in report.figures if (x.section, x.name) == (section, name))
+            rows.append(
+                {
+                    "rep": rep,
+                    "figure": name,
+                    "unit": f.unit,
+                    "value": baseline._round(f.value),
+                    "usual": baseline._round(f.median),
+                    "flag": f.flag,
+                    "team_usual": baseline._round(team_usual),
+                }
+            )
+    return weeks[-1].label, rows

@@ -1,0 +1,168 @@
+"""A team on a real PostgreSQL server: row-level security, the manager's view, concurrency."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.conftest import Cli
+
+pytestmark = pytest.mark.postgres
+
+
+def as_user(url: str, user: str) -> str:
+    """The same database, connecting as ``user`` (the test cluster trusts local logins)."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{user}@{rest.split('@', 1)[1]}"
+
+
+def plain(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@pytest.fixture
+def team(cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.delenv("SALESTRACK_REP")  # on a server, the database user owns the rows
+    cli.ok("--db", pg_url, "db", "upgrade")
+    cli.ok("--db", pg_url, "db", "team-setup", "--rep", "alice", "--rep", "bob",
+           "--manager", "carol", "--apply")  # fmt: skip
+    alice, bob = as_user(pg_url, "alice"), as_user(pg_url, "bob")
+    for name in ("Acme", "Northwind", "Initech"):
+        cli.ok("--db", alice, "log", "call", name, "--new", "-o", "connected", "-w", "a win")
+    for name in ("Acme", "Globex"):
+        cli.ok("--db", bob, "log", "call", name, "--new", "-o", "voicemail")
+    return pg_url
+
+
+def test_a_rep_sees_and_changes_only_their_own_rows_even_with_raw_sql(team: str) -> None:
+    with psycopg.connect(plain(as_user(team, "bob")), autocommit=True) as bob:
+        assert bob.execute("SELECT count(*) FROM activities").fetchone() == (2,)
+        assert bob.execute("SELECT DISTINCT owner FROM prospects").fetchall() == [("bob",)]
+        changed = bob.execute("UPDATE activities SET notes = 'mine now' WHERE owner = 'alice'")
+        assert changed.rowcount == 0
+        gone = bob.execute("DELETE FROM prospects WHERE owner = 'alice'")
+        assert gone.rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute(
+                "INSERT INTO wins (id, owner, created_at, updated_at, prospect_id, text, "
+                "source, won_at) SELECT gen_random_uuid(), 'alice', now(), now(), id, 'x', "
+                "'explicit', now() FROM prospects LIMIT 1"
+            )
+    with psycopg.connect(plain(as_user(team, "alice")), autocommit=True) as alice:
+        assert alice.execute("SELECT count(*) FROM activities").fetchone() == (3,)
+        assert alice.execute(
+            "SELECT count(*) FROM activities WHERE notes = 'mine now'"
+        ).fetchone() == (0,)
+    with psycopg.connect(plain(as_user(team, "carol")), autocommit=True) as carol:
+        assert carol.execute("SELECT count(*) FROM activities").fetchone() == (5,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            carol.execute("UPDATE activities SET notes = 'x'")
+
+
+def test_the_cli_works_within_each_reps_rows(cli: Cli, team: str) -> None:
+    bob = as_user(team, "bob")
+    listed = json.loads(cli.ok("--db", bob, "prospect", "list", "-f", "json").stdout)
+    assert [p["name"] for p in listed] == ["Acme", "Globex"]
+    assert "unknown prospect 'Initech'" in cli.fails("--db", bob, "intel", "Initech").stderr
+    # both reps have an "Acme": names are unique per rep
+    brief = json.loads(cli.ok("--db", bob, "intel", "acme", "-f", "json").stdout)
+    assert brief["dials"] == 1
+    cli.ok("--db", bob, "log", "call", "Acme", "-o", "busy", "--at", "1h ago")
+    os.environ["SALESTRACK_REP"] = "alice"  # bob pretending to be alice is refused
+    try:
+        refused = cli.fails("--db", bob, "log", "call", "Globex", "-o", "busy")
+    finally:
+        del os.environ["SALESTRACK_REP"]
+    assert "row-level security" in refused.stderr and refused.stderr.count("\n") == 1
+    assert "Traceback" not in refused.stderr
+
+
+def test_the_manager_sees_each_rep_against_their_usual_and_the_teams(cli: Cli, team: str) -> None:
+    carol = as_user(team, "carol")
+    rows = json.loads(cli.ok("--db", carol, "team", "baseline", "-f", "json").stdout)
+    calls = {r["rep"]: r["value"] for r in rows if r["figure"] == "calls"}
+    assert calls == {"alice": 3, "bob": 2}
+    conversations = {r["rep"]: r["value"] for r in rows if r["figure"] == "conversation rate"}
+    assert conversations == {"alice": 1.0, "bob": 0.0}
+    assert "permission denied" in cli.fails("--db", carol, "log", "call", "Acme", "--new",
+                                            "-o", "busy").stderr  # fmt: skip
+
+
+def test_moving_a_solo_database_into_the_team(cli: Cli, team: str, tmp_path: Path) -> None:
+    solo = tmp_path / "solo.db"
+    os.environ["SALESTRACK_REP"] = "alice-laptop"
+    try:
+        cli.ok("--db", str(solo), "log", "call", "Umbrella", "--new", "-o", "connected")
+        cli.ok("--db", str(solo), "log", "call", "Umbrella", "-o", "meeting-set")
+    finally:
+        del os.environ["SALESTRACK_REP"]
+    alice = as_user(team, "alice")
+    for entity in ("prospects", "activities", "stage-changes", "wins"):
+        source = tmp_path / f"{entity}.csv"
+        source.write_text(cli.ok("--db", str(solo), "export", entity).stdout, newline="")
+        refused = cli.fails("--db", alice, "import", entity, str(source))
+        assert "row-level security" in refused.stderr or "nothing was imported" in refused.stderr
+        cli.ok("--db", alice, "import", entity, str(source), "--as-mine")
+    mine = json.loads(cli.ok("--db", alice, "export", "activities", "-f", "json").stdout)
+    assert sum(1 for a in mine if a["prospect"] == "Umbrella") == 2
+    assert {a["owner"] for a in mine} == {"alice"}
+
+
+WRITER = """
+import sys
+from salestrack.cli import app
+from typer.testing import CliRunner
+runner = CliRunner()
+for i in range(int(sys.argv[2])):
+    result = runner.invoke(app, ["log", "call", sys.argv[1], "--new", "-o", "connected"])
+    if result.exit_code != 0:
+        sys.stderr.write(result.stderr)
+        sys.exit(1)
+"""
+
+
+@pytest.mark.slow
+def test_eight_concurrent_writers_lose_nothing(cli: Cli, pg_url: str, tmp_path: Path) -> None:
+    cli.ok("--db", pg_url, "db", "upgrade")
+    env = {**os.environ, "SALESTRACK_DB": pg_url}
+    env.pop("SALESTRACK_NOW", None)
+    files = []
+    for n in range(8):
+        source = tmp_path / f"w{n}.csv"
+        lines = [f"Writer {n},call,voicemail,2026-11-{1 + i % 19:02d} 10:{i % 60:02d},{i}"
+                 for i in range(1000)]  # fmt: skip
+        source.write_text("prospect,kind,outcome,occurred_at,notes\r\n" + "\r\n".join(lines))
+        files.append(source)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "salestrack", "import", "activities", str(f)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ] + [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"Caller {n}", "25"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    with psycopg.connect(plain(pg_url), autocommit=True) as db:
+        assert db.execute("SELECT count(*) FROM activities").fetchone() == (8 * 1000 + 8 * 25,)
+        per = db.execute(
+            "SELECT p.name, count(*) FROM activities a JOIN prospects p ON p.id = a.prospect_id "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert per == sorted([(f"Caller {n}", 25) for n in range(8)] +
+                         [(f"Writer {n}", 1000) for n in range(8)])  # fmt: skip
