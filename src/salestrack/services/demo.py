@@ -952,6 +952,7 @@ def build_rows(
     seed: int = 7,
     owner: str = "me",
     tz: tzinfo | None = None,
+    mark: bool = True,
 ) -> Built:
     """The demo's rows (nothing is written)."""
     if tz is None:
@@ -962,7 +963,8 @@ def build_rows(
     sim.run()
     at = now.astimezone(UTC)
     marker = {"seed": seed, "weeks": weeks, "dials_per_day": dials_per_day, "built_at": str(at)}
-    sim.rows["settings"] = [{"key": DEMO_KEY, "value": json.dumps(marker), "updated_at": at}]
+    if mark:  # one rep's demo marks the database; more reps can be added to it
+        sim.rows["settings"] = [{"key": DEMO_KEY, "value": json.dumps(marker), "updated_at": at}]
     return Built(sim.rows, sim.days[0], sim.days[-1], sim.activity_count)
 
 
@@ -975,6 +977,7 @@ def build_demo(
     seed: int = 7,
     owner: str | None = None,
     tz: tzinfo | None = None,
+    mark: bool = True,
 ) -> Summary:
     """Write the demo into ``target`` (a new or empty database) through the bulk path."""
     from salestrack import config
@@ -989,6 +992,7 @@ def build_demo(
         seed=seed,
         owner=owner or config.rep(),
         tz=tz,
+        mark=mark,
     )
     rows = built.rows
     counts = bulk.write(target, rows)
