@@ -129,6 +129,56 @@ def build(path: Path, size: str) -> int:
     return int(done.stdout)
 
 
+def measure_interchange(
+    exe: str, env: dict[str, str], db: Path, work: Path, runs: int
+) -> tuple[Measure, Measure, Measure, Measure] | None:
+    """Export and import of every activity against the sqlite3 shell, on fresh copies."""
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        print(
+            "- export/import: skipped, no sqlite3 shell to compare with (apt-get install sqlite3)"
+        )
+        return None
+    on_db = {**env, "SALESTRACK_DB": str(db)}
+    out, shell_out = work / "a.csv", work / "a-shell.csv"
+    exported = measure(
+        {
+            "export": ([exe, "export", "activities", "-o", str(out)], on_db),
+            "shell": (["sh", "-c", f"{shell} -csv -header '{db}' 'select * from activities' > "
+                       f"'{shell_out}'"], env),
+        },
+        runs,
+    )  # fmt: skip
+    # the import target: the same prospects and contacts, no activities yet
+    base = work / "import-base.db"
+    for entity in ("prospects", "contacts"):
+        dump = work / f"{entity}.csv"
+        subprocess.run([exe, "export", entity, "-o", str(dump)], env=on_db, check=True)
+        subprocess.run([exe, "import", entity, str(dump)], env={**env, "SALESTRACK_DB": str(base)},
+                       check=True, capture_output=True)  # fmt: skip
+    times: dict[str, list[float]] = {"import": [], "shell": []}
+    peaks: dict[str, list[int]] = {"import": [], "shell": []}
+    for _ in range(runs):
+        for what in ("import", "shell"):
+            copy = work / f"import-{what}.db"
+            shutil.copyfile(base, copy)
+            if what == "import":
+                argv = [exe, "import", "activities", str(out)]
+                run_env = {**env, "SALESTRACK_DB": str(copy)}
+            else:
+                # the shell's own export, in its own (stored) form
+                argv = [shell, str(copy), f".import --csv --skip 1 {shell_out} activities"]
+                run_env = env
+            elapsed, peak, code = run_once(argv, run_env)
+            if code != 0:
+                raise SystemExit(f"{what} failed ({code}): {' '.join(argv)}")
+            times[what].append(elapsed)
+            peaks[what].append(peak)
+            copy.unlink()
+    done = {w: Measure(statistics.median(times[w]), max(peaks[w])) for w in times}
+    return exported["export"], exported["shell"], done["import"], done["shell"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small databases, few runs (CI)")
@@ -186,6 +236,8 @@ def main() -> int:
         listing = measure(
             {"list": ([exe, "prospect", "list", "--format", "csv"], on_big)}, max(3, runs // 3)
         )
+        # 1M-row imports take a minute each: two timed runs in the full mode
+        interchange = measure_interchange(exe, env, big, work, 2 if not args.quick else 3)
         floor = m["floor"]
         rows = [
             Row("capture", f"salestrack log call '{name}' --outcome connected -d 4m",
@@ -210,6 +262,22 @@ def main() -> int:
             Row("prospect list", "salestrack prospect list --format csv", listing["list"],
                 FLOOR, floor, None),
         ]  # fmt: skip
+        if interchange is not None:
+            export, shell_export, imported, shell_import = interchange
+            rows += [
+                Row("export", f"salestrack export activities -o a.csv ({n_big:,} rows)",
+                    export, "sqlite3 -csv -header DB 'select * from activities'",
+                    shell_export, None if args.quick else 3.0),
+                Row("export memory", "peak RSS of the export (MiB against 200)", Measure(
+                    export.peak_kib / 1024 / 200, export.peak_kib), "200 MiB",
+                    Measure(1.0, 0), 1.0),
+                Row("import", f"salestrack import activities a.csv ({n_big:,} rows)",
+                    imported, "sqlite3 DB '.import --csv --skip 1 a.csv activities'",
+                    shell_import, None if args.quick else 4.0),
+                Row("import memory", "peak RSS of the import (MiB against 200)", Measure(
+                    imported.peak_kib / 1024 / 200, imported.peak_kib), "200 MiB",
+                    Measure(1.0, 0), 1.0),
+            ]  # fmt: skip
         heavy = {
             "--help": imported_heavy(["--help"], on_big),
             "log call": imported_heavy(log, on_big),
