@@ -61,6 +61,11 @@ class AppGroup(LazyGroup):
             "coach",
             "A Markdown page for the weekly coaching conversation.",
         ),
+        "dial": _lazy(
+            "dial",
+            "dial",
+            "A call block: the next prospects one by one, brief on screen, one key per outcome.",
+        ),
         "intel": _lazy(
             "intel",
             "intel",

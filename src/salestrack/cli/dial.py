@@ -1,0 +1,177 @@
+"""``salestrack dial``: a call block in the terminal, one key per outcome.
+
+Each capture is written (and committed) before the next prospect shows, so quitting or a
+crash loses nothing already confirmed. On a terminal, outcome keys act at once; when stdin
+is not a terminal (a script), each key is a line.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Annotated, Any
+
+import typer
+
+
+class Keys:
+    """Single keys on a terminal; lines otherwise. Prompts are lines either way."""
+
+    def __init__(self) -> None:
+        self.terminal = sys.stdin.isatty()
+
+    def key(self, prompt: str) -> str:
+        if not self.terminal:
+            sys.stdout.write(prompt)
+            sys.stdout.flush()
+            line = sys.stdin.readline()
+            if not line:
+                return "q"
+            sys.stdout.write("\n")
+            return (line.strip() or " ")[0].lower()
+        import termios
+        import tty
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)  # before the prompt, so a key typed at once is not held back
+            sys.stdout.write(prompt)
+            sys.stdout.flush()
+            ch = sys.stdin.read(1)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        sys.stdout.write(ch + "\n")
+        return ch.lower() if ch != "\x03" else "q"
+
+    def line(self, prompt: str) -> str:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        text = sys.stdin.readline()
+        if not self.terminal:
+            sys.stdout.write("\n")
+        return text.strip()
+
+
+def dial(
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Prospects in the block.")
+    ] = 10,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    cadence: Annotated[
+        str | None,
+        typer.Option(
+            "--cadence",
+            metavar="RULE",
+            help="Set and keep the retry rule, e.g. 'days=2,morning=10:00,afternoon=16:00'.",
+        ),
+    ] = None,
+) -> None:
+    """A call block: the next prospects one by one, brief on screen, one key per outcome.
+
+    Keys: n no answer, b busy, v voicemail, w wrong number, g gatekeeper, c connected,
+    m meeting set, k callback, x not interested, r referred; s skip, p back, q quit.
+    Then intel, a win and the next step (Enter skips; after an unreached attempt the
+    cadence books the next try).
+    """
+    from salestrack import clock, config, dates
+    from salestrack.cli.log import confirmation
+    from salestrack.services import brief
+    from salestrack.services import dial as service
+    from salestrack.store.sql import reader
+
+    target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
+    if cadence is not None:
+        import json
+
+        from salestrack.store.writer import capture_store
+
+        with reader(target) as r:
+            rule = service.parse_cadence(cadence, service.cadence(r))
+        with capture_store(target) as store:
+            store.upsert_setting(service.CADENCE_SETTING, json.dumps(rule), clock.now())
+        sys.stdout.write(f"cadence: retry after {rule['days']} business days, at "
+                         f"{rule['morning']} or {rule['afternoon']}\n")  # fmt: skip
+    with reader(target) as r:
+        if stage is not None:
+            from salestrack import vocab
+
+            stage = vocab.choose("--stage", stage, tuple(brief.stages(r)), what="stage")
+        names = service.queue(r, now=clock.now(), tz=tz, limit=limit, stage=stage, segment=segment)
+        rule = service.cadence(r)
+        tally = service.Tally(usual=service.usual_rates(r, now=clock.now()))
+    if not names:
+        sys.stdout.write("nobody to call in this block (salestrack next shows the queue)\n")
+        return
+    keys = Keys()
+    menu = "  ".join(f"{k} {v.replace('_', ' ')}" for k, v in service.KEYS.items())
+    sys.stdout.write(
+        f"Call block: {len(names)} prospects. Keys: {menu} · s skip · p back · q quit\n"
+    )
+    i = 0
+    try:
+        while i < len(names):
+            name = names[i]
+            with reader(target) as r:
+                b = brief.build(r, name, now=clock.now(), tz=tz, owner=owner)
+            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + brief.as_text(b, now=clock.now()))
+            started = time.monotonic()
+            key = keys.key("outcome> ")
+            if key == "q":
+                break
+            if key == "s":
+                i += 1
+                continue
+            if key == "p":
+                i = max(0, i - 1)
+                continue
+            if key not in service.KEYS:
+                sys.stdout.write("  that key does nothing here; see the keys above\n")
+                continue
+            outcome = service.KEYS[key]
+            seconds = max(1, round(time.monotonic() - started))
+            saved = _capture(keys, name, outcome, seconds, rule, owner=owner, tz=tz)
+            if saved is None:
+                continue
+            sys.stdout.write("  " + confirmation(saved) + "\n")
+            tally.add(outcome, saved.reached, saved.wins)
+            sys.stdout.write("  " + tally.line() + "\n")
+            i += 1
+    except (KeyboardInterrupt, EOFError):
+        pass
+    sys.stdout.write(f"\nblock over. {tally.line()}\n")
+
+
+def _capture(
+    keys: Keys, name: str, outcome: str, seconds: int, rule: dict[str, Any], *, owner: str,
+    tz: Any,
+) -> Any:  # fmt: skip
+    """Ask for intel, a win and the next step; write the call. None when it was refused."""
+    from salestrack import clock, config
+    from salestrack.errors import SalestrackError
+    from salestrack.services import capture
+    from salestrack.services import dial as service
+    from salestrack.store.writer import capture_store
+
+    intel = keys.line("  intel (kind: fact, Enter to skip)> ")
+    win = keys.line("  win (Enter to skip)> ")
+    unreached = outcome in service.UNREACHED
+    hint = "Enter: try again by the cadence" if unreached else "Enter: none"
+    action = keys.line(f"  next step ({hint})> ")
+    due = keys.line("  due (e.g. tue 10am)> ") if action else None
+    now = clock.now()
+    if not action and unreached:
+        action, due = "call again", service.next_attempt(now, rule, tz).isoformat()
+    request = capture.CaptureRequest(
+        kind="call", prospect=name, outcome=outcome, duration=f"{seconds}s",
+        intel=[intel] if intel else [], wins=[win] if win else [],
+        next_action=action or None, due=due or None,
+    )  # fmt: skip
+    try:
+        cap = capture.validate(request, now=now)
+        with capture_store(config.resolve()) as store:
+            return capture.record(store, cap, owner=owner, now=now)
+    except SalestrackError as exc:
+        sys.stdout.write(f"  not saved: {exc.message}; try this prospect again\n")
+        return None

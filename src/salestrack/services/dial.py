@@ -1,0 +1,158 @@
+"""A call block: the queue, the cadence rule, the running tally against the usual.
+
+The queue is the ``next`` ranking (optionally one stage or segment). After an attempt that
+reached nobody who decides (no answer, busy, voicemail, wrong number, a gatekeeper) and no
+next step typed, the cadence rule books the next attempt: ``days`` business days later, in
+the other half of the day (a morning call is retried in the afternoon and the other way
+round), because connecting over several attempts at different times is far likelier than on
+one dial. The rule lives in settings (``cadence``), e.g. ``{"days": 1, "morning": "09:30",
+"afternoon": "15:00"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, tzinfo
+from typing import Any
+
+from salestrack.services import brief, call_queue
+from salestrack.store.sql import Reader
+
+CADENCE_SETTING = "cadence"
+CADENCE = {"days": 1, "morning": "09:30", "afternoon": "15:00"}
+UNREACHED = ("no_answer", "busy", "voicemail", "wrong_number", "gatekeeper")
+
+# one key for each common reach/outcome
+KEYS = {
+    "n": "no_answer",
+    "b": "busy",
+    "v": "voicemail",
+    "w": "wrong_number",
+    "g": "gatekeeper",
+    "c": "connected",
+    "m": "meeting_set",
+    "k": "callback",
+    "x": "not_interested",
+    "r": "referred",
+}
+
+
+def queue(
+    reader: Reader,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    limit: int,
+    stage: str | None = None,
+    segment: str | None = None,
+) -> list[str]:
+    """The block's prospects, best first."""
+    ranked = call_queue.rank(reader, now=now, tz=tz, limit=100_000)
+    names = [
+        c.name
+        for c in ranked
+        if (stage is None or c.stage == stage) and (segment is None or c.segment == segment)
+    ]
+    return names[:limit]
+
+
+def cadence(reader: Reader) -> dict[str, Any]:
+    raw = brief.setting(reader, CADENCE_SETTING)
+    chosen = dict(CADENCE)
+    if raw:
+        chosen.update(json.loads(raw))
+    return chosen
+
+
+def parse_cadence(text: str, current: dict[str, Any]) -> dict[str, Any]:
+    """``days=2,morning=10:00,afternoon=16:00`` (any of them) on top of ``current``."""
+    import re
+
+    from salestrack.errors import InvalidInput
+
+    rule = dict(current)
+    for part in text.split(","):
+        key, sep, value = part.strip().partition("=")
+        if not sep or key not in CADENCE:
+            raise InvalidInput("--cadence", f"'{part}': use days=N, morning=HH:MM, afternoon=HH:MM")
+        value = value.strip()
+        if key == "days":
+            if not value.isdigit() or not 1 <= int(value) <= 30:
+                raise InvalidInput("--cadence", f"days={value}: give 1 to 30 business days")
+            rule[key] = int(value)
+        else:
+            m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value)
+            if m is None:
+                raise InvalidInput("--cadence", f"{key}={value}: give a time like 09:30")
+            rule[key] = f"{int(m.group(1)):02d}:{m.group(2)}"
+    return rule
+
+
+def next_attempt(at: datetime, rule: dict[str, Any], tz: tzinfo) -> datetime:
+    """When to try again after an unreached attempt at ``at``."""
+    local = at.astimezone(tz)
+    day = local.date()
+    left = int(rule.get("days", 1))
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    half = "afternoon" if local.hour < 12 else "morning"
+    hour, minute = (int(x) for x in str(rule[half]).split(":"))
+    return datetime.combine(day, time(hour, minute), tz)
+
+
+@dataclass
+class Tally:
+    dials: int = 0
+    reached: int = 0  # anyone answered
+    conversations: int = 0
+    wins: int = 0
+    usual: dict[str, float] = field(default_factory=dict)  # per dial, over 8 weeks
+
+    def add(self, outcome: str, reached: str | None, wins: int) -> None:
+        self.dials += 1
+        self.reached += reached in ("gatekeeper", "wrong_person", "decision_maker")
+        self.conversations += reached == "decision_maker" and outcome in (
+            "connected", "meeting_set", "referred", "not_interested",
+        )  # fmt: skip
+        self.wins += wins
+
+    def line(self) -> str:
+        def usual(key: str) -> str:
+            rate = self.usual.get(key)
+            return "" if rate is None else f" (usual {rate * self.dials:.1f})"
+
+        return (
+            f"block: {self.dials} dials · {self.reached} reached{usual('reached')} · "
+            f"{self.conversations} conversations{usual('conversations')} · "
+            f"{self.wins} wins{usual('wins')}"
+        )
+
+
+def usual_rates(reader: Reader, *, now: datetime) -> dict[str, float]:
+    """Per dial over the last eight weeks: reached, conversations, wins."""
+    start = now - timedelta(weeks=8)
+    row = reader.one(
+        "SELECT count(*), "
+        "sum(CASE WHEN reached IN ('gatekeeper', 'wrong_person', 'decision_maker') "
+        "THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN reached = 'decision_maker' AND outcome IN ('connected', 'meeting_set', "
+        "'referred', 'not_interested') THEN 1 ELSE 0 END) "
+        "FROM activities WHERE kind = 'call' AND occurred_at >= :s AND occurred_at < :e",
+        s=start,
+        e=now,
+    )
+    wins = reader.one(
+        "SELECT count(*) FROM wins WHERE won_at >= :s AND won_at < :e", s=start, e=now
+    )
+    dials = int((row or (0,))[0] or 0)
+    if dials < 20:
+        return {}
+    assert row is not None
+    return {
+        "reached": int(row[1] or 0) / dials,
+        "conversations": int(row[2] or 0) / dials,
+        "wins": int((wins or (0,))[0] or 0) / dials,
+    }
