@@ -190,6 +190,7 @@ def main() -> int:
     if exe is None:
         raise SystemExit("salestrack is not installed: pip install -e .")
 
+    began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="salestrack-bench-"))
     try:
         small, big = work / "small.db", work / "big.db"
@@ -291,7 +292,8 @@ def main() -> int:
     print(f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"- Python {platform.python_version()}, salestrack from {exe}")
     print(f"- databases: {n_small:,} and {n_big:,} activities, built in {built:.1f} s")
-    print(f"- {runs} timed runs per command after a warm-up; medians; largest peak RSS\n")
+    print(f"- {runs} timed runs per command after a warm-up; medians; largest peak RSS")
+    print(f"- the whole run took {time.perf_counter() - began:.0f} s\n")
     head = ("what", "command", "median", "peak RSS", "reference", "ref. median", "ratio", "budget")
     print("| " + " | ".join((*head, "result")) + " |")
     print("|" + " --- |" * (len(head) + 1))
