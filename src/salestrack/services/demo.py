@@ -33,6 +33,7 @@ from salestrack.services import names
 
 DEMO_KEY = "demo"  # settings key marking a database as a demo (safe to replace)
 BOOK_WEEKS = 39  # how far back clients' promises and ratings go
+ACTIVE_WEEKS = 104  # clients won longer ago than this are handed over (no more touches)
 
 _PLACES = (
     "Acme", "Northwind", "Blue Harbour", "Redwood", "Kestrel", "Granite", "Oakridge",
@@ -705,8 +706,11 @@ class _Sim:
 
     def client_book(self, p: _Prospect, won_at: datetime) -> None:
         """A client's life after the close, up to now (the book is kept for the last
-        :data:`BOOK_WEEKS` weeks: what a scorecard looks at)."""
+        :data:`BOOK_WEEKS` weeks: what a scorecard looks at). Clients won more than
+        :data:`ACTIVE_WEEKS` ago have moved to account management: no book here."""
         rng = self.rng
+        if won_at < self.now - timedelta(weeks=ACTIVE_WEEKS):
+            return
         day = max(won_at, self.now - timedelta(weeks=BOOK_WEEKS)).astimezone(self.tz).date()
         self.add(
             "initiatives",
