@@ -150,6 +150,9 @@ def test_bad_input_changes_nothing(cli: Cli, db_path: Path) -> None:
     seven = cli.fails("crc", "behaviours", *[x for n in range(1, 8) for x in ("--set", str(n))])
     assert "at most 6" in seven.stderr
     assert "unknown prospect 'Nobody'" in cli.fails("scorecard", "Nobody").stderr
+    assert "unknown client 'Nobody' (clients are prospects: salestrack prospect add)" in (
+        cli.fails("promise", "add", "Nobody", "send the plan").stderr
+    )
     assert "not a quarter" in cli.fails("scorecard", "acme", "--quarter", "Q5").stderr
     assert "no promise id starts with" in cli.fails("promise", "done", "abcdef12").stderr
     assert dump(db_path) == before

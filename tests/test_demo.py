@@ -250,3 +250,14 @@ def test_readme_first_command_in_a_real_shell(tmp_path: Path) -> None:
     assert len(trend) == 9  # eight trailing weeks and this one
     assert all(int(n) >= 0 for n in trend)  # this week so far, and the same part of the others
     assert ("reach", "decision maker rate") in figures and ("quality", "overall") in figures
+
+
+def test_demo_can_be_refreshed_while_it_is_the_database_in_use(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the README's: export SALESTRACK_DB="$(salestrack demo)", later salestrack demo again
+    first = Path(cli.ok("demo", "--weeks", "1", "--seed", "1").stdout.strip())
+    monkeypatch.setenv("SALESTRACK_DB", str(first))
+    before = dump(first)
+    assert Path(cli.ok("demo", "--weeks", "1", "--seed", "2").stdout.strip()) == first
+    assert dump(first) != before

@@ -168,6 +168,7 @@ def test_bad_files_are_refused_with_every_bad_line(cli: Cli, db_path: Path, tmp_
         "Acme,call,vm,2026-11-19T10:00:00+00:00\r\n,call,busy,2026-11-19\r\n",
         "width.csv": header + "Acme,call\r\n",
         "unknown.csv": "prospect,kind,colour\r\nAcme,call,red\r\n",
+        "header-only.csv": "hostname\n",
         "empty.csv": "",
         "latin1.csv": header.encode() + "Acmé,call,busy,2026-11-19\r\n".encode("latin-1"),
         "cut.json": '[{"prospect": "Acme", "kind": "call"',
@@ -191,6 +192,7 @@ def test_bad_files_are_refused_with_every_bad_line(cli: Cli, db_path: Path, tmp_
     assert "nothing was imported" in bad
     assert "2 fields where the header has 4" in messages["width.csv"]
     assert "unknown column 'colour'" in messages["unknown.csv"]
+    assert "unknown column 'hostname'" in messages["header-only.csv"]
     assert "is empty" in messages["empty.csv"]
     assert "not UTF-8" in messages["latin1.csv"]
     assert "cut short" in messages["cut.json"]

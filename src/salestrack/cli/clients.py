@@ -29,7 +29,9 @@ def _client(store: Any, typed: str) -> Any:
 
     found = capture.find_prospect(store, typed)
     if not isinstance(found, names.Ref):
-        raise names.not_found(typed, found, what="client")
+        raise names.not_found(
+            typed, found, what="client", hint=" (clients are prospects: salestrack prospect add)"
+        )
     return found
 
 

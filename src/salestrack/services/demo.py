@@ -1040,10 +1040,11 @@ def write_demo(
 ) -> Summary:
     """Build the demo in a temporary file next to ``path``, then put it in place.
 
-    Refuses the user's own database and any existing file that is not an earlier demo.
+    Refuses the user's own database (unless it is itself an earlier demo, as after
+    ``export SALESTRACK_DB="$(salestrack demo)"``) and any existing file that is not a demo.
     """
     path = path.expanduser().absolute()
-    if real.path is not None and _same_file(path, real.path):
+    if real.path is not None and _same_file(path, real.path) and not is_demo(path):
         raise UsageError(
             f"--path: '{path}' is your salestrack database; the demo never writes there, "
             "choose another --path"

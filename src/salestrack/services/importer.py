@@ -29,6 +29,7 @@ from salestrack.services.entities import Entity
 from salestrack.services.export import unprotect
 
 BATCH = 5000
+HEADER = "__header__"
 MAX_ERRORS = 20
 MAX_FIELD = 1_000_000
 
@@ -123,6 +124,7 @@ def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
     if len(set(header)) != len(header):
         twice = sorted({h for h in header if header.count(h) > 1})
         raise InvalidInput("FILE", f"the header names {', '.join(twice)} twice")
+    yield 1, {HEADER: header}, True  # so the columns are checked even with no data rows
     while True:
         try:
             row = next(reader)
@@ -233,7 +235,22 @@ def validate(
     checked_header = False
     plain = not mapping.columns and not mapping.values
     rules = _Rules(entity)
+
+    def check_columns(names: Iterable[str]) -> None:
+        ours = {mapping.columns.get(n, n) for n in names} - {""}
+        unknown = sorted(ours - known)
+        if unknown:
+            raise InvalidInput(
+                "FILE",
+                f"unknown column {', '.join(repr(u) for u in unknown)} for {entity.name}; "
+                "rename it with --map 'theirs=ours' or drop it with --map 'theirs='",
+            )
+
     for line, raw, from_csv in rows:
+        if HEADER in raw:
+            check_columns(raw[HEADER])
+            checked_header = True
+            continue
         if "__width__" in raw:
             got, want = raw["__width__"]
             _note(errors, f"line {line}: {got} fields where the header has {want}")
@@ -245,13 +262,7 @@ def validate(
         else:
             row = _mapped(raw, mapping, from_csv)
         if not checked_header:
-            unknown = sorted(set(row) - known)
-            if unknown:
-                raise InvalidInput(
-                    "FILE",
-                    f"unknown column {', '.join(repr(u) for u in unknown)} for {entity.name}; "
-                    "rename it with --map 'theirs=ours' or drop it with --map 'theirs='",
-                )
+            check_columns(row)
             checked_header = True
         try:
             data = model.model_validate(row).model_dump()
