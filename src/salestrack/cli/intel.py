@@ -6,11 +6,14 @@ ready as fast as a capture.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salestrack.cli.options import FormatOpt, ProspectArg, check_format
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def intel(
@@ -88,17 +91,14 @@ def _record(
     review: str | None,
     objective: str | None,
     *,
-    now: object,
+    now: datetime,
 ) -> list[str]:
     """Write the facts and the objective in one transaction; returns what to tell the user."""
-    from datetime import datetime
-
     from salestrack import config
     from salestrack.errors import NotFound
     from salestrack.services import capture, names
     from salestrack.store.writer import capture_store
 
-    assert isinstance(now, datetime)
     facts = [capture.parse_intel(text, "--add") for text in add]
     learned = capture.parse_time("--at", at, now, "past", None) if at else now
     review_at = capture.parse_time("--review", review, now, "future", None) if review else None
@@ -110,13 +110,7 @@ def _record(
         contact_id = None
         if contact is not None:
             people = store.contacts(found.id)
-            who = names.resolve(
-                contact,
-                exact=lambda k: next((c for c in people if names.key(c.name) == k), None),
-                prefix=lambda k: [c for c in people if names.key(c.name).startswith(k)],
-                everyone=lambda: [c.name for c in people],
-                what="contact",
-            )
+            who = names.resolve_among(contact, people, what="contact")
             if not isinstance(who, names.Ref):
                 known = ", ".join(f"'{c.name}'" for c in people) or "none yet"
                 raise NotFound(

@@ -190,13 +190,7 @@ def edit(
                 select(C.id, C.name).where(C.prospect_id == activity.prospect_id)
             ).all()
             refs = [names.Ref(i, n) for i, n in people]
-            found = names.resolve(
-                change.contact,
-                exact=lambda k: next((r for r in refs if names.key(r.name) == k), None),
-                prefix=lambda k: [r for r in refs if names.key(r.name).startswith(k)],
-                everyone=lambda: [r.name for r in refs],
-                what="contact",
-            )
+            found = names.resolve_among(change.contact, refs, what="contact")
             if not isinstance(found, names.Ref):
                 raise names.not_found(change.contact, found, what="contact", hint="")
             put("contact_id", found.id)

@@ -357,13 +357,7 @@ def record(
     contact_created = False
     if cap.contact is not None:
         people = [] if prospect_created else store.contacts(prospect.id)
-        found_contact = names.resolve(
-            cap.contact,
-            exact=lambda k: next((c for c in people if names.key(c.name) == k), None),
-            prefix=lambda k: [c for c in people if names.key(c.name).startswith(k)],
-            everyone=lambda: [c.name for c in people],
-            what="contact",
-        )
+        found_contact = names.resolve_among(cap.contact, people, what="contact")
         if isinstance(found_contact, names.Ref):
             contact_id, contact_name = found_contact.id, found_contact.name
         elif found_contact:

@@ -87,6 +87,17 @@ def resolve(
     return suggestions(typed, everyone())
 
 
+def resolve_among(typed: str, refs: Sequence[Ref], *, what: str) -> Ref | list[str]:
+    """:func:`resolve` over a short list already in hand (a prospect's contacts)."""
+    return resolve(
+        typed,
+        exact=lambda k: next((r for r in refs if key(r.name) == k), None),
+        prefix=lambda k: [r for r in refs if key(r.name).startswith(k)],
+        everyone=lambda: [r.name for r in refs],
+        what=what,
+    )
+
+
 def not_found(typed: str, close: list[str], *, what: str = "prospect", hint: str = "") -> NotFound:
     """The error for an unknown name, with the close names as 'did you mean'."""
     if close:
