@@ -46,27 +46,22 @@ def baseline(
     """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
-    from salestrack.output.render import choose_format, to_csv, to_json, to_jsonl
+    from salestrack.output.render import Column, Table, choose_format, render
     from salestrack.services import baseline as service
+    from salestrack.services import quality as quality_service
     from salestrack.store.sql import reader
 
-    fmt = check_format(fmt)
+    chosen = choose_format(check_format(fmt))
     now, tz = clock.now(), dates.local_tz()
     try:
         with reader(config.resolve()) as r:
             report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
-            from salestrack.services import quality as quality_service
-
-            chosen_focus = quality_service.focus(r, now=now)
+            # the focus is part of the screen, not of the figures scripts read
+            chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
-    chosen = choose_format(fmt)
     if chosen != "table":
-        from salestrack.output.render import Column, Table
-
-        table = Table("baseline", [Column(c) for c in service.COLUMNS], report.rows())
-        writer = {"csv": to_csv, "json": lambda t: to_json(t) + "\n", "jsonl": to_jsonl}[chosen]
-        typer.echo(writer(table), nl=False)
+        render(Table("baseline", [Column(c) for c in service.COLUMNS], report.rows()), chosen)
         return
     _print_baseline(report)
     if chosen_focus is not None:
@@ -100,12 +95,11 @@ def _print_baseline(report: Any) -> None:
             if section is not None:
                 table.add_section()
             section = f.section
-        band = f"{show(f.low, f.unit)} - {show(f.high, f.unit)}" if f.low is not None else ""
         mark = {"below": "▼ below", "above": "▲ above"}.get(f.flag, "")
         if f.worse:
             mark += " !"
         table.add_row(
-            f.name, show(f.value, f.unit) or "-", show(f.median, f.unit), band, mark,
+            f.name, show(f.value, f.unit) or "-", show(f.median, f.unit), f.band(), mark,
             sparkline(f.values),
         )  # fmt: skip
     console = stdout_console()
@@ -222,9 +216,7 @@ def plan(
             Column("step"),
             Column("total", justify="right"),
             Column("per_day", "a day", justify="right"),
-            Column(
-                "rate", "your rate", justify="right", show=lambda v: "" if v is None else f"{v:.1%}"
-            ),
+            Column("rate", "your rate", justify="right", show=_percent),
         ],
         rows=result.rows(),
     )
@@ -357,11 +349,10 @@ def coach(
               "| --- | --- | --- | --- | --- |"]  # fmt: skip
     for f in report.figures:
         if (f.section, f.name) in headline or f.flag:
-            band = f"{show(f.low, f.unit)} - {show(f.high, f.unit)}" if f.low is not None else ""
             mark = ("worse" if f.worse else "better") if f.flag else ""
             lines.append(
                 f"| {f.name} | {show(f.value, f.unit) or '-'} | {show(f.median, f.unit)} | "
-                f"{band} | {mark} |"
+                f"{f.band()} | {mark} |"
             )
     lines += ["", "## Quality", ""]
     scores = [f for f in report.figures if f.section == "quality"]

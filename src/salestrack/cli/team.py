@@ -24,7 +24,7 @@ def baseline(
 ) -> None:
     """Each rep's headline figures this week, against their own usual and the team's."""
     from salestrack import clock, config, dates
-    from salestrack.output.render import Column, Table, render
+    from salestrack.output.render import Column, Table, choose_format, render
     from salestrack.services import team
     from salestrack.services.baseline import show
     from salestrack.store.sql import reader
@@ -33,8 +33,11 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     with reader(config.resolve()) as r:
         label, rows = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
-    for row in rows:
-        row["shown"] = {k: show(row[k], row["unit"]) for k in ("value", "usual", "team_usual")}
+    if choose_format(fmt) == "table":  # figures in their units on screen, raw for scripts
+        rows = [
+            {**row, **{k: show(row[k], row["unit"]) for k in ("value", "usual", "team_usual")}}
+            for row in rows
+        ]
     table = Table(
         title=f"Team baseline: {label}",
         columns=[
@@ -49,10 +52,4 @@ def baseline(
         rows=rows,
         empty="no activity in the period (as a manager you read every rep's rows)",
     )
-    if fmt in (None, "table"):
-        for row in rows:
-            for key in ("value", "usual", "team_usual"):
-                row[key] = row["shown"][key]
-    for row in rows:
-        row.pop("shown")
     render(table, fmt)

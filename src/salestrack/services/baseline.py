@@ -66,6 +66,12 @@ class Figure:
         elif self.value > self.high:
             self.flag = "above"
 
+    def band(self) -> str:
+        """``low - high`` in the figure's unit (empty without a typical range)."""
+        if self.low is None:
+            return ""
+        return f"{show(self.low, self.unit)} - {show(self.high, self.unit)}"
+
     @property
     def worse(self) -> bool:
         return self.flag == ("below" if self.higher_is_better else "above")
@@ -75,16 +81,16 @@ class Figure:
             "section": self.section,
             "figure": self.name,
             "unit": self.unit,
-            "value": _round(self.value),
-            "median": _round(self.median),
-            "low": _round(self.low),
-            "high": _round(self.high),
+            "value": rounded(self.value),
+            "median": rounded(self.median),
+            "low": rounded(self.low),
+            "high": rounded(self.high),
             "flag": self.flag,
-            "trend": " ".join("" if v is None else f"{_round(v)}" for v in self.values),
+            "trend": " ".join("" if v is None else f"{rounded(v)}" for v in self.values),
         }
 
 
-def _round(v: float | None) -> float | None:
+def rounded(v: float | None) -> float | None:
     if v is None:
         return None
     return round(v, 4) if abs(v) < 10 else round(v, 2)
@@ -114,7 +120,7 @@ class Baseline:
                     "figure": lag["prospect"],
                     **blank,
                     "unit": "days",
-                    "value": _round(lag["days"]),
+                    "value": rounded(lag["days"]),
                     "flag": "",
                     "trend": lag["from"].isoformat(),
                 }
@@ -330,13 +336,13 @@ def build(
         "rate",
         [_rate(closed(i, "won"), closed(i, "won") + closed(i, "lost")) for i in range(n)],
     )
-    stays = _stays(reader, weeks, seg)
+    ended = stays(reader, weeks, seg)
     for stage in open_stages:
         add(
             "duration",
             f"days in {stage} (median)",
             "days",
-            [_median(stays[stage][i]) for i in range(n)],
+            [_median(ended[stage][i]) for i in range(n)],
             better=False,
         )
 
@@ -448,7 +454,7 @@ def _step_lags(
     return out
 
 
-def _stays(
+def stays(
     reader: Reader, weeks: list[Week], segment: Scope | None = None
 ) -> dict[str, list[list[float]]]:
     """Completed stays in each stage, in days, by the week they ended.

@@ -1,7 +1,7 @@
 """The pipeline and its gaps, and the reverse funnel (``plan``).
 
 A stage's usual duration is the median of the completed stays in it (see
-:func:`salestrack.services.baseline._stays`) that ended in the last :data:`USUAL_WEEKS`
+:func:`salestrack.services.baseline.stays`) that ended in the last :data:`USUAL_WEEKS`
 weeks. A prospect is *stalled* when it has been in its stage longer than that and has no next
 step in the future; *waiting* when it has been there as long but a next step is scheduled.
 """
@@ -25,7 +25,7 @@ DAY = 86400.0
 
 def usual_days(reader: Reader, stages: list[str], *, now: datetime) -> dict[str, float | None]:
     window = [baseline.Week("usual", now - timedelta(weeks=USUAL_WEEKS), now)]
-    stays = baseline._stays(reader, window)
+    stays = baseline.stays(reader, window)
     return {s: (statistics.median(stays[s][0]) if stays[s][0] else None) for s in stages}
 
 

@@ -161,14 +161,10 @@ def segment_mix(
     """When this week's quality is at least usual but meetings set fell, is it the segments?"""
     if len(weeks) < 3:
         return None
-    this, past = weeks[-1], weeks[:-1]
-
-    def of(week: baseline.Week) -> list[tuple[Any, ...]]:
-        return [r for r in found if week.start <= (when(r[0]) or week.start) < week.end]
-
-    now_rows = of(this)
+    per_week = [[r for r in found if w.start <= (when(r[0]) or w.start) < w.end] for w in weeks]
+    now_rows, past_weeks = per_week[-1], per_week[:-1]
     past_overall = [
-        statistics.fmean(statistics.fmean(r[3:7]) for r in of(w)) for w in past if of(w)
+        statistics.fmean(statistics.fmean(r[3:7]) for r in rows_) for rows_ in past_weeks if rows_
     ]
     if not now_rows or not past_overall:
         return None
@@ -189,7 +185,7 @@ def segment_mix(
     if rates[-1] is None or not usual_rates or rates[-1] >= statistics.median(usual_rates):
         return None  # results are not thin
     share_now = sum(1 for r in now_rows if r[2] == "A") / len(now_rows)
-    past_rows = [r for w in past for r in of(w)]
+    past_rows = [r for rows_ in past_weeks for r in rows_]
     share_usual = sum(1 for r in past_rows if r[2] == "A") / len(past_rows)
     head = (
         f"quality is at or above your usual but meetings set fell to {rates[-1]:.0%} "

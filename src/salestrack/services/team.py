@@ -120,10 +120,10 @@ def team_baseline(
                     "rep": rep,
                     "figure": name,
                     "unit": f.unit,
-                    "value": baseline._round(f.value),
-                    "usual": baseline._round(f.median),
+                    "value": baseline.rounded(f.value),
+                    "usual": baseline.rounded(f.median),
                     "flag": f.flag,
-                    "team_usual": baseline._round(team_usual),
+                    "team_usual": baseline.rounded(team_usual),
                 }
             )
     return weeks[-1].label, rows
