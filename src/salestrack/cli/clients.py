@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salestrack.cli.options import FormatOpt, ProspectArg, check_format
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 ClientArg = ProspectArg
 AtOpt = Annotated[
@@ -46,25 +49,19 @@ def _text(field: str, value: str) -> str:
     return cleaned
 
 
-def _add(table: str, client: str | None, values: dict[str, Any], at: str | None) -> Any:
+def _add(table: str, client: str, values: dict[str, Any], now: datetime) -> Any:
     """Insert one row for ``client``; returns (client name, id)."""
     import uuid
 
     from salestrack import config
     from salestrack.store.writer import capture_store
 
-    now, when = _now_at(at)
     row_id = uuid.uuid4()
     with capture_store(config.resolve()) as store:
-        ref = _client(store, client) if client is not None else None
+        ref = _client(store, client)
         row = {"id": row_id, "owner": config.rep(), "created_at": now, "updated_at": now}
-        row["prospect_id"] = ref.id if ref else None
-        row.update({k: (when if v is _WHEN else v) for k, v in values.items()})
-        store.insert(table, row)
-    return (ref.name if ref else None), row_id
-
-
-_WHEN = object()  # stands for the --at time in _add
+        store.insert(table, {**row, "prospect_id": ref.id, **values})
+    return ref.name, row_id
 
 
 # -- promises --------------------------------------------------------------------------------
@@ -91,14 +88,10 @@ def promise_add(
     from salestrack.output.show import when
     from salestrack.services import capture
 
-    now, _ = _now_at(at)
+    now, made = _now_at(at)
     due_at = capture.parse_time("--due", due, now, "future", None) if due else None
-    name, row_id = _add(
-        "promises",
-        client,
-        {"text": _text("TEXT", text), "made_at": _WHEN, "due_at": due_at, "status": "open"},
-        at,
-    )
+    values = {"text": _text("TEXT", text), "made_at": made, "due_at": due_at, "status": "open"}
+    name, row_id = _add("promises", client, values, now)
     say(f"promise to {name}: {text}" + (f" · due {when(due_at)}" if due_at else ""))
     emit(str(row_id))
 
@@ -113,8 +106,9 @@ def _resolve_promise(typed: str, status: str, at: str | None, note: str | None) 
 
     now, at_time = _now_at(at)
     with capture_store(config.resolve()) as store:
-        row_id, row = clients.find_row(reader_for(store), "promises", typed, "promise")
-        line = dict(zip(_PROMISE_COLUMNS, row, strict=False))
+        row_id, line = clients.find_row(
+            reader_for(store), "promises", typed, "promise", ("text", "due_at", "status")
+        )
         if line["status"] != "open":
             raise Conflict(f"that promise is already {line['status']}; nothing changed")
         changes: dict[str, Any] = {"status": status, "resolved_at": at_time, "updated_at": now}
@@ -126,12 +120,6 @@ def _resolve_promise(typed: str, status: str, at: str | None, note: str | None) 
     if status == "kept":
         state = "kept on time" if due is None or at_time <= due else "kept late"
     say(f"promise {row_id.hex[:8]} {state}: {line['text']}")
-
-
-_PROMISE_COLUMNS = (
-    "id", "owner", "created_at", "updated_at", "prospect_id", "text", "made_at", "due_at",
-    "status", "resolved_at", "notes",
-)  # fmt: skip
 
 
 @promise_app.command("done")
@@ -205,9 +193,9 @@ def success_add(
     """Record a success delivered to a client."""
     from salestrack.output.console import emit, say
 
-    name, row_id = _add(
-        "successes", client, {"text": _text("TEXT", text), "delivered_at": _WHEN}, at
-    )
+    now, delivered = _now_at(at)
+    values = {"text": _text("TEXT", text), "delivered_at": delivered}
+    name, row_id = _add("successes", client, values, now)
     say(f"success for {name}: {text}")
     emit(str(row_id))
 
@@ -230,8 +218,9 @@ def lesson_add(
     """Record a lesson learned from a failure with a client."""
     from salestrack.output.console import emit, say
 
-    values = {"text": _text("TEXT", text), "change": change, "learned_at": _WHEN}
-    name, row_id = _add("lessons", client, values, at)
+    now, learned = _now_at(at)
+    values = {"text": _text("TEXT", text), "change": change, "learned_at": learned}
+    name, row_id = _add("lessons", client, values, now)
     say(f"lesson with {name}: {text}" + (f" → {change}" if change else ""))
     emit(str(row_id))
 
@@ -251,8 +240,9 @@ def initiative_add(
     """Start an improvement initiative for a client."""
     from salestrack.output.console import emit, say
 
-    values = {"text": _text("TEXT", text), "status": "open", "started_at": _WHEN}
-    name, row_id = _add("initiatives", client, values, at)
+    now, started = _now_at(at)
+    values = {"text": _text("TEXT", text), "status": "open", "started_at": started}
+    name, row_id = _add("initiatives", client, values, now)
     say(f"initiative for {name}: {text}")
     emit(str(row_id))
 
@@ -268,13 +258,14 @@ def initiative_done(initiative: IdArg, at: AtOpt = None) -> None:
 
     now, at_time = _now_at(at)
     with capture_store(config.resolve()) as store:
-        row_id, row = clients.find_row(reader_for(store), "initiatives", initiative, "initiative")
-        status = row[6]
-        if status != "open":
-            raise Conflict(f"that initiative is already {status}; nothing changed")
+        row_id, row = clients.find_row(
+            reader_for(store), "initiatives", initiative, "initiative", ("text", "status")
+        )
+        if row["status"] != "open":
+            raise Conflict(f"that initiative is already {row['status']}; nothing changed")
         changes = {"status": "done", "done_at": at_time, "updated_at": now}
         store.update("initiatives", row_id, changes)
-    say(f"initiative {row_id.hex[:8]} done: {row[5]}")
+    say(f"initiative {row_id.hex[:8]} done: {row['text']}")
 
 
 # -- the scorecard ---------------------------------------------------------------------------
@@ -289,9 +280,7 @@ def scorecard(
     end: Annotated[str | None, typer.Option("--to", metavar="WHEN")] = None,
     fmt: Annotated[
         str | None,
-        typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text (default), markdown, html, json."
-        ),
+        typer.Option("--format", "-f", metavar="FORMAT", help="markdown (default), html or json."),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
@@ -301,7 +290,6 @@ def scorecard(
     activity and the Customer Report Card; as Markdown, one HTML file, or JSON.
     """
     import json
-    import sys
 
     from salestrack import clock, config, dates
     from salestrack.errors import UsageError
@@ -344,13 +332,14 @@ def scorecard(
         text = documents.scorecard_html(card, figures, now)
     else:
         text = documents.scorecard_markdown(card, figures, now)
+    from salestrack.output.files import output_file
+
+    with output_file(output) as out:
+        out.write(text)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
         from salestrack.output.console import say
 
         say(f"wrote {output}")
-    else:
-        sys.stdout.write(text)
 
 
 # -- the Customer Report Card ----------------------------------------------------------------
@@ -403,8 +392,9 @@ def crc_behaviours(
         current, own = crc.behaviours(reader, ref.id if ref else None)
         if set_:
             chosen = crc.choose_behaviours(set_)
-            for b in current if (own or ref is None) else []:
-                store.update("behaviours", b.id, {"retired_at": now, "updated_at": now})
+            if own or ref is None:  # a client moving off the default set retires nothing
+                for b in current:
+                    store.update("behaviours", b.id, {"retired_at": now, "updated_at": now})
             for position, text in enumerate(chosen, 1):
                 store.insert(
                     "behaviours",
@@ -455,12 +445,7 @@ def crc_rate(
 
     now = clock.now()
     today = now.astimezone(dates.local_tz()).date()
-    if month is None:
-        first = today.replace(day=1)
-        month = (
-            f"{first.year - (first.month == 1)}-{12 if first.month == 1 else first.month - 1:02d}"
-        )
-    label = crc.check_month(month, today=today)
+    label = crc.check_month(month, today=today) if month else crc.previous_month(today)
     pairs: list[tuple[str, str, str | None]] = []
     for spec in grades or []:
         which, sep, rest = spec.partition("=")
@@ -525,14 +510,10 @@ def crc_report(
     from salestrack.services import brief, crc
 
     fmt = check_format(fmt)
-    today = clock.now().astimezone(dates.local_tz()).date()
-    wanted = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        wanted.append(f"{year:04d}-{month:02d}")
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    wanted.reverse()
     from salestrack.store.sql import reader
+
+    today = clock.now().astimezone(dates.local_tz()).date()
+    wanted = crc.last_months(today, months)
 
     with reader(config.resolve()) as r:
         ref = brief.find_prospect(r, client)

@@ -36,30 +36,6 @@ def _progress(total: int | None, what: str) -> Any:
         yield lambda n: bar.advance(task, n)
 
 
-@contextmanager
-def _output(path: Path | None) -> Any:
-    if path is None:
-        yield sys.stdout
-        return
-    import os
-
-    from salestrack.errors import UsageError
-
-    if path.is_dir():
-        raise UsageError(f"--output: '{path}' is a folder; give a file name")
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    except OSError as exc:
-        raise UsageError(f"--output: can't write '{path}' ({exc.strerror})") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def export(
     entity: EntityArg,
     fmt: Annotated[
@@ -96,6 +72,7 @@ def export(
     """
     from salestrack import clock, config, vocab
     from salestrack.errors import UsageError
+    from salestrack.output.files import output_file
     from salestrack.services import brief, capture, entities
     from salestrack.services import export as service
     from salestrack.store.sql import reader
@@ -121,7 +98,7 @@ def export(
     with reader(config.resolve()) as r:
         if prospect is not None:
             filters.prospect_id = brief.find_prospect(r, prospect).id
-        with _output(output) as out:
+        with output_file(output) as out:
             if fmt == "ics":
                 service.write_ics(out, r, filters)
                 return

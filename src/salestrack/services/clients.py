@@ -57,28 +57,30 @@ def period(
 
 
 def find_row(
-    reader: Reader, table: str, typed: str, what: str
-) -> tuple[uuid.UUID, tuple[Any, ...]]:
-    """A row by its id or a unique start of it (4 or more hex digits)."""
+    reader: Reader, table: str, typed: str, what: str, columns: tuple[str, ...]
+) -> tuple[uuid.UUID, dict[str, Any]]:
+    """A row by its id or a unique start of it (4 or more hex digits): its id and the named
+    ``columns``."""
     digits = typed.strip().lower().replace("-", "")
     if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
         raise InvalidInput("ID", f"'{typed}' is not a {what} id; ids are hex, e.g. 3f2a9c1b")
     if reader.sqlite:
         rows = reader.rows(
-            f"SELECT * FROM {table} WHERE id >= :lo AND id < :hi LIMIT 5",
+            f"SELECT id, {', '.join(columns)} FROM {table} WHERE id >= :lo AND id < :hi LIMIT 5",
             lo=digits,
             hi=digits + "g",
         )
     else:
         rows = reader.rows(
-            f"SELECT * FROM {table} WHERE replace(CAST(id AS TEXT), '-', '') LIKE :p LIMIT 5",
+            f"SELECT id, {', '.join(columns)} FROM {table} "
+            "WHERE replace(CAST(id AS TEXT), '-', '') LIKE :p LIMIT 5",
             p=digits + "%",
         )
     if not rows:
         raise NotFound(f"no {what} id starts with {typed}; see: salestrack {what} list")
     if len(rows) > 1:
         raise Ambiguous(f"'{typed}' starts {len(rows)} {what} ids; type more of it", [])
-    return uid(rows[0][0]), rows[0]
+    return uid(rows[0][0]), dict(zip(columns, rows[0][1:], strict=True))
 
 
 @dataclass

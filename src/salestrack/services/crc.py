@@ -53,8 +53,24 @@ def months_between(start: datetime, end: datetime) -> list[str]:
     return months
 
 
-def _before(end: datetime) -> tuple[int, int]:
-    return (end.year - 1, 12) if end.month == 1 else (end.year, end.month - 1)
+def _before(day: date) -> tuple[int, int]:
+    """The (year, month) before ``day``'s month."""
+    return (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
+
+
+def last_months(today: date, n: int) -> list[str]:
+    """The ``n`` months (YYYY-MM) up to and including ``today``'s, oldest first."""
+    found = [f"{today.year:04d}-{today.month:02d}"]
+    year, month = today.year, today.month
+    while len(found) < n:
+        year, month = _before(date(year, month, 1))
+        found.append(f"{year:04d}-{month:02d}")
+    return found[::-1]
+
+
+def previous_month(today: date) -> str:
+    year, month = _before(today)
+    return f"{year:04d}-{month:02d}"
 
 
 def check_month(text: str, *, today: date) -> str:
