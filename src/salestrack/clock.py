@@ -41,8 +41,9 @@ def to_utc(value: datetime) -> datetime:
 
 
 def db_text(value: datetime) -> str:
-    """The exact text SQLite stores for a timestamp (UTC, microseconds, no offset)."""
-    return to_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The exact text SQLite stores for a timestamp (UTC, microseconds, no offset), as
+    SQLAlchemy writes it (a four-digit year)."""
+    return to_utc(value).isoformat(sep=" ", timespec="microseconds")[:26]
 
 
 def from_db_text(text: str) -> datetime:

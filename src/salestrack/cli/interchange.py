@@ -223,7 +223,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
     from salestrack import config
     from salestrack.services import brief
     from salestrack.services import importer as service
-    from salestrack.store.sql import Reader
+    from salestrack.store.writer import capture_store, reader_for
 
     target = config.resolve()
     errors: list[str] = []
@@ -254,22 +254,9 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
         return done
 
     try:
-        if target.path is not None:
-            from salestrack.store import lean
-
-            with lean.write_transaction(lean.open_current(target)) as db:
-                result = go(service.Writer(db, sqlite=True), Reader(db, sqlite=True))
-        else:
-            from salestrack.store import migrate
-
-            engine = migrate.ready_engine(target)
-            try:
-                with migrate.translate_errors(target), engine.begin() as connection:
-                    result = go(
-                        service.Writer(connection, sqlite=False), Reader(connection, sqlite=False)
-                    )
-            finally:
-                engine.dispose()
+        with capture_store(target) as store:
+            inside = reader_for(store)  # one transaction: all rows or none
+            result = go(service.Writer(inside.connection, sqlite=inside.sqlite), inside)
     except _DryRun:
         pass
     return result

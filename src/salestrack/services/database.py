@@ -51,7 +51,7 @@ def status(target: DbTarget, chosen_by: str) -> Status:
     engine = make_engine(target, write=False)
     try:
         with migrate.translate_errors(target), engine.connect() as connection:
-            revision = migrate.current_revision(connection)
+            revision = migrate.stored_revision(connection)
             result = Status(target.display, chosen_by, True, revision, head)
             if target.path is not None:
                 result.size_bytes = target.path.stat().st_size

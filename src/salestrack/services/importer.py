@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import IO, Any
 
-from salestrack import vocab
+from salestrack import clock, vocab
 from salestrack.errors import InvalidInput, SalestrackError
 from salestrack.services import names
 from salestrack.services.entities import Entity
 from salestrack.services.export import unprotect
+from salestrack.store.sql import Reader
 
 BATCH = 5000
 HEADER = "__header__"
@@ -394,12 +395,8 @@ def _note(errors: list[str], text: str) -> None:
 # -- writing -----------------------------------------------------------------------------------
 
 
-class Writer:
-    """Batches of inserts/updates in one transaction, on sqlite3 or SQLAlchemy."""
-
-    def __init__(self, connection: Any, *, sqlite: bool) -> None:
-        self.connection = connection
-        self.sqlite = sqlite
+class Writer(Reader):
+    """A :class:`Reader` that also writes batches, in the caller's transaction."""
 
     def value(self, v: Any) -> Any:
         if self.sqlite:
@@ -411,13 +408,6 @@ class Writer:
         if not self.sqlite:
             return _same_value
         return {"uuid": _uuid_hex, "time": _db_time, "bool": _bool_int}.get(kind, _same_value)
-
-    def rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        if self.sqlite:
-            return list(self.connection.execute(sql, params).fetchall())
-        from sqlalchemy import text
-
-        return [tuple(r) for r in self.connection.execute(text(sql), params).all()]
 
     def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -445,8 +435,7 @@ def _uuid_hex(v: Any) -> Any:
 
 
 def _db_time(v: Any) -> Any:
-    # the stored text: UTC, microseconds, no offset (as SQLAlchemy writes it)
-    return None if v is None else v.isoformat(sep=" ", timespec="microseconds")[:26]
+    return None if v is None else clock.db_text(v)
 
 
 def _bool_int(v: Any) -> Any:
@@ -497,14 +486,14 @@ def write(
         if not batch:
             return
         if entity.has_prospect and prospects is None:
-            prospects = Prospects(writer.rows("SELECT name_key, id FROM prospects", {}))
+            prospects = Prospects(writer.rows("SELECT name_key, id FROM prospects"))
         ids = [writer.value(c.row["id"]) for c in batch]
         marks = ", ".join(f":i{n}" for n in range(len(ids)))
         existing = {
             r[0]: r
             for r in writer.rows(
                 f"SELECT {', '.join(cols)} FROM {entity.table} WHERE id IN ({marks})",
-                {f"i{n}": v for n, v in enumerate(ids)},
+                **{f"i{n}": v for n, v in enumerate(ids)},
             )
         }
         adds, changes = [], []

@@ -57,12 +57,6 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def current_revision(connection: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    return MigrationContext.configure(connection).get_current_revision()
-
-
 def stored_revision(connection: Connection) -> str | None:
     """The revision in ``alembic_version``, read without importing Alembic."""
     from sqlalchemy import inspect, text
