@@ -131,7 +131,7 @@ def dial(
                 continue
             outcome = service.KEYS[key]
             seconds = max(1, round(time.monotonic() - started))
-            saved = _capture(keys, name, outcome, seconds, rule, owner=owner, tz=tz)
+            saved = _capture(keys, name, outcome, seconds, rule, tz=tz)
             if saved is None:
                 continue
             sys.stdout.write("  " + confirmation(saved) + "\n")
@@ -144,15 +144,14 @@ def dial(
 
 
 def _capture(
-    keys: Keys, name: str, outcome: str, seconds: int, rule: dict[str, Any], *, owner: str,
-    tz: Any,
-) -> Any:  # fmt: skip
+    keys: Keys, name: str, outcome: str, seconds: int, rule: dict[str, Any], *, tz: Any
+) -> Any:
     """Ask for intel, a win and the next step; write the call. None when it was refused."""
-    from salestrack import clock, config
+    from salestrack import clock
+    from salestrack.cli.log import record
     from salestrack.errors import SalestrackError
     from salestrack.services import capture
     from salestrack.services import dial as service
-    from salestrack.store.writer import capture_store
 
     intel = keys.line("  intel (kind: fact, Enter to skip)> ")
     win = keys.line("  win (Enter to skip)> ")
@@ -169,9 +168,7 @@ def _capture(
         next_action=action or None, due=due or None,
     )  # fmt: skip
     try:
-        cap = capture.validate(request, now=now)
-        with capture_store(config.resolve()) as store:
-            return capture.record(store, cap, owner=owner, now=now)
+        return record(request, now=now)
     except SalestrackError as exc:
         sys.stdout.write(f"  not saved: {exc.message}; try this prospect again\n")
         return None

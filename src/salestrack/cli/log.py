@@ -13,6 +13,8 @@ from salestrack.cli.lazy import Lazy, LazyGroup
 from salestrack.cli.options import AtOpt, ProspectArg
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from salestrack.services.capture import CaptureRequest, CaptureResult
 
 
@@ -184,20 +186,23 @@ task = _make("task")
 note = _make("note")
 
 
-def run_capture(request: "CaptureRequest") -> None:
-    """Validate, write in one transaction, then confirm on stderr and print the id."""
+def record(request: "CaptureRequest", *, now: "datetime | None" = None) -> "CaptureResult":
+    """Validate one capture and write it in its own transaction (log, dial)."""
     from salestrack import clock, config
-    from salestrack.output.console import emit, say
     from salestrack.services import capture
-
-    now = clock.now()
-    cap = capture.validate(request, now=now)
-    target = config.resolve()
-    owner = config.rep()
     from salestrack.store.writer import capture_store
 
-    with capture_store(target) as store:
-        result = capture.record(store, cap, owner=owner, now=now)
+    now = now or clock.now()
+    cap = capture.validate(request, now=now)
+    with capture_store(config.resolve()) as store:
+        return capture.record(store, cap, owner=config.rep(), now=now)
+
+
+def run_capture(request: "CaptureRequest") -> None:
+    """Validate, write in one transaction, then confirm on stderr and print the id."""
+    from salestrack.output.console import emit, say
+
+    result = record(request)
     say(confirmation(result))
     for warning in result.warnings:
         say(f"note: {warning}")
