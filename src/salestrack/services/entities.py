@@ -63,14 +63,17 @@ class Entity:
     def has_kind(self) -> bool:
         return any(c.name == "kind" for c in self.columns)
 
-    def header(self) -> list[str]:
-        """The exported column names, with ``prospect`` after ``prospect_id``."""
-        names: list[str] = []
+    def exported(self) -> list[Column]:
+        """The exported columns: the table's, with ``prospect`` after ``prospect_id``."""
+        found: list[Column] = []
         for c in self.columns:
-            names.append(c.name)
+            found.append(c)
             if c.name == "prospect_id":
-                names.append("prospect")
-        return names
+                found.append(Column("prospect", "text", True))
+        return found
+
+    def header(self) -> list[str]:
+        return [c.name for c in self.exported()]
 
 
 def _kind(column: Any) -> str:

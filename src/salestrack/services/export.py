@@ -57,22 +57,22 @@ def unprotect(value: str) -> str:
     return value
 
 
-def _sqlite_expr(c: Column, alias: str, *, csv_text: bool) -> str:
-    col = f"{alias}.{c.name}"
-    if c.kind == "uuid":
+def _sqlite_expr(kind: str, col: str, *, csv_text: bool) -> str:
+    """SQL turning the stored column ``col`` into its exported form."""
+    if kind == "uuid":
         return (
             f"substr({col},1,8)||'-'||substr({col},9,4)||'-'||substr({col},13,4)||'-'||"
             f"substr({col},17,4)||'-'||substr({col},21)"
         )
-    if c.kind == "time":
+    if kind == "time":
         return (
             f"CASE WHEN {col} IS NULL THEN NULL WHEN substr({col},21,6) = '000000' "
             f"THEN substr({col},1,10)||'T'||substr({col},12,8)||'+00:00' "
             f"ELSE substr({col},1,10)||'T'||substr({col},12,15)||'+00:00' END"
         )
-    if c.kind == "bool":
+    if kind == "bool":
         return f"CASE {col} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END"
-    if c.kind == "text" and csv_text:
+    if kind == "text" and csv_text:
         starts = ", ".join(f"'{ch}'" for ch in "=+-@") + ", char(9), char(13)"
         return (
             f"CASE WHEN substr({col},1,1) IN ({starts}) OR (substr({col},1,1) = '''' AND "
@@ -85,18 +85,9 @@ def _query(
     entity: Entity, reader: Reader, filters: Filters, *, csv_text: bool
 ) -> tuple[str, dict[str, Any]]:
     selects: list[str] = []
-    for c in entity.columns:
-        if reader.sqlite:
-            selects.append(_sqlite_expr(c, "t", csv_text=csv_text))
-        else:
-            selects.append(f"t.{c.name}")
-        if c.name == "prospect_id":
-            name = "(SELECT p.name FROM prospects p WHERE p.id = t.prospect_id)"
-            if reader.sqlite and csv_text:
-                name = _sqlite_expr(Column("name", "text", True), "p", csv_text=True).replace(
-                    "p.name", name
-                )
-            selects.append(name)
+    for c in entity.exported():
+        col = "p.name" if c.name == "prospect" else f"t.{c.name}"
+        selects.append(_sqlite_expr(c.kind, col, csv_text=csv_text) if reader.sqlite else col)
     where: list[str] = []
     params: dict[str, Any] = {}
     if filters.since is not None:
@@ -112,6 +103,8 @@ def _query(
         where.append("t.kind = :kind")
         params["kind"] = filters.kind
     sql = f"SELECT {', '.join(selects)} FROM {entity.table} t"
+    if entity.has_prospect:
+        sql += " LEFT JOIN prospects p ON p.id = t.prospect_id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     order = ", ".join(f"t.{part.strip()}" for part in entity.order.split(","))
@@ -155,11 +148,7 @@ def rows(
         while batch := cursor.fetchmany(BATCH):
             yield from batch
         return
-    kinds: list[Column] = []
-    for c in entity.columns:
-        kinds.append(c)
-        if c.name == "prospect_id":
-            kinds.append(Column("prospect", "text", True))
+    kinds = entity.exported()
     for raw in reader.rows(sql, **params):
         yield tuple(_python_value(c, v, csv_text=csv_text) for c, v in zip(kinds, raw, strict=True))
 
@@ -221,12 +210,7 @@ def write_json(
 
 
 def kinds(entity: Entity) -> list[str]:
-    found = []
-    for c in entity.columns:
-        found.append(c.kind)
-        if c.name == "prospect_id":
-            found.append("text")
-    return found
+    return [c.kind for c in entity.exported()]
 
 
 def write_ics(out: IO[str], reader: Reader, filters: Filters) -> int:
