@@ -243,10 +243,10 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
                 errors=errors, tick=tick,
             )  # fmt: skip
         if errors:
+            many = len(errors) > service.MAX_ERRORS  # the list ends with "... and more"
+            count = f"more than {service.MAX_ERRORS}" if many else str(len(errors))
             raise service.ImportFailed(
-                f"{len(errors) if len(errors) <= service.MAX_ERRORS else 'more than 20'} "
-                "bad lines; "
-                "nothing was imported:\n  " + "\n  ".join(errors)
+                f"{count} bad lines; nothing was imported:\n  " + "\n  ".join(errors)
             )
         result = done
         if kw["dry_run"]:

@@ -27,6 +27,7 @@ from salestrack.errors import InvalidInput, SalestrackError
 from salestrack.services import names
 from salestrack.services.entities import Entity
 from salestrack.services.export import unprotect
+from salestrack.store.lean import stored
 from salestrack.store.sql import Reader
 
 BATCH = 5000
@@ -400,7 +401,7 @@ class Writer(Reader):
 
     def value(self, v: Any) -> Any:
         if self.sqlite:
-            return _stored(v)
+            return stored(v)
         return v
 
     def converter(self, kind: str) -> Callable[[Any], Any]:
@@ -418,12 +419,6 @@ class Writer(Reader):
         from sqlalchemy import text
 
         self.connection.execute(text(sql), rows)
-
-
-def _stored(v: Any) -> Any:
-    from salestrack.store.lean import stored
-
-    return stored(v)
 
 
 def _same_value(v: Any) -> Any:
