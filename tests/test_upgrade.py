@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -58,11 +58,11 @@ def test_older_database_is_backed_up_then_upgraded(
     for table in ("prospects", "activities", "wins", "intel"):
         assert after[table] == before[table]
     db = sqlite3.connect(backups[0])
-    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
     db.close()
 
 
-def test_a_revision_0001_database_gets_the_report_indexes(cli: Cli, db_path: Path) -> None:
+def test_a_revision_0001_database_gets_the_later_indexes(cli: Cli, db_path: Path) -> None:
     from alembic import command
 
     from salestrack import config
@@ -74,7 +74,9 @@ def test_a_revision_0001_database_gets_the_report_indexes(cli: Cli, db_path: Pat
         command.upgrade(migrate.alembic_config(connection), "0001")
     engine.dispose()
     cli.ok("log", "call", "Acme Corp", "--new", "-o", "connected")  # upgrades first
-    assert rows(db_path, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert rows(db_path, "SELECT version_num FROM alembic_version") == [(revision.HEAD,)]
     names = {r[0] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"ix_next_steps_done", "ix_next_steps_due", "ix_stage_changes_time"} <= names
-    assert len(list(db_path.parent.glob("sales.db.*.before-0002.bak"))) == 1
+    in_time_index = rows(db_path, "SELECT name FROM pragma_index_info('ix_activities_time')")
+    assert in_time_index == [("occurred_at",), ("id",)]  # 0003: the export order, no sort
+    assert len(list(db_path.parent.glob(f"sales.db.*.before-{revision.HEAD}.bak"))) == 1

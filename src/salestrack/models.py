@@ -96,7 +96,7 @@ class Activity(Row, table=True):
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_prospect_time", "prospect_id", "occurred_at"),
-        Index("ix_activities_time", "occurred_at"),
+        Index("ix_activities_time", "occurred_at", "id"),  # the export order
         Index("ix_activities_created", "created_at"),
         CheckConstraint(_in("kind", ("call", "email", "meeting", "task", "note")), "ck_kind"),
         CheckConstraint(_in("direction", ("outbound", "inbound")), "ck_direction"),

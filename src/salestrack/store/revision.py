@@ -3,4 +3,4 @@
 A test checks that it equals Alembic's head; bump it with every new revision.
 """
 
-HEAD = "0002"
+HEAD = "0003"
