@@ -7,8 +7,11 @@ import io
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from salestrack.services import demo, entities
 from tests.conftest import NOW, Cli, dump, rows
@@ -175,6 +178,7 @@ def test_bad_files_are_refused_with_every_bad_line(cli: Cli, db_path: Path, tmp_
         "dupes.jsonl": '{"id": "6c84a7c0-fa61-4260-b155-43f54164b4a7", "prospect": "Acme", '
         '"kind": "note", "occurred_at": "2026-11-19T10:00:00+00:00"}\n' * 2,
         "huge.csv": header + "Acme,note,," + "2026-11-19\r\n".replace("2026", "x" * 1_000_001),
+        "nul.jsonl": '{"prospect": "Acme", "kind": "note", "notes": "a\\u0000b"}\n',
     }
     messages = {}
     for name, body in cases.items():
@@ -201,6 +205,7 @@ def test_bad_files_are_refused_with_every_bad_line(cli: Cli, db_path: Path, tmp_
         "field larger than field limit" in messages["huge.csv"]
         or "too long" in messages["huge.csv"]
     )
+    assert "line 1: notes: holds a NUL character" in messages["nul.jsonl"]
     assert all("Traceback" not in m for m in messages.values())
     assert dump(db_path) == before
     nowhere = tmp_path / "nowhere.csv"
@@ -219,3 +224,148 @@ def test_import_from_stdin(cli: Cli, db_path: Path) -> None:
     )
     assert "1 added" in out.stderr and "1 new prospects" in out.stderr
     assert rows(db_path, "SELECT kind, notes FROM activities") == [("note", "hello")]
+
+
+def test_the_column_contract_matches_the_models() -> None:
+    """entities spells the columns out (importing the models is slow); they must agree."""
+    from sqlalchemy import Boolean, Float, Integer, Uuid
+
+    from salestrack.models import TABLES, UTCDateTime
+
+    def kind(column: Any) -> str:
+        for sql_type, name in ((Uuid, "uuid"), (UTCDateTime, "time"), (Boolean, "bool"),
+                               (Integer, "int"), (Float, "float")):  # fmt: skip
+            if isinstance(column.type, sql_type):
+                return name
+        return "text"
+
+    for name in entities.names():
+        entity = entities.get(name)
+        table = TABLES[entity.table].__table__  # type: ignore[attr-defined]
+        expected = [
+            entities.Column(c.name, kind(c), bool(c.nullable))
+            for c in table.columns
+            if c.name not in entities.DERIVED
+        ]
+        assert list(entity.columns) == expected, f"{name}: update entities._COLUMNS"
+
+
+def _as_the_csv_module_writes(json_text: str) -> str:
+    """The oracle for CSV on SQLite: the JSON export's values (never altered) written by
+    Python's csv module, made spreadsheet-safe as docs/export.md says."""
+    from salestrack.services.export import protect
+
+    found = json.loads(json_text)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(list(found[0]))
+    for row in found:
+        writer.writerow(
+            [
+                "true"
+                if v is True
+                else "false"
+                if v is False
+                else protect(v)
+                if isinstance(v, str)
+                else v
+                for v in row.values()
+            ]
+        )
+    return out.getvalue()
+
+
+TRICKY = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+) | st.sampled_from(["=1+1", "+44 20", "-5", "@x", "\tx", "\rx", "'", "''", "'=a", "'a",
+                     'say "hi"', "a,b", "two\nlines", "crlf\r\nend", "", " ", "é中🙂"])  # fmt: skip
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(TRICKY, min_size=6, max_size=6), value=st.floats(allow_nan=False,
+       allow_infinity=False) | st.none(), micro=st.integers(0, 999_999),
+       met=st.sampled_from([True, False, None]))  # fmt: skip
+def test_sqlite_writes_the_csv_that_the_csv_module_would(
+    cli: Cli, db_path: Path, texts: list[str], value: float | None, micro: int, met: bool | None
+) -> None:
+    """One database for all examples (each adds a prospect and a call); every export is
+    compared whole."""
+    name, notes, objective, owner, company, segment = texts
+    name += f" #{len(rows(db_path, 'SELECT id FROM prospects')) if db_path.exists() else 0}"
+    at = f"2026-11-20T10:00:00.{micro:06d}+00:00"
+    prospect = {"name": name, "company": company, "segment": segment, "stage": "lead",
+                "value": value, "notes": notes, "owner": owner or "o"}  # fmt: skip
+    activity = {"prospect": name, "kind": "call", "occurred_at": at, "outcome": "connected",
+                "notes": notes, "objective": objective, "objective_met": met, "owner": owner,
+                "duration_s": 61}  # fmt: skip
+    db_path.parent.mkdir(exist_ok=True)
+    out = db_path.parent / "out.csv"
+    for entity, row in (("prospects", prospect), ("activities", activity)):
+        source = db_path.parent / f"{entity}.jsonl"
+        source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+        cli.ok("import", entity, str(source))
+        cli.ok("export", entity, "-o", str(out))
+        expected = _as_the_csv_module_writes(cli.ok("export", entity, "-f", "json").stdout)
+        assert out.read_bytes().decode("utf-8") == expected
+
+
+def test_a_long_export_in_parts_is_the_same_as_one_query(
+    cli: Cli, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut into parts written by other processes (as on a big database with several cores),
+    the file is byte for byte the one query's, whatever the filters; ties on the time fall
+    at a cut."""
+    from salestrack.services import export
+
+    cli.ok("log", "call", "Tie Ltd", "--new", "-o", "voicemail", "--at", "2026-11-18 10:00")
+    for _ in range(5):
+        cli.ok("log", "call", "Tie Ltd", "-o", "voicemail", "--at", "2026-11-18 10:00")
+    cases = [[], ["--since", "2026-11-16"], ["--kind", "call"], ["--prospect", "Tie Ltd"]]
+    out = filled.parent / "a.csv"
+
+    def exported(args: list[str]) -> bytes:
+        cli.ok("export", "activities", "-o", str(out), *args)
+        return out.read_bytes()
+
+    monkeypatch.setattr(export, "_cores", lambda: 1)
+    whole = [exported(args) for args in cases]
+    started = []
+
+    def start(*args: Any) -> Any:
+        started.append(args[-1])
+        return original(*args)
+
+    original = export._start_part
+    monkeypatch.setattr(export, "_start_part", start)
+    monkeypatch.setattr(export, "_cores", lambda: 3)
+    monkeypatch.setattr(export, "PART_ROWS", 2)
+    assert [exported(args) for args in cases] == whole
+    assert len(started) == 2 * len(cases)  # two other processes each time
+    n = len(whole[0].splitlines()) - 1
+    assert n > 200 and len(set(whole[0].splitlines())) == n + 1  # no row twice
+    cli.ok("log", "call", "Tie Ltd", "-o", "voicemail")  # the write lock is let go
+
+
+def test_a_failed_part_fails_the_export_whole(
+    cli: Cli, filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from salestrack.services import export
+
+    original = export._start_part
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database")
+    monkeypatch.setattr(export, "_start_part", lambda path, *rest: original(broken, *rest))
+    monkeypatch.setattr(export, "_cores", lambda: 2)
+    monkeypatch.setattr(export, "PART_ROWS", 2)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    out = tmp_path / "a.csv"
+    failed = cli.fails("export", "activities", "-o", str(out), code=1)
+    assert failed.stderr.startswith("error: export: a part of the export failed: ")
+    assert "not a salestrack database" in failed.stderr and failed.stderr.count("\n") == 1
+    assert not out.exists() and list(temp.iterdir()) == []

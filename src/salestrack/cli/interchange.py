@@ -95,7 +95,8 @@ def export(
         filters.kind = vocab.choose("--kind", kind, choices, what="kind")
     if prospect is not None:
         service.check_filters(chosen, filters, prospect=True)
-    with reader(config.resolve()) as r:
+    target = config.resolve()
+    with reader(target) as r:
         if prospect is not None:
             filters.prospect_id = brief.find_prospect(r, prospect).id
         with output_file(output) as out:
@@ -103,15 +104,16 @@ def export(
                 service.write_ics(out, r, filters)
                 return
             total = service.count(r, chosen, filters) if sys.stderr.isatty() else None
-            data = service.rows(r, chosen, filters, csv_text=fmt == "csv")
+            header = chosen.header()
             with _progress(total, f"export {chosen.name}") as tick:
+                if fmt == "csv" and target.path is not None:
+                    service.write_csv_sqlite(out, r, target.path, chosen, filters, tick)
+                    return
+                data = service.rows(r, chosen, filters, csv_text=fmt == "csv")
                 if fmt == "csv":
-                    service.write_csv(out, chosen.header(), data, tick)
+                    service.write_csv(out, header, data, tick)
                 else:
-                    service.write_json(
-                        out, chosen.header(), service.kinds(chosen), data,
-                        lines=fmt == "jsonl", tick=tick,
-                    )  # fmt: skip
+                    service.write_json(out, header, data, lines=fmt == "jsonl", tick=tick)
 
 
 def import_(

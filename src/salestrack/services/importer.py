@@ -346,6 +346,8 @@ class _Rules:
             value = data[name]
             if value is not None and len(value) > MAX_FIELD:
                 return f"{name}: {len(value)} characters is too long (1 MB at most)"
+            if value is not None and "\x00" in value:  # PostgreSQL can't store one
+                return f"{name}: holds a NUL character (\\0); remove it"
         if data["id"] is None:
             data["id"] = uuid.uuid4()
         data["owner"] = data["owner"] or owner

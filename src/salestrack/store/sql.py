@@ -35,6 +35,22 @@ class Reader:
 
         return [tuple(r) for r in self.connection.execute(text(sql), params).all()]
 
+    def stream(self, sql: str, batch: int, **params: Any) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows in lists of up to ``batch``, never all of them at once (on a server, a
+        server-side cursor)."""
+        if self.sqlite:
+            from salestrack.store.lean import stored
+
+            cursor = self.connection.execute(sql, {k: stored(v) for k, v in params.items()})
+            while found := cursor.fetchmany(batch):
+                yield found
+            return
+        from sqlalchemy import text
+
+        result = self.connection.execution_options(stream_results=True).execute(text(sql), params)
+        for part in result.partitions(batch):
+            yield [tuple(r) for r in part]
+
     def seconds(self, start: str, end: str) -> str:
         """SQL for the seconds from the timestamp expression ``start`` to ``end``."""
         if self.sqlite:
