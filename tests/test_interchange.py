@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -335,6 +336,10 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
 
     def start(*args: Any) -> Any:
         started.append(args[-1])
+        other = sqlite3.connect(filled, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):  # no commit until every
+            other.execute("BEGIN IMMEDIATE")  # part's query has begun
+        other.close()
         return original(*args)
 
     original = export._start_part

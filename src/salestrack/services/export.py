@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import json
 import os
 import shutil
@@ -308,17 +309,16 @@ def _write_lines(
 # A long export on SQLite runs in several processes: SQLite's work for a row is most of the
 # time, and one process can use only one core. The rows are cut into parts of equal size by
 # their sort keys; this process writes the first part while each other part is written to a
-# private temporary file by a process of its own, and those files are appended in order. A
-# write lock is held meanwhile (readers are not blocked; a capture waits, at most seconds) so
-# every part sees the same data, as one query would.
+# private temporary file by a process of its own, and those files are appended in order. So
+# that every part reads the same data, as one query would, the write lock is held until every
+# part's query has begun (in WAL mode a query reads the data as it was when it began): a
+# fraction of a second, which a capture made meanwhile waits out.
 
 PART_ROWS = 150_000  # fewer rows than this per part: one process is as quick
 MAX_PARTS = 4
 
 
 def _cores() -> int:
-    import os
-
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -346,6 +346,24 @@ def _parts(reader: Reader, entity: Entity, filters: Filters) -> list[Part]:
     return [(cuts[i], cuts[i + 1]) for i in range(wanted)]
 
 
+def _write_lock(path: Path) -> sqlite3.Connection | None:
+    """A connection holding the database's write lock, or None when it can't be had within
+    a second (a read-only file, another long writer)."""
+    lock = sqlite3.connect(path, timeout=1.0, isolation_level=None)
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:
+        lock.close()
+        return None
+    return lock
+
+
+def _begun(lines: Iterator[list[bytes]]) -> Iterator[list[bytes]]:
+    """``lines`` with its query begun (so its snapshot of the data taken) already."""
+    first = next(lines, None)
+    return lines if first is None else itertools.chain([first], lines)
+
+
 def write_csv_sqlite(
     out: IO[str],
     reader: Reader,
@@ -359,18 +377,19 @@ def write_csv_sqlite(
     binary: IO[bytes] = out.buffer  # type: ignore[attr-defined]
     binary.write(",".join(entity.header()).encode() + b"\r\n")
     first, *others = _parts(reader, entity, filters)
-    if others:
-        try:
-            reader.connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error:  # read-only, or busy for long: one process, one query
-            first, others = (None, None), []
-    if not others:
+    lock = _write_lock(path) if others else None
+    if lock is None:
         return _write_lines(binary, csv_lines(reader, entity, filters), tick)
     workers: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
         for part in others:
             workers.append(_start_part(path, entity, filters, part))
-        n = _write_lines(binary, csv_lines(reader, entity, filters, first), tick)
+        lines = _begun(csv_lines(reader, entity, filters, first))
+        for worker, _ in workers:
+            assert worker.stdout is not None
+            worker.stdout.readline()  # its query has begun (or it failed: see below)
+        lock.close()  # no commit came between the parts' snapshots; writers may go on
+        n = _write_lines(binary, lines, tick)
         for worker, name in workers:
             written, problem = worker.communicate()
             if worker.returncode != 0:
@@ -382,7 +401,7 @@ def write_csv_sqlite(
             tick(int(written))
         return n
     finally:
-        reader.connection.execute("ROLLBACK")
+        lock.close()
         for worker, name in workers:
             if worker.poll() is None:
                 worker.kill()
@@ -406,13 +425,14 @@ def _start_part(
     worker = subprocess.Popen(
         [sys.executable, "-c", code, json.dumps(spec)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        bufsize=0,  # unbuffered: readline() must not read on past its line
     )  # fmt: skip
     return worker, Path(name)
 
 
 def write_part(spec_text: str) -> None:
-    """The work of a process started by :func:`_start_part`: one part's lines to its file,
-    then the number of rows on stdout."""
+    """The work of a process started by :func:`_start_part`: one part's lines to its file.
+    Says on stdout when its query has begun, and the number of rows at the end."""
     from salestrack import config
     from salestrack.services import entities
     from salestrack.store.sql import reader
@@ -427,8 +447,9 @@ def write_part(spec_text: str) -> None:
     entity = entities.get(spec["entity"])
     try:
         with reader(config.target_from(spec["db"])) as r, open(spec["output"], "wb") as out:
-            part = tuple(spec["part"])
-            n = _write_lines(out, csv_lines(r, entity, filters, part), lambda n: None)
+            lines = _begun(csv_lines(r, entity, filters, tuple(spec["part"])))
+            print("begun", flush=True)
+            n = _write_lines(out, lines, lambda n: None)
     except SalestrackError as exc:
         sys.stderr.write(f"{exc}\n")
         raise SystemExit(1) from None
