@@ -118,22 +118,41 @@ def check_filters(
         raise UsageError(f"--prospect: {entity.name} do not belong to one prospect")
 
 
-def _value(c: Column, value: Any, *, csv_text: bool) -> Any:
-    """A stored value (from either driver) in its exported form: text for CSV, the JSON
-    type otherwise."""
-    if value is None:
-        return None
-    if c.kind == "uuid":
-        return str(uid(value))
-    if c.kind == "time":
-        found = when(value)
-        assert found is not None
-        return found.isoformat()
-    if c.kind == "bool":
-        return ("true" if value else "false") if csv_text else bool(value)
-    if c.kind == "text" and csv_text:
-        return protect(str(value))
-    return value
+def _uuid_text(value: Any) -> str | None:
+    if value is None or not isinstance(value, str):  # None, or the server's uuid.UUID
+        return value if value is None else str(value)
+    v = value  # stored on SQLite as 32 hex digits
+    return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+
+
+def _time_text(value: Any) -> str | None:
+    if value is None or not isinstance(value, str):  # None, or the server's datetime
+        return value if value is None else clock.to_utc(value).isoformat()
+    v = value  # stored on SQLite as YYYY-MM-DD HH:MM:SS.ffffff (UTC); as isoformat() writes
+    return f"{v[:10]}T{v[11:19]}{'' if v.endswith('.000000') else v[19:26]}+00:00"
+
+
+def _choose(words: tuple[Any, Any]) -> Callable[[Any], Any]:
+    return lambda v: v if v is None else words[bool(v)]
+
+
+def _converters(entity: Entity, *, csv_text: bool) -> list[Callable[[Any], Any] | None]:
+    """For each exported column, what turns a stored value (either driver's) into its
+    exported form: text for CSV, the JSON type otherwise; None keeps it as it is."""
+    found: list[Callable[[Any], Any] | None] = []
+    for c in entity.exported():
+        if c.kind == "uuid":
+            found.append(_uuid_text)
+        elif c.kind == "time":
+            found.append(_time_text)
+        elif c.kind == "bool":
+            words = ("false", "true") if csv_text else (False, True)
+            found.append(_choose(words))
+        elif c.kind == "text" and csv_text:
+            found.append(lambda v: v if v is None else protect(str(v)))
+        else:
+            found.append(None)
+    return found
 
 
 def rows(
@@ -143,11 +162,11 @@ def rows(
     columns = entity.exported()
     selects = ["p.name" if c.name == "prospect" else f"t.{c.name}" for c in columns]
     sql, params = _query(entity, filters, selects, names=entity.has_prospect)
+    converters = _converters(entity, csv_text=csv_text)
     for batch in reader.stream(sql, BATCH, **params):
-        yield [
-            tuple(_value(c, v, csv_text=csv_text) for c, v in zip(columns, raw, strict=True))
-            for raw in batch
-        ]
+        values = zip(*batch, strict=True)
+        done = [v if f is None else map(f, v) for f, v in zip(converters, values, strict=True)]
+        yield list(zip(*done, strict=True))
 
 
 def count(reader: Reader, entity: Entity, filters: Filters) -> int:
