@@ -318,7 +318,7 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
     """Cut into parts written by other processes (as on a big database with several cores),
     the file is byte for byte the one query's, whatever the filters; ties on the time fall
     at a cut."""
-    from salestrack.services import export
+    from salestrack.services import sqlite_csv
 
     cli.ok("log", "call", "Tie Ltd", "--new", "-o", "voicemail", "--at", "2026-11-18 10:00")
     for _ in range(5):
@@ -330,7 +330,7 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
         cli.ok("export", "activities", "-o", str(out), *args)
         return out.read_bytes()
 
-    monkeypatch.setattr(export, "_cores", lambda: 1)
+    monkeypatch.setattr(sqlite_csv, "_cores", lambda: 1)
     whole = [exported(args) for args in cases]
     started = []
 
@@ -342,10 +342,10 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
         other.close()
         return original(*args)
 
-    original = export._start_part
-    monkeypatch.setattr(export, "_start_part", start)
-    monkeypatch.setattr(export, "_cores", lambda: 3)
-    monkeypatch.setattr(export, "PART_ROWS", 2)
+    original = sqlite_csv._start_part
+    monkeypatch.setattr(sqlite_csv, "_start_part", start)
+    monkeypatch.setattr(sqlite_csv, "_cores", lambda: 3)
+    monkeypatch.setattr(sqlite_csv, "PART_ROWS", 2)
     assert [exported(args) for args in cases] == whole
     assert len(started) == 2 * len(cases)  # two other processes each time
     n = len(whole[0].splitlines()) - 1
@@ -358,14 +358,14 @@ def test_a_failed_part_fails_the_export_whole(
 ) -> None:
     import tempfile
 
-    from salestrack.services import export
+    from salestrack.services import sqlite_csv
 
-    original = export._start_part
+    original = sqlite_csv._start_part
     broken = tmp_path / "broken.db"
     broken.write_text("not a database")
-    monkeypatch.setattr(export, "_start_part", lambda path, *rest: original(broken, *rest))
-    monkeypatch.setattr(export, "_cores", lambda: 2)
-    monkeypatch.setattr(export, "PART_ROWS", 2)
+    monkeypatch.setattr(sqlite_csv, "_start_part", lambda path, *rest: original(broken, *rest))
+    monkeypatch.setattr(sqlite_csv, "_cores", lambda: 2)
+    monkeypatch.setattr(sqlite_csv, "PART_ROWS", 2)
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))

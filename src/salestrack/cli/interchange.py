@@ -73,7 +73,7 @@ def export(
     from salestrack import clock, config, vocab
     from salestrack.errors import UsageError
     from salestrack.output.files import output_file
-    from salestrack.services import brief, capture, entities
+    from salestrack.services import brief, capture, entities, sqlite_csv
     from salestrack.services import export as service
     from salestrack.store.sql import reader
 
@@ -107,7 +107,7 @@ def export(
             header = chosen.header()
             with _progress(total, f"export {chosen.name}") as tick:
                 if fmt == "csv" and target.path is not None:
-                    service.write_csv_sqlite(out, r, target.path, chosen, filters, tick)
+                    sqlite_csv.write_csv(out, r, target.path, chosen, filters, tick)
                     return
                 data = service.rows(r, chosen, filters, csv_text=fmt == "csv")
                 if fmt == "csv":
