@@ -206,6 +206,7 @@ def test_bad_files_are_refused_with_every_bad_line(cli: Cli, db_path: Path, tmp_
         "field larger than field limit" in messages["huge.csv"]
         or "too long" in messages["huge.csv"]
     )
+    assert messages["nul.jsonl"].startswith("error: 1 bad line; nothing was imported:\n")
     assert "line 1: notes: holds a NUL character" in messages["nul.jsonl"]
     assert all("Traceback" not in m for m in messages.values())
     assert dump(db_path) == before

@@ -246,10 +246,10 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
             )  # fmt: skip
         if errors:
             many = len(errors) > service.MAX_ERRORS  # the list ends with "... and more"
-            count = f"more than {service.MAX_ERRORS}" if many else str(len(errors))
-            raise service.ImportFailed(
-                f"{count} bad lines; nothing was imported:\n  " + "\n  ".join(errors)
-            )
+            n = len(errors)
+            count = f"more than {service.MAX_ERRORS}" if many else str(n)
+            count += " bad line" if n == 1 else " bad lines"
+            raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
         result = done
         if kw["dry_run"]:
             raise _DryRun
