@@ -30,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -105,8 +106,9 @@ Render = Callable[[Iterable[Any]], Iterable[bytes]]
 
 def csv_lines(
     reader: Reader, entity: Entity, filters: Filters, part: Part = (None, None)
-) -> Iterator[list[bytes]]:
-    """The CSV lines of the exported rows in batches, made by SQLite (see above)."""
+) -> Generator[list[bytes]]:
+    """The CSV lines of the exported rows in batches, made by SQLite (see above). Close it
+    (``contextlib.closing``) before the reader: it holds a read transaction."""
     selects: list[str] = []
     renders: list[Render | None] = []  # None: SQLite's printf made the fields
     fields: list[str] = []
@@ -139,17 +141,23 @@ def csv_lines(
     saved, db.text_factory = db.text_factory, bytes
     collecting = gc.isenabled()
     gc.disable()  # the batches hold no cycles; collecting after each costs a quarter
+    db.execute("BEGIN")  # the names and the rows from one snapshot of the data
     try:
         if entity.has_prospect:
             known = f"SELECT id, {_sql_field(Column('name', 'text', False), 'name')} FROM prospects"
             one = {} if filters.prospect_id is None else {"pid": filters.prospect_id}
             for raw, name in reader.rows(known + (" WHERE id = :pid" if one else ""), **one):
                 names[raw] = _dashed(raw) + b"," + name
-        for batch in reader.stream(sql, BATCH, **params):
-            columns = zip(*batch, strict=True)
-            parts = [c if r is None else r(c) for r, c in zip(renders, columns, strict=True)]
-            yield list(map(b",".join, zip(*parts, strict=True)))
+        batches = reader.stream(sql, BATCH, **params)
+        try:
+            for batch in batches:
+                columns = zip(*batch, strict=True)
+                parts = [c if r is None else r(c) for r, c in zip(renders, columns, strict=True)]
+                yield list(map(b",".join, zip(*parts, strict=True)))
+        finally:
+            batches.close()  # and with it the query, before the transaction ends
     finally:
+        db.execute("COMMIT")
         db.text_factory = saved
         if collecting:
             gc.enable()
@@ -212,7 +220,7 @@ def _write_lock(path: Path) -> sqlite3.Connection | None:
 
 
 def _begun(lines: Iterator[list[bytes]]) -> Iterator[list[bytes]]:
-    """``lines`` with its query begun (so its snapshot of the data taken) already."""
+    """``lines`` with its snapshot of the data taken already (its first batch read)."""
     first = next(lines, None)
     return lines if first is None else itertools.chain([first], lines)
 
@@ -232,27 +240,13 @@ def write_csv(
     first, *others = _parts(reader, entity, filters)
     lock = _write_lock(path) if others else None
     if lock is None:
-        return _write_lines(binary, csv_lines(reader, entity, filters), tick)
+        with closing(csv_lines(reader, entity, filters)) as lines:
+            return _write_lines(binary, lines, tick)
     workers: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
         for part in others:
             workers.append(_start_part(path, entity, filters, part))
-        lines = _begun(csv_lines(reader, entity, filters, first))
-        for worker, _ in workers:
-            assert worker.stdout is not None
-            worker.stdout.readline()  # its query has begun (or it failed: see below)
-        lock.close()  # no commit came between the parts' snapshots; writers may go on
-        n = _write_lines(binary, lines, tick)
-        for worker, name in workers:
-            written, problem = worker.communicate()
-            if worker.returncode != 0:
-                last = problem.decode(errors="replace").strip().splitlines()[-1:] or ["killed"]
-                raise DatabaseError(f"export: a part of the export failed: {last[0]}")
-            with name.open("rb") as part_file:
-                shutil.copyfileobj(part_file, binary, 1 << 20)
-            n += int(written)
-            tick(int(written))
-        return n
+        return _write_parts(binary, csv_lines(reader, entity, filters, first), lock, workers, tick)
     finally:
         lock.close()
         for worker, name in workers:
@@ -260,6 +254,33 @@ def write_csv(
                 worker.kill()
                 worker.wait()
             name.unlink(missing_ok=True)
+
+
+def _write_parts(
+    binary: IO[bytes],
+    first: Generator[list[bytes]],
+    lock: sqlite3.Connection,
+    workers: list[tuple[subprocess.Popen[bytes], Path]],
+    tick: Callable[[int], None],
+) -> int:
+    """Our part's lines, then the other processes' files, in order."""
+    with closing(first):
+        lines = _begun(first)
+        for worker, _ in workers:
+            assert worker.stdout is not None
+            worker.stdout.readline()  # its query has begun (or it failed: see below)
+        lock.close()  # no commit came between the parts' snapshots; writers may go on
+        n = _write_lines(binary, lines, tick)
+    for worker, name in workers:
+        written, problem = worker.communicate()
+        if worker.returncode != 0:
+            last = problem.decode(errors="replace").strip().splitlines()[-1:] or ["killed"]
+            raise DatabaseError(f"export: a part of the export failed: {last[0]}")
+        with name.open("rb") as part_file:
+            shutil.copyfileobj(part_file, binary, 1 << 20)
+        n += int(written)
+        tick(int(written))
+    return n
 
 
 def _start_part(
@@ -301,10 +322,14 @@ def write_part(spec_text: str) -> None:
     )
     entity = entities.get(spec["entity"])
     try:
-        with reader(config.target_from(spec["db"])) as r, open(spec["output"], "wb") as out:
-            lines = _begun(csv_lines(r, entity, filters, tuple(spec["part"])))
+        with (
+            reader(config.target_from(spec["db"])) as r,
+            open(spec["output"], "wb") as out,
+            closing(csv_lines(r, entity, filters, tuple(spec["part"]))) as lines,
+        ):
+            begun = _begun(lines)
             print("begun", flush=True)
-            n = _write_lines(out, lines, lambda n: None)
+            n = _write_lines(out, begun, lambda n: None)
     except SalestrackError as exc:
         sys.stderr.write(f"{exc}\n")
         raise SystemExit(1) from None

@@ -9,7 +9,7 @@ the stored forms; :func:`uid` and :func:`when` read results back whichever drive
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -35,7 +35,7 @@ class Reader:
 
         return [tuple(r) for r in self.connection.execute(text(sql), params).all()]
 
-    def stream(self, sql: str, batch: int, **params: Any) -> Iterator[list[tuple[Any, ...]]]:
+    def stream(self, sql: str, batch: int, **params: Any) -> Generator[list[tuple[Any, ...]]]:
         """The rows in lists of up to ``batch``, never all of them at once (on a server, a
         server-side cursor)."""
         if self.sqlite:
