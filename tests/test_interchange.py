@@ -335,20 +335,33 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
     whole = [exported(args) for args in cases]
     started = []
 
+    def locked() -> None:  # no commit from the cuts until every part's query has begun
+        other = sqlite3.connect(filled, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
     def start(*args: Any) -> Any:
         started.append(args[-1])
-        other = sqlite3.connect(filled, timeout=0)
-        with pytest.raises(sqlite3.OperationalError, match="locked"):  # no commit until every
-            other.execute("BEGIN IMMEDIATE")  # part's query has begun
-        other.close()
+        locked()
         return original(*args)
 
-    original = sqlite_csv._start_part
+    def cuts(*args: Any) -> Any:
+        locked()
+        return original_cuts(*args)
+
+    original, original_cuts = sqlite_csv._start_part, sqlite_csv._cuts
     monkeypatch.setattr(sqlite_csv, "_start_part", start)
+    monkeypatch.setattr(sqlite_csv, "_cuts", cuts)
     monkeypatch.setattr(sqlite_csv, "_cores", lambda: 3)
     monkeypatch.setattr(sqlite_csv, "PART_ROWS", 2)
     assert [exported(args) for args in cases] == whole
-    assert len(started) == 2 * len(cases)  # two other processes each time
+    # two other processes each time, but one query where the order needs sorting (a
+    # prospect's activities by the prospect's index): parts would wait for a whole sort
+    assert len(started) == 2 * 3
+    steps = filled.parent / "steps.csv"
+    cli.ok("export", "next-steps", "-o", str(steps))  # created_at, id: no such index either
+    assert len(started) == 6 and len(steps.read_bytes().splitlines()) > 100
     n = len(whole[0].splitlines()) - 1
     assert n > 200 and len(set(whole[0].splitlines())) == n + 1  # no row twice
     cli.ok("log", "call", "Tie Ltd", "-o", "voicemail")  # the write lock is let go

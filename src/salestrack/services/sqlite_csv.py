@@ -24,11 +24,13 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
@@ -186,22 +188,32 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _parts(reader: Reader, entity: Entity, filters: Filters) -> list[Part]:
-    """Where to cut the rows: one part when that is quicker, or unless every sort key is a
-    column that is never NULL (a NULL would fall between parts)."""
+def _parts_wanted(reader: Reader, entity: Entity, filters: Filters) -> int:
+    """How many parts to cut the rows into: one, unless the sort keys are never NULL (a NULL
+    would fall between parts), the order is an index scan (so a part's first rows come at
+    once, not after sorting it all) and there are rows enough for more than one core."""
     never_null = {c.name for c in entity.columns if not c.nullable}
     if not set(sort_keys(entity)) <= never_null or _cores() < 2:
-        return [(None, None)]
+        return 1
+    keys = ", ".join(f"t.{k}" for k in sort_keys(entity))
+    sql, params = select(entity, filters, [keys], names=False)
+    plan = reader.rows(f"EXPLAIN QUERY PLAN {sql}", **params)
+    if any("TEMP B-TREE" in str(row[-1]) for row in plan):
+        return 1
+    return max(1, min(_cores(), MAX_PARTS, count(reader, entity, filters) // PART_ROWS))
+
+
+def _cuts(reader: Reader, entity: Entity, filters: Filters, wanted: int) -> list[Part]:
+    """The parts, cut by the sort keys into equal numbers of rows. Read with the write lock
+    held, so that no commit can move a cut (which could make parts overlap)."""
     total = count(reader, entity, filters)
-    wanted = min(_cores(), MAX_PARTS, total // PART_ROWS)
-    if wanted < 2:
-        return [(None, None)]
+    wanted = max(1, min(wanted, total // PART_ROWS))
     keys = ", ".join(f"t.{k}" for k in sort_keys(entity))
     sql, params = select(entity, filters, [keys], names=False)
     cuts: list[list[Any] | None] = [None]
     for i in range(1, wanted):
         found = reader.one(f"{sql} LIMIT 1 OFFSET {total * i // wanted}", **params)
-        assert found is not None
+        assert found is not None  # the rows can't change while the lock is held
         cuts.append(list(found))
     cuts.append(None)
     return [(cuts[i], cuts[i + 1]) for i in range(wanted)]
@@ -237,13 +249,15 @@ def write_csv(
     out.flush()
     binary: IO[bytes] = out.buffer  # type: ignore[attr-defined]
     binary.write(",".join(entity.header()).encode() + b"\r\n")
-    first, *others = _parts(reader, entity, filters)
-    lock = _write_lock(path) if others else None
+    wanted = _parts_wanted(reader, entity, filters)
+    lock = _write_lock(path) if wanted > 1 else None
     if lock is None:
         with closing(csv_lines(reader, entity, filters)) as lines:
             return _write_lines(binary, lines, tick)
     workers: list[tuple[subprocess.Popen[bytes], Path]] = []
+    stopping = _stop_cleanly()
     try:
+        first, *others = _cuts(reader, entity, filters, wanted)
         for part in others:
             workers.append(_start_part(path, entity, filters, part))
         return _write_parts(binary, csv_lines(reader, entity, filters, first), lock, workers, tick)
@@ -253,7 +267,28 @@ def write_csv(
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+            for pipe in (worker.stdout, worker.stderr):
+                if pipe is not None:
+                    pipe.close()
             name.unlink(missing_ok=True)
+        stopping()
+
+
+def _stop_cleanly() -> Callable[[], None]:
+    """Until the returned function is called, SIGTERM ends the export through its cleanup
+    (the other processes stopped, their files removed) rather than on the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 def _write_parts(
@@ -289,6 +324,7 @@ def _start_part(
     """A process writing ``part`` to a private temporary file (see :func:`write_part`)."""
     handle, name = tempfile.mkstemp(prefix="salestrack-export-", suffix=".csv")
     os.close(handle)
+    spec_path = Path(name)
     spec = {
         "db": str(path), "entity": entity.name, "part": part, "output": name,
         "since": filters.since and filters.since.isoformat(),
@@ -298,12 +334,17 @@ def _start_part(
     code = (
         "import sys; from salestrack.services.sqlite_csv import write_part; write_part(sys.argv[1])"
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-c", code, json.dumps(spec)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        bufsize=0,  # unbuffered: readline() must not read on past its line
-    )  # fmt: skip
-    return worker, Path(name)
+    try:
+        worker = subprocess.Popen(
+            # -P: not the current folder first on the import path (a stray json.py there)
+            [sys.executable, "-P", "-c", code, json.dumps(spec)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            bufsize=0,  # unbuffered: readline() must not read on past its line
+        )  # fmt: skip
+    except OSError:
+        spec_path.unlink()
+        raise
+    return worker, spec_path
 
 
 def write_part(spec_text: str) -> None:
@@ -321,6 +362,12 @@ def write_part(spec_text: str) -> None:
         kind=spec["kind"],
     )
     entity = entities.get(spec["entity"])
+    parent = os.getppid()
+
+    def still_wanted(n: int) -> None:
+        if os.getppid() != parent:  # the export was stopped without us: leave nothing
+            raise SystemExit(1)
+
     try:
         with (
             reader(config.target_from(spec["db"])) as r,
@@ -329,8 +376,11 @@ def write_part(spec_text: str) -> None:
         ):
             begun = _begun(lines)
             print("begun", flush=True)
-            n = _write_lines(out, begun, lambda n: None)
+            n = _write_lines(out, begun, still_wanted)
     except SalestrackError as exc:
         sys.stderr.write(f"{exc}\n")
         raise SystemExit(1) from None
+    except SystemExit:
+        Path(spec["output"]).unlink(missing_ok=True)
+        raise
     print(n)
