@@ -780,3 +780,12 @@ def test_import_is_stdlib_only() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+@given(st.datetimes(timezones=st.just(UTC)) | st.datetimes(timezones=st.just(UTC)).map(
+    lambda d: d.replace(microsecond=0)))  # fmt: skip
+def test_stored_time_as_iso_text(at: datetime) -> None:
+    from salestrack import clock
+
+    stored = clock.db_text(at)
+    assert clock.iso_from_db_text(stored) == clock.from_db_text(stored).isoformat()

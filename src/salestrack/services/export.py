@@ -110,17 +110,20 @@ def check_filters(
 
 
 def _uuid_text(value: Any) -> str | None:
-    if value is None or not isinstance(value, str):  # None, or the server's uuid.UUID
-        return value if value is None else str(value)
+    if value is None:
+        return None
+    if not isinstance(value, str):  # the server's uuid.UUID
+        return str(value)
     v = value  # stored on SQLite as 32 hex digits
     return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
 
 
 def _time_text(value: Any) -> str | None:
-    if value is None or not isinstance(value, str):  # None, or the server's datetime
-        return value if value is None else clock.to_utc(value).isoformat()
-    v = value  # stored on SQLite as YYYY-MM-DD HH:MM:SS.ffffff (UTC); as isoformat() writes
-    return f"{v[:10]}T{v[11:19]}{'' if v.endswith('.000000') else v[19:26]}+00:00"
+    if value is None:
+        return None
+    if not isinstance(value, str):  # the server's datetime
+        return clock.to_utc(value).isoformat()
+    return clock.iso_from_db_text(value)
 
 
 def _choose(words: tuple[Any, Any]) -> Callable[[Any], Any]:
