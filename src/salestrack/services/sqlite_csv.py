@@ -188,6 +188,11 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def _keys_select(entity: Entity, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """The SELECT of only the sort keys of the rows that pass ``filters``, in order."""
+    return select(entity, filters, [", ".join(f"t.{k}" for k in sort_keys(entity))], names=False)
+
+
 def _parts_wanted(reader: Reader, entity: Entity, filters: Filters) -> int:
     """How many parts to cut the rows into: one, unless the sort keys are never NULL (a NULL
     would fall between parts), the order is an index scan (so a part's first rows come at
@@ -195,8 +200,7 @@ def _parts_wanted(reader: Reader, entity: Entity, filters: Filters) -> int:
     never_null = {c.name for c in entity.columns if not c.nullable}
     if not set(sort_keys(entity)) <= never_null or _cores() < 2:
         return 1
-    keys = ", ".join(f"t.{k}" for k in sort_keys(entity))
-    sql, params = select(entity, filters, [keys], names=False)
+    sql, params = _keys_select(entity, filters)
     plan = reader.rows(f"EXPLAIN QUERY PLAN {sql}", **params)
     if any("TEMP B-TREE" in str(row[-1]) for row in plan):
         return 1
@@ -208,8 +212,7 @@ def _cuts(reader: Reader, entity: Entity, filters: Filters, wanted: int) -> list
     held, so that no commit can move a cut (which could make parts overlap)."""
     total = count(reader, entity, filters)
     wanted = max(1, min(wanted, total // PART_ROWS))
-    keys = ", ".join(f"t.{k}" for k in sort_keys(entity))
-    sql, params = select(entity, filters, [keys], names=False)
+    sql, params = _keys_select(entity, filters)
     cuts: list[list[Any] | None] = [None]
     for i in range(1, wanted):
         found = reader.one(f"{sql} LIMIT 1 OFFSET {total * i // wanted}", **params)
