@@ -104,11 +104,11 @@ def export(
                 service.write_ics(out, r, filters)
                 return
             total = service.count(r, chosen, filters) if sys.stderr.isatty() else None
-            header = chosen.header()
             with _progress(total, f"export {chosen.name}") as tick:
                 if fmt == "csv" and target.path is not None:
                     sqlite_csv.write_csv(out, r, target.path, chosen, filters, tick)
                     return
+                header = chosen.header()
                 data = service.rows(r, chosen, filters, csv_text=fmt == "csv")
                 if fmt == "csv":
                     service.write_csv(out, header, data, tick)
@@ -245,8 +245,8 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
                 errors=errors, tick=tick,
             )  # fmt: skip
         if errors:
-            many = len(errors) > service.MAX_ERRORS  # the list ends with "... and more"
             n = len(errors)
+            many = n > service.MAX_ERRORS  # the list ends with "... and more"
             count = f"more than {service.MAX_ERRORS}" if many else str(n)
             count += " bad line" if n == 1 else " bad lines"
             raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
