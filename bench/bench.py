@@ -117,7 +117,7 @@ def build(path: Path, size: str) -> int:
     weeks, dials = SIZES[size]
     code = (
         "import sys; from datetime import datetime; "
-        "from pathlib import Path; from salestrack.services.demo import build_demo; "
+        "from pathlib import Path; from salestrack.demo.generator import build_demo; "
         f"s = build_demo(Path(sys.argv[1]), now=datetime.fromisoformat('{NOW.isoformat()}'), "
         f"weeks={weeks}, dials_per_day={dials}, seed=11); print(s.activities)"
     )
@@ -186,7 +186,7 @@ def measure_team(
     weeks, dials = SIZES[size]
     code = (
         "import sys; from datetime import datetime; from salestrack import config; "
-        "from salestrack.services.demo import build_demo\n"
+        "from salestrack.demo.generator import build_demo\n"
         "n = 0\n"
         "for r in range(8):\n"
         f"    n += build_demo(config.target_from(sys.argv[1]), now=datetime.fromisoformat("

@@ -23,7 +23,7 @@ KINDS = {
 
 
 def columns_section() -> str:
-    from salestrack.services import entities
+    from salestrack.interchange import entities
 
     parts = [
         START,

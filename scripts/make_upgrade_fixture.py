@@ -20,8 +20,8 @@ def main(rev: str) -> None:
     from alembic import command
 
     from salestrack import config
+    from salestrack.demo import generator as demo
     from salestrack.models import TABLES
-    from salestrack.services import demo
     from salestrack.store import lean, migrate
     from salestrack.store.engine import make_engine
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from salestrack import config
-from salestrack.services import capture
+from salestrack.capture import capture
 from salestrack.store import lean, migrate
 from salestrack.store.engine import make_engine
 from salestrack.store.orm import OrmStore

@@ -18,8 +18,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from salestrack import config, vocab
+from salestrack.demo import generator as demo
 from salestrack.models import Activity, Intel, Prospect, Rating
-from salestrack.services import demo
 from salestrack.store.engine import make_engine
 from tests.conftest import NOW, Cli, dump, rows
 

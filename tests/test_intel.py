@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from salestrack import config
-from salestrack.services import availability
+from salestrack.intel import availability
 from salestrack.store import bulk
 from tests.conftest import NOW, Cli, dump, rows
 

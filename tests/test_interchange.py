@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salestrack.services import demo, entities
+from salestrack.demo import generator as demo
+from salestrack.interchange import entities
 from tests.conftest import NOW, Cli, dump, rows
 
 ORDER = entities.names()  # parents before children
@@ -255,7 +256,7 @@ def test_the_column_contract_matches_the_models() -> None:
 def _as_the_csv_module_writes(json_text: str) -> str:
     """The oracle for CSV on SQLite: the JSON export's values (never altered) written by
     Python's csv module, made spreadsheet-safe as docs/export.md says."""
-    from salestrack.services.export import protect
+    from salestrack.interchange.export import protect
 
     found = json.loads(json_text)
     out = io.StringIO()
@@ -319,7 +320,7 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
     """Cut into parts written by other processes (as on a big database with several cores),
     the file is byte for byte the one query's, whatever the filters; ties on the time fall
     at a cut."""
-    from salestrack.services import sqlite_csv
+    from salestrack.interchange import sqlite_csv
 
     cli.ok("log", "call", "Tie Ltd", "--new", "-o", "voicemail", "--at", "2026-11-18 10:00")
     for _ in range(5):
@@ -372,7 +373,7 @@ def test_a_failed_part_fails_the_export_whole(
 ) -> None:
     import tempfile
 
-    from salestrack.services import sqlite_csv
+    from salestrack.interchange import sqlite_csv
 
     original = sqlite_csv._start_part
     broken = tmp_path / "broken.db"

@@ -128,7 +128,8 @@ def test_reports_give_the_same_figures_on_postgres_as_on_sqlite(
 
 
 def test_export_import_between_sqlite_and_postgres(cli: Cli, pg_url: str, tmp_path: Path) -> None:
-    from salestrack.services import demo, entities
+    from salestrack.demo import generator as demo
+    from salestrack.interchange import entities
 
     lite = tmp_path / "lite.db"
     demo.build_demo(lite, now=NOW, weeks=1, dials_per_day=15, seed=2, owner="tester")

@@ -21,14 +21,15 @@ IdArg = Annotated[str, typer.Argument(metavar="ID", help="The id, or a unique st
 
 def _now_at(at: str | None) -> tuple[Any, Any]:
     from salestrack import clock
-    from salestrack.services import capture
+    from salestrack.capture import capture
 
     now = clock.now()
     return now, (capture.parse_time("--at", at, now, "past", None) if at else now)
 
 
 def _client(store: Any, typed: str) -> Any:
-    from salestrack.services import capture, names
+    from salestrack import names
+    from salestrack.capture import capture
 
     found = capture.find_prospect(store, typed)
     if not isinstance(found, names.Ref):
@@ -39,7 +40,7 @@ def _client(store: Any, typed: str) -> Any:
 
 
 def _text(field: str, value: str) -> str:
-    from salestrack.services import capture
+    from salestrack.capture import capture
 
     cleaned = capture._text(field, value)
     if cleaned is None:
@@ -84,9 +85,9 @@ def promise_add(
     at: AtOpt = None,
 ) -> None:
     """Record a promise made to a client."""
+    from salestrack.capture import capture
     from salestrack.output.console import emit, say
     from salestrack.output.show import when
-    from salestrack.services import capture
 
     now, made = _now_at(at)
     due_at = capture.parse_time("--due", due, now, "future", None) if due else None
@@ -98,9 +99,9 @@ def promise_add(
 
 def _resolve_promise(typed: str, status: str, at: str | None, note: str | None) -> None:
     from salestrack import config
+    from salestrack.clients import clients
     from salestrack.errors import Conflict
     from salestrack.output.console import say
-    from salestrack.services import clients
     from salestrack.store.sql import when
     from salestrack.store.writer import capture_store, reader_for
 
@@ -146,9 +147,10 @@ def promise_list(
 ) -> None:
     """Promises, soonest due first, with their state (kept on time, late, broken, overdue)."""
     from salestrack import clock, config
+    from salestrack.clients import clients
+    from salestrack.intel import brief
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import short_id, when
-    from salestrack.services import brief, clients
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)
@@ -251,9 +253,9 @@ def initiative_add(
 def initiative_done(initiative: IdArg, at: AtOpt = None) -> None:
     """Mark an initiative done."""
     from salestrack import config
+    from salestrack.clients import clients
     from salestrack.errors import Conflict
     from salestrack.output.console import say
-    from salestrack.services import clients
     from salestrack.store.writer import capture_store, reader_for
 
     now, at_time = _now_at(at)
@@ -292,10 +294,11 @@ def scorecard(
     import json
 
     from salestrack import clock, config, dates
+    from salestrack.capture import capture
+    from salestrack.clients import clients
     from salestrack.errors import UsageError
     from salestrack.output import documents
     from salestrack.output.render import plain
-    from salestrack.services import capture, clients
     from salestrack.store.sql import reader
 
     chosen = (fmt or "markdown").lower()
@@ -377,8 +380,8 @@ def crc_behaviours(
     import uuid
 
     from salestrack import clock, config
+    from salestrack.clients import crc
     from salestrack.output.console import emit, say
-    from salestrack.services import crc
     from salestrack.store.writer import capture_store, reader_for
 
     if candidates:
@@ -438,9 +441,9 @@ def crc_rate(
     import uuid
 
     from salestrack import clock, config, dates
+    from salestrack.clients import crc
     from salestrack.errors import InvalidInput, UsageError
     from salestrack.output.console import say
-    from salestrack.services import crc
     from salestrack.store.writer import capture_store, reader_for
 
     now = clock.now()
@@ -505,9 +508,10 @@ def crc_report(
 ) -> None:
     """Months by behaviours with the grades, the share of A, and drops (▼) marked."""
     from salestrack import clock, config, dates
+    from salestrack.clients import crc
+    from salestrack.intel import brief
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.services import brief, crc
 
     fmt = check_format(fmt)
     from salestrack.store.sql import reader
@@ -554,9 +558,10 @@ def crc_form(
     import sys
 
     from salestrack import clock, config, dates
+    from salestrack.clients import crc
     from salestrack.errors import UsageError
+    from salestrack.intel import brief
     from salestrack.output import documents
-    from salestrack.services import brief, crc
     from salestrack.store.sql import reader
 
     chosen = {"md": "markdown"}.get(fmt.lower(), fmt.lower())

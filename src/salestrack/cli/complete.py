@@ -8,7 +8,7 @@ def complete_prospect(incomplete: str) -> list[str]:
         import sqlite3
 
         from salestrack import config
-        from salestrack.services.names import key
+        from salestrack.names import key
 
         target = config.resolve()
         if target.path is None or not target.path.exists():

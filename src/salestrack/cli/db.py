@@ -30,7 +30,7 @@ def status(fmt: FormatOpt = None) -> None:
 
     from salestrack import config
     from salestrack.output.render import print_fields
-    from salestrack.services import database
+    from salestrack.store import admin as database
 
     fmt = check_format(fmt)
     s = database.status(config.resolve(), config.source())
@@ -86,7 +86,7 @@ def backup(
     """Copy the database consistently, even while another salestrack is writing."""
     from salestrack import config
     from salestrack.output.console import emit, say
-    from salestrack.services import database
+    from salestrack.store import admin as database
 
     written = database.backup(config.resolve(), dest)
     say(f"backed up to {written}")
@@ -104,7 +104,7 @@ def restore(
     from salestrack import config
     from salestrack.errors import UsageError
     from salestrack.output.console import say
-    from salestrack.services import database
+    from salestrack.store import admin as database
 
     target = config.resolve()
     if not yes:
@@ -135,7 +135,7 @@ def team_setup(
     from salestrack import config
     from salestrack.errors import UsageError
     from salestrack.output.console import emit, say
-    from salestrack.services import team
+    from salestrack.reports import team
 
     statements = team.setup_sql(rep or [], manager or [])
     if not apply:

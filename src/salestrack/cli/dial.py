@@ -76,9 +76,9 @@ def dial(
     cadence books the next try).
     """
     from salestrack import clock, config, dates
+    from salestrack.capture import dial as service
     from salestrack.cli.log import confirmation
-    from salestrack.services import brief
-    from salestrack.services import dial as service
+    from salestrack.intel import brief
     from salestrack.store.sql import reader
 
     target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
@@ -148,10 +148,10 @@ def _capture(
 ) -> Any:
     """Ask for intel, a win and the next step; write the call. None when it was refused."""
     from salestrack import clock
+    from salestrack.capture import capture
+    from salestrack.capture import dial as service
     from salestrack.cli.log import record
     from salestrack.errors import SalestrackError
-    from salestrack.services import capture
-    from salestrack.services import dial as service
 
     intel = keys.line("  intel (kind: fact, Enter to skip)> ")
     win = keys.line("  win (Enter to skip)> ")

@@ -58,8 +58,8 @@ def intel(
     import sys
 
     from salestrack import clock, config, dates
+    from salestrack.intel import brief
     from salestrack.output.console import say
-    from salestrack.services import brief
     from salestrack.store.sql import reader
 
     if fmt not in (None, "text", "table", "json"):
@@ -94,9 +94,9 @@ def _record(
     now: datetime,
 ) -> list[str]:
     """Write the facts and the objective in one transaction; returns what to tell the user."""
-    from salestrack import config
+    from salestrack import config, names
+    from salestrack.capture import capture
     from salestrack.errors import NotFound
-    from salestrack.services import capture, names
     from salestrack.store.writer import capture_store
 
     facts = [capture.parse_intel(text, "--add") for text in add]
@@ -155,12 +155,12 @@ def wins(
 ) -> None:
     """Small wins (intel learned, rungs reached, your own) and how many came per dial."""
     from salestrack import clock, config, dates
+    from salestrack.capture import capture
     from salestrack.errors import UsageError
+    from salestrack.intel import wins as service
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
-    from salestrack.services import capture
-    from salestrack.services import wins as service
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)
@@ -205,16 +205,16 @@ def next_(
     import json
 
     from salestrack import clock, config, dates
+    from salestrack.intel import call_queue
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
-    from salestrack.services import call_queue
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)
     now, tz, target = clock.now(), dates.local_tz(), config.resolve()
     if set_:
-        from salestrack.services import brief
+        from salestrack.intel import brief
         from salestrack.store.writer import capture_store
 
         changes = call_queue.parse_weights(set_)
@@ -262,10 +262,10 @@ def checklist(
     """Show or set the qualification checklist the brief's 'missing' list comes from."""
     from salestrack import clock, config, vocab
     from salestrack.errors import UsageError
+    from salestrack.intel import brief
+    from salestrack.intel import checklist as service
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.services import brief
-    from salestrack.services import checklist as service
     from salestrack.store.sql import reader
     from salestrack.store.writer import capture_store
 

@@ -71,10 +71,12 @@ def export(
     formula get a leading apostrophe, which import removes again.
     """
     from salestrack import clock, config, vocab
+    from salestrack.capture import capture
     from salestrack.errors import UsageError
+    from salestrack.intel import brief
+    from salestrack.interchange import entities, sqlite_csv
+    from salestrack.interchange import export as service
     from salestrack.output.files import output_file
-    from salestrack.services import brief, capture, entities, sqlite_csv
-    from salestrack.services import export as service
     from salestrack.store.sql import reader
 
     chosen = entities.get(entity)
@@ -177,9 +179,9 @@ def import_(
     """
     from salestrack import clock, config, dates
     from salestrack.errors import UsageError
+    from salestrack.interchange import entities
+    from salestrack.interchange import importer as service
     from salestrack.output.console import say
-    from salestrack.services import entities
-    from salestrack.services import importer as service
 
     chosen = entities.get(entity)
     if fmt is None:
@@ -223,8 +225,8 @@ class _DryRun(Exception):
 
 def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> Any:
     from salestrack import config
-    from salestrack.services import brief
-    from salestrack.services import importer as service
+    from salestrack.intel import brief
+    from salestrack.interchange import importer as service
     from salestrack.store.writer import capture_store, reader_for
 
     target = config.resolve()

@@ -15,7 +15,7 @@ from salestrack.cli.options import AtOpt, ProspectArg
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from salestrack.services.capture import CaptureRequest, CaptureResult
+    from salestrack.capture.capture import CaptureRequest, CaptureResult
 
 
 def _a(kind: str) -> str:
@@ -151,7 +151,7 @@ def _make(kind: str) -> Callable[..., None]:
             ),
         ] = None,
     ) -> None:
-        from salestrack.services.capture import CaptureRequest
+        from salestrack.capture.capture import CaptureRequest
 
         request = CaptureRequest(
             kind=kind,
@@ -189,7 +189,7 @@ note = _make("note")
 def record(request: "CaptureRequest", *, now: "datetime | None" = None) -> "CaptureResult":
     """Validate one capture and write it in its own transaction (log, dial)."""
     from salestrack import clock, config
-    from salestrack.services import capture
+    from salestrack.capture import capture
     from salestrack.store.writer import capture_store
 
     now = now or clock.now()

@@ -11,9 +11,9 @@ from salestrack.cli.options import AtOpt
 def undo() -> None:
     """Remove the last logged activity and everything it wrote (wins, intel, next step)."""
     from salestrack import config
+    from salestrack.capture import activities
     from salestrack.output import show
     from salestrack.output.console import emit, say
-    from salestrack.services import activities
     from salestrack.store.engine import session
 
     with session(config.resolve()) as db:
@@ -57,9 +57,9 @@ def edit(
 ) -> None:
     """Correct a logged activity ('' clears a text field), or score it afterwards."""
     from salestrack import clock, config
+    from salestrack.capture import activities
     from salestrack.output import show
     from salestrack.output.console import say
-    from salestrack.services import activities
     from salestrack.store.engine import session
 
     change = activities.ActivityEdit(
@@ -90,8 +90,8 @@ def stages(
 ) -> None:
     """Show the pipeline stages, or set them: salestrack stages lead qualified won lost."""
     from salestrack import clock, config
+    from salestrack.capture import prospects
     from salestrack.output.console import emit, say
-    from salestrack.services import prospects
     from salestrack.store.engine import session
     from salestrack.store.orm import stages as current
 
@@ -118,8 +118,8 @@ def demo(
     It never touches your real database: the demo has its own file, replaced on each run.
     """
     from salestrack import clock, config
+    from salestrack.demo import generator as demo_service
     from salestrack.output.console import emit, say
-    from salestrack.services import demo as demo_service
 
     chosen = (path or config.demo_db_path()).expanduser().absolute()
     summary = demo_service.write_demo(

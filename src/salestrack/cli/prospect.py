@@ -32,8 +32,8 @@ def add(
 ) -> None:
     """Add a prospect (prints its id)."""
     from salestrack import clock, config
+    from salestrack.capture import prospects
     from salestrack.output.console import emit, say
-    from salestrack.services import prospects
     from salestrack.store.engine import session
 
     with session(config.resolve()) as db:
@@ -60,9 +60,9 @@ def list_(
 ) -> None:
     """List prospects with their stage, last touch and next step."""
     from salestrack import config
+    from salestrack.capture import prospects
     from salestrack.output import show
     from salestrack.output.render import Column, Table, render
-    from salestrack.services import prospects
     from salestrack.store.engine import session
 
     fmt = check_format(fmt)
@@ -96,9 +96,9 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
     import json
 
     from salestrack import config
+    from salestrack.capture import prospects
     from salestrack.output import show
     from salestrack.output.render import plain, print_fields
-    from salestrack.services import prospects
     from salestrack.store.engine import session
 
     fmt = check_format(fmt)
@@ -187,8 +187,8 @@ def edit(
 ) -> None:
     """Change a prospect's name, company, segment, value or notes ('' clears one)."""
     from salestrack import clock, config
+    from salestrack.capture import prospects
     from salestrack.output.console import say
-    from salestrack.services import prospects
     from salestrack.store.engine import session
 
     with session(config.resolve()) as db:
@@ -216,9 +216,9 @@ def stage(
 ) -> None:
     """Move a prospect to another stage (kept in its stage history)."""
     from salestrack import clock, config
+    from salestrack.capture import prospects
+    from salestrack.capture.capture import parse_time
     from salestrack.output.console import say
-    from salestrack.services import prospects
-    from salestrack.services.capture import parse_time
     from salestrack.store.engine import session
 
     now = clock.now()
@@ -235,9 +235,9 @@ def stage(
 def rm(prospect: ProspectArg, yes: YesOpt = False) -> None:
     """Delete a prospect and everything recorded about it."""
     from salestrack import config
+    from salestrack.capture import prospects
     from salestrack.errors import UsageError
     from salestrack.output.console import say
-    from salestrack.services import prospects
     from salestrack.store.engine import session
 
     with session(config.resolve()) as db:

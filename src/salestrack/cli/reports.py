@@ -47,8 +47,8 @@ def baseline(
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
     from salestrack.output.render import Column, Table, choose_format, render
-    from salestrack.services import baseline as service
-    from salestrack.services import quality as quality_service
+    from salestrack.reports import baseline as service
+    from salestrack.reports import quality as quality_service
     from salestrack.store.sql import reader
 
     chosen = choose_format(check_format(fmt))
@@ -74,7 +74,7 @@ def _print_baseline(report: Any) -> None:
     from rich.table import Table as RichTable
 
     from salestrack.output.console import stdout_console
-    from salestrack.services.baseline import show
+    from salestrack.reports.baseline import show
 
     w = report.week
     so_far = " (so far)" if report.partial else ""
@@ -128,10 +128,10 @@ def pipeline(
 ) -> None:
     """Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting."""
     from salestrack import clock, config
+    from salestrack.intel import brief
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
-    from salestrack.services import brief
-    from salestrack.services import pipeline as service
+    from salestrack.reports import pipeline as service
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)
@@ -194,10 +194,10 @@ def plan(
 ) -> None:
     """The reverse funnel: dials, conversations and meetings a day to close N deals by then."""
     from salestrack import clock, config, dates
+    from salestrack.capture import capture
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.services import capture
-    from salestrack.services import pipeline as service
+    from salestrack.reports import pipeline as service
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)
@@ -242,7 +242,7 @@ def quality(
     from salestrack import clock, config, dates
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.services import quality as service
+    from salestrack.reports import quality as service
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)
@@ -289,7 +289,7 @@ def focus(
 
     from salestrack import clock, config, vocab
     from salestrack.output.console import emit, say
-    from salestrack.services import quality as service
+    from salestrack.reports import quality as service
     from salestrack.store.sql import reader
     from salestrack.store.writer import capture_store
 
@@ -327,10 +327,10 @@ def coach(
     import sys
 
     from salestrack import clock, config, dates
-    from salestrack.services import baseline as base_service
-    from salestrack.services import quality as quality_service
-    from salestrack.services import wins as wins_service
-    from salestrack.services.baseline import show
+    from salestrack.intel import wins as wins_service
+    from salestrack.reports import baseline as base_service
+    from salestrack.reports import quality as quality_service
+    from salestrack.reports.baseline import show
     from salestrack.store.sql import reader
 
     now, tz = clock.now(), dates.local_tz()

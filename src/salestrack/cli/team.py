@@ -25,8 +25,8 @@ def baseline(
     """Each rep's headline figures this week, against their own usual and the team's."""
     from salestrack import clock, config, dates
     from salestrack.output.render import Column, Table, choose_format, render
-    from salestrack.services import team
-    from salestrack.services.baseline import show
+    from salestrack.reports import team
+    from salestrack.reports.baseline import show
     from salestrack.store.sql import reader
 
     fmt = check_format(fmt)

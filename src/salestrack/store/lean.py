@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from salestrack import clock, vocab
+from salestrack.capture.capture import Fact
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
-from salestrack.services.capture import Fact
-from salestrack.services.names import Ref
+from salestrack.names import Ref
 from salestrack.store import files
 from salestrack.store.revision import HEAD
 
@@ -46,7 +46,7 @@ def stored(value: Any) -> Any:
 
 
 class LeanStore:
-    """A :class:`salestrack.services.capture.CaptureStore` over a stdlib connection."""
+    """A :class:`salestrack.capture.capture.CaptureStore` over a stdlib connection."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection

@@ -11,9 +11,9 @@ from sqlalchemy import Table, and_, func, insert, select, update
 from sqlmodel import Session
 
 from salestrack import clock, vocab
+from salestrack.capture.capture import Fact
 from salestrack.models import TABLES, Activity, Contact, Intel, NextStep, Prospect, Setting, cols
-from salestrack.services.capture import Fact
-from salestrack.services.names import Ref
+from salestrack.names import Ref
 
 P = cols(Prospect)
 A = cols(Activity)
@@ -30,7 +30,7 @@ def table(name: str) -> Table:
 
 
 class OrmStore:
-    """A :class:`salestrack.services.capture.CaptureStore` over a SQLModel session."""
+    """A :class:`salestrack.capture.capture.CaptureStore` over a SQLModel session."""
 
     def __init__(self, session: Session) -> None:
         self.db = session

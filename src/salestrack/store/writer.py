@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from salestrack.config import DbTarget
 
 if TYPE_CHECKING:
-    from salestrack.services.capture import CaptureStore
+    from salestrack.capture.capture import CaptureStore
     from salestrack.store.sql import Reader
 
 

@@ -6,7 +6,7 @@ few byte strings that are CSV already: SQLite renders the times, booleans, numbe
 them with printf. Python adds the UUIDs' dashes (two C calls a value), the prospect's name
 (all names are read once, beforehand) and floats (repr, as the csv module writes them),
 mapping C functions over each column of a batch. The bytes are those of
-:func:`salestrack.services.export.rows` written by the csv module, which tests check.
+:func:`salestrack.interchange.export.rows` written by the csv module, which tests check.
 
 A long export runs in several processes: SQLite's work for a row is most of the time, and one
 process can use only one core. The rows are cut into parts of equal size by their sort keys;
@@ -39,8 +39,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from salestrack.errors import DatabaseError, SalestrackError
-from salestrack.services.entities import Column, Entity
-from salestrack.services.export import BATCH, FORMULA_START, Filters, Part, count, select, sort_keys
+from salestrack.interchange.entities import Column, Entity
+from salestrack.interchange.export import (
+    BATCH,
+    FORMULA_START,
+    Filters,
+    Part,
+    count,
+    select,
+    sort_keys,
+)
 from salestrack.store.sql import Reader
 
 _CODES = ", ".join(str(ord(ch)) for ch in (*FORMULA_START, "'"))
@@ -335,7 +343,8 @@ def _start_part(
         "prospect": filters.prospect_id and filters.prospect_id.hex, "kind": filters.kind,
     }  # fmt: skip
     code = (
-        "import sys; from salestrack.services.sqlite_csv import write_part; write_part(sys.argv[1])"
+        "import sys; from salestrack.interchange.sqlite_csv import write_part; "
+        "write_part(sys.argv[1])"
     )
     try:
         worker = subprocess.Popen(
@@ -354,7 +363,7 @@ def write_part(spec_text: str) -> None:
     """The work of a process started by :func:`_start_part`: one part's lines to its file.
     Says on stdout when its query has begun, and the number of rows at the end."""
     from salestrack import config
-    from salestrack.services import entities
+    from salestrack.interchange import entities
     from salestrack.store.sql import reader
 
     spec = json.loads(spec_text)

@@ -26,10 +26,9 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from salestrack import vocab
+from salestrack import names, vocab
 from salestrack.config import DbTarget
 from salestrack.errors import Conflict, UsageError
-from salestrack.services import names
 
 DEMO_KEY = "demo"  # settings key marking a database as a demo (safe to replace)
 BOOK_WEEKS = 39  # how far back clients' promises and ratings go

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salestrack import vocab
-from salestrack.services import availability, checklist, names
+from salestrack import names, vocab
+from salestrack.intel import availability, checklist
 from salestrack.store.sql import Reader, uid, when
 
 SAMPLE = 2000
@@ -301,7 +301,7 @@ def build(reader: Reader, typed: str, *, now: datetime, tz: tzinfo, owner: str) 
 
 
 def _focus(reader: Reader, now: datetime) -> str | None:
-    from salestrack.services import quality
+    from salestrack.reports import quality
 
     found = quality.focus(reader, now=now)
     return None if found is None else found.describe()

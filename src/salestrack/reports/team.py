@@ -89,7 +89,7 @@ def team_baseline(
     reader: Any, *, chosen: str | None, trailing: int, now: datetime, tz: tzinfo
 ) -> tuple[str, list[dict[str, Any]]]:
     """Each rep's headline figures against their own usual and the team's."""
-    from salestrack.services import baseline
+    from salestrack.reports import baseline
 
     weeks = baseline.windows(chosen, trailing, now=now, tz=tz)
     reps = [

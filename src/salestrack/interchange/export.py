@@ -10,7 +10,7 @@ apostrophe, which spreadsheets show as text; a value that already starts with an
 followed by one of those (or another apostrophe) gets one more. ``import`` removes exactly
 one, so export and import round-trip losslessly.
 
-CSV on SQLite is made by SQLite itself (:mod:`salestrack.services.sqlite_csv`); everything
+CSV on SQLite is made by SQLite itself (:mod:`salestrack.interchange.sqlite_csv`); everything
 else converts each value in Python (:func:`rows`). Both give the same bytes, which tests
 check.
 """
@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from salestrack import clock
 from salestrack.errors import UsageError
-from salestrack.services.entities import Entity
+from salestrack.interchange.entities import Entity
 from salestrack.store.sql import Reader, uid, when
 
 BATCH = 5000

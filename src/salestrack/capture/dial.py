@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salestrack.services import brief, call_queue
+from salestrack.intel import brief, call_queue
 from salestrack.store.sql import Reader
 
 CADENCE_SETTING = "cadence"

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
-from salestrack import dates, vocab
+from salestrack import dates, names, vocab
 from salestrack.errors import InvalidInput, NotFound
-from salestrack.services import names
 
 MAX_TEXT = 1_000_000  # a note can be long (a pasted email), but not unbounded
 FUTURE_SLACK = timedelta(minutes=5)
@@ -557,7 +556,7 @@ def write_intel(
     is its own rung).
     """
     from salestrack import dates
-    from salestrack.services import availability
+    from salestrack.intel import availability
 
     out = IntelWritten()
     if not facts:

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlmodel import Session
 
-from salestrack import vocab
+from salestrack import names, vocab
+from salestrack.capture import capture
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
 from salestrack.models import Activity, Contact, Intel, NextStep, Prospect, cols
-from salestrack.services import capture, names
 
 P = cols(Prospect)
 A = cols(Activity)
@@ -170,7 +170,7 @@ def edit(
     if change.note is not None:
         put("notes", capture._text("--note", change.note))
     if change.prospect is not None:
-        from salestrack.services import prospects
+        from salestrack.capture import prospects
 
         target = prospects.find(db, change.prospect)
         if target.id != activity.prospect_id:

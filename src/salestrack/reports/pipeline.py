@@ -1,7 +1,7 @@
 """The pipeline and its gaps, and the reverse funnel (``plan``).
 
 A stage's usual duration is the median of the completed stays in it (see
-:func:`salestrack.services.baseline.stays`) that ended in the last :data:`USUAL_WEEKS`
+:func:`salestrack.reports.baseline.stays`) that ended in the last :data:`USUAL_WEEKS`
 weeks. A prospect is *stalled* when it has been in its stage longer than that and has no next
 step in the future; *waiting* when it has been there as long but a next step is scheduled.
 """
@@ -16,7 +16,8 @@ from typing import Any
 
 from salestrack import vocab
 from salestrack.errors import InvalidInput
-from salestrack.services import baseline, brief
+from salestrack.intel import brief
+from salestrack.reports import baseline
 from salestrack.store.sql import Reader, when
 
 USUAL_WEEKS = 26

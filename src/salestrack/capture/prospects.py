@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from salestrack import vocab
+from salestrack import names, vocab
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.models import (
     Activity,
@@ -23,7 +23,6 @@ from salestrack.models import (
     StageChange,
     cols,
 )
-from salestrack.services import names
 from salestrack.store.orm import OrmStore, stages
 
 P = cols(Prospect)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from salestrack import dates, vocab
-from salestrack.services import brief
+from salestrack.intel import brief
 from salestrack.store.sql import Reader, uid, when
 
 ANSWERED = ("gatekeeper", "wrong_person", "decision_maker")

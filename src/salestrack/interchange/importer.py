@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import IO, Any
 
-from salestrack import clock, vocab
+from salestrack import clock, names, vocab
 from salestrack.errors import InvalidInput, SalestrackError
-from salestrack.services import names
-from salestrack.services.entities import Entity
-from salestrack.services.export import unprotect
+from salestrack.interchange.entities import Entity
+from salestrack.interchange.export import unprotect
 from salestrack.store.lean import stored
 from salestrack.store.sql import Reader
 

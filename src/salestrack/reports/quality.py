@@ -19,7 +19,8 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from salestrack import vocab
-from salestrack.services import baseline, brief
+from salestrack.intel import brief
+from salestrack.reports import baseline
 from salestrack.store.sql import Reader, uid, when
 
 HIGH = 3.5

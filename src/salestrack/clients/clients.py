@@ -21,7 +21,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
-from salestrack.services import brief
+from salestrack.intel import brief
 from salestrack.store.sql import Reader, uid, when
 
 _HEX = set("0123456789abcdef")
@@ -229,7 +229,7 @@ def scorecard(
         "SELECT max(occurred_at) FROM activities WHERE prospect_id = :id AND occurred_at < :e",
         **window,
     )
-    from salestrack.services import crc
+    from salestrack.clients import crc
 
     months = crc.months_between(start, end)
     card = Scorecard(

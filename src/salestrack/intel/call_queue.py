@@ -29,7 +29,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from salestrack.errors import InvalidInput
-from salestrack.services import brief
+from salestrack.intel import brief
 from salestrack.store.sql import Reader, uid, when
 
 SETTING = "next_weights"

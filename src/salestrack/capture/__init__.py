@@ -1,0 +1,1 @@
+"""Capture: log a touch, correct or undo it, prospects and their stages, the call block."""

@@ -1,0 +1,1 @@
+"""Clients: promises, successes, lessons, initiatives, the scorecard and the report card."""

@@ -1,0 +1,1 @@
+"""Reports: baseline, pipeline and plan, conversation quality and focus, the team view."""

@@ -1,1 +1,0 @@
-"""Use cases: take a store and a clock, return result objects; never print."""
