@@ -21,6 +21,7 @@ from tests.conftest import Cli, dump, rows
 
 def test_head_constant_matches_alembic() -> None:
     assert migrate.head() == revision.HEAD
+    assert migrate.known_revisions() == set(revision.KNOWN)
 
 
 def test_blank_database_migrates_to_the_models(db_path: Path) -> None:
@@ -154,15 +155,14 @@ def test_locked_database_is_a_clear_error(cli: Cli, db_path: Path) -> None:
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        import salestrack.store.engine as engine_module
-        import salestrack.store.lean as lean_module
+        import salestrack.store.connect as connect_module
 
-        old = (lean_module.BUSY_TIMEOUT_MS, engine_module.BUSY_TIMEOUT_MS)
-        lean_module.BUSY_TIMEOUT_MS = engine_module.BUSY_TIMEOUT_MS = 100
+        old = connect_module.BUSY_TIMEOUT_MS
+        connect_module.BUSY_TIMEOUT_MS = 100
         try:
             result = cli.fails("log", "call", "Acme", "-o", "busy")
         finally:
-            lean_module.BUSY_TIMEOUT_MS, engine_module.BUSY_TIMEOUT_MS = old
+            connect_module.BUSY_TIMEOUT_MS = old
     finally:
         holder.execute("ROLLBACK")
         holder.close()

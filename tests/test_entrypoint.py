@@ -52,7 +52,28 @@ def test_help_and_log_do_not_import_heavy_libraries(db_path: Path) -> None:
                       "--next", "call back", "--due", "tomorrow 9am", "-w", "a win"])  # fmt: skip
     assert not (heavy & set(HEAVY)), heavy & set(HEAVY)
     assert not (imported(["intel", "Acme"]) & set(HEAVY))  # the brief reads with sqlite3
-    assert imported(["prospect", "list"]) >= {"sqlalchemy"}  # the check can see imports
+    assert imported(["db", "upgrade"]) >= {"sqlalchemy"}  # the check can see imports
+
+
+ORM = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
+
+
+def test_every_interactive_command_reads_without_the_orm(db_path: Path) -> None:
+    """One data path: on a current database no command a salesperson types between dials
+    imports SQLAlchemy, SQLModel, Alembic or pydantic."""
+    first = run("salestrack", "log", "call", "Acme Corp", "-o", "connected", "-q", "4352",
+                "--next", "send deck", "--due", "tomorrow 9am")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    ident = first.stdout.strip()[:8]
+    commands = [
+        ["prospect", "list"], ["prospect", "show", "Acme"], ["stages"], ["db", "status"],
+        ["next"], ["pipeline"], ["pipeline", "--gaps"], ["wins"], ["baseline"], ["quality"],
+        ["intel", "Acme"], ["edit", ident, "-d", "5m"], ["prospect", "add", "Beta"],
+        ["prospect", "stage", "Beta", "qualified"], ["undo"],
+    ]  # fmt: skip
+    for args in commands:
+        found = imported(args) & set(ORM)
+        assert not found, (args, found)
 
 
 def test_capture_prints_id_on_stdout_and_one_line_on_stderr(db_path: Path) -> None:

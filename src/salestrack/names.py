@@ -7,21 +7,12 @@ second "Acme".
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from salestrack.domain import Ref
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
 
 MAX_NAME = 200
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A row found by name."""
-
-    id: uuid.UUID
-    name: str
 
 
 def key(name: str) -> str:

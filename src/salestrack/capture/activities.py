@@ -3,25 +3,51 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, select, update
-from sqlmodel import Session
-
 from salestrack import names, vocab
 from salestrack.capture import capture
+from salestrack.domain import Ref
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
-from salestrack.models import Activity, Contact, Intel, NextStep, Prospect, cols
-
-P = cols(Prospect)
-A = cols(Activity)
-C = cols(Contact)
-F = cols(Intel)
-N = cols(NextStep)
+from salestrack.store.sql import Store, uid, when
 
 _HEX = set("0123456789abcdef")
+
+
+@dataclass
+class Activity:
+    """An activity's columns."""
+
+    id: uuid.UUID
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+    prospect_id: uuid.UUID
+    contact_id: uuid.UUID | None
+    kind: str
+    occurred_at: datetime
+    duration_s: int | None
+    direction: str
+    reached: str | None
+    outcome: str | None
+    notes: str | None
+    objective: str | None
+    objective_met: bool | None
+
+
+_COLUMNS = ", ".join(f.name for f in fields(Activity))
+
+
+def _activity(row: tuple[Any, ...]) -> Activity:
+    found = Activity(*row)
+    found.id, found.prospect_id = uid(found.id), uid(found.prospect_id)
+    found.contact_id = None if found.contact_id is None else uid(found.contact_id)
+    for name in ("created_at", "updated_at", "occurred_at"):
+        setattr(found, name, when(getattr(found, name)))
+    found.objective_met = None if found.objective_met is None else bool(found.objective_met)
+    return found
 
 
 @dataclass(frozen=True)
@@ -35,44 +61,54 @@ class Undone:
     steps_reopened: int
 
 
-def undo(db: Session) -> Undone:
+def undo(store: Store) -> Undone:
     """Remove the most recently logged activity and everything that capture wrote."""
-    activity = db.execute(
-        select(Activity).order_by(A.created_at.desc()).limit(1)
-    ).scalar_one_or_none()
-    if activity is None:
+    row = store.one(f"SELECT {_COLUMNS} FROM activities ORDER BY created_at DESC LIMIT 1")
+    if row is None:
         raise NotFound("nothing to undo: no activity has been logged yet")
-    prospect = db.get(Prospect, activity.prospect_id)
-    assert prospect is not None
-    reopened = db.execute(
-        update(NextStep)
-        .where(N.done_by_activity_id == activity.id)
-        .values(done_at=None, done_by_activity_id=None, updated_at=activity.updated_at)
-    ).rowcount  # type: ignore[attr-defined]
-    facts = select(F.id).where(F.activity_id == activity.id)
-    db.execute(
-        update(Intel)
-        .where(F.superseded_by_id.in_(facts))
-        .values(superseded_at=None, superseded_by_id=None)
+    activity = _activity(row)
+    found = store.one(
+        "SELECT name, created_at FROM prospects WHERE id = :p", p=activity.prospect_id
     )
+    if found is None:
+        raise NotFound(f"the prospect of activity {activity.id} is gone")
+    prospect_name, prospect_created = found[0], when(found[1])
+    reopened = store.execute(
+        "UPDATE next_steps SET done_at = NULL, done_by_activity_id = NULL, updated_at = :at "
+        "WHERE done_by_activity_id = :a",
+        at=activity.updated_at,
+        a=activity.id,
+    )
+    store.execute(
+        "UPDATE intel SET superseded_at = NULL, superseded_by_id = NULL "
+        "WHERE superseded_by_id IN (SELECT id FROM intel WHERE activity_id = :a)",
+        a=activity.id,
+    )
+    contact = None
+    if activity.contact_id is not None:
+        contact = store.one(
+            "SELECT id, name, created_at FROM contacts WHERE id = :c", c=activity.contact_id
+        )
+    store.execute("DELETE FROM activities WHERE id = :a", a=activity.id)
     contact_removed: str | None = None
-    contact = db.get(Contact, activity.contact_id) if activity.contact_id else None
-    db.execute(delete(Activity).where(A.id == activity.id))
-    if contact is not None and contact.created_at == activity.created_at:
-        still_used = db.execute(select(func.count()).where(A.contact_id == contact.id)).scalar_one()
-        if not still_used:
-            contact_removed = contact.name
-            db.execute(delete(Contact).where(C.id == contact.id))
+    if contact is not None and when(contact[2]) == activity.created_at:
+        used = store.scalar(
+            "SELECT count(*) FROM activities WHERE contact_id = :c", c=activity.contact_id
+        )
+        if not used:
+            contact_removed = str(contact[1])
+            store.execute("DELETE FROM contacts WHERE id = :c", c=activity.contact_id)
     prospect_removed = False
-    if prospect.created_at == activity.created_at:
-        others = db.execute(select(func.count()).where(A.prospect_id == prospect.id)).scalar_one()
+    if prospect_created == activity.created_at:
+        others = store.scalar(
+            "SELECT count(*) FROM activities WHERE prospect_id = :p", p=activity.prospect_id
+        )
         if not others:
-            db.execute(delete(Prospect).where(P.id == prospect.id))
+            store.execute("DELETE FROM prospects WHERE id = :p", p=activity.prospect_id)
             prospect_removed = True
-    db.flush()
     return Undone(
         kind=activity.kind,
-        prospect=prospect.name,
+        prospect=prospect_name,
         occurred_at=activity.occurred_at,
         activity_id=activity.id,
         prospect_removed=prospect_removed,
@@ -81,27 +117,34 @@ def undo(db: Session) -> Undone:
     )
 
 
-def find(db: Session, typed: str) -> Activity:
+def find(store: Store, typed: str) -> Activity:
     """An activity by its id or a unique start of it (dashes optional, 4+ digits)."""
     digits = typed.strip().lower().replace("-", "")
     if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
         raise InvalidInput("ID", f"'{typed}' is not an activity id; ids are hex, e.g. 3f2a9c1b")
     if len(digits) == 32:
-        found = db.get(Activity, uuid.UUID(digits))
-        if found is None:
+        row = store.one(f"SELECT {_COLUMNS} FROM activities WHERE id = :a", a=uuid.UUID(digits))
+        if row is None:
             raise NotFound(f"no activity has the id {typed}")
-        return found
-    text_id: Any = cast(A.id, String)
-    if db.get_bind().dialect.name == "postgresql":
-        text_id = func.replace(text_id, "-", "")
-    rows = list(db.execute(select(Activity).where(text_id.like(digits + "%")).limit(5)).scalars())
-    if not rows:
+        return _activity(row)
+    if store.sqlite:  # ids are stored as 32 hex digits: a range on the primary key
+        found = store.rows(
+            f"SELECT {_COLUMNS} FROM activities WHERE id >= :lo AND id < :hi LIMIT 5",
+            lo=digits,
+            hi=digits + "g",
+        )
+    else:
+        found = store.rows(
+            f"SELECT {_COLUMNS} FROM activities "
+            "WHERE replace(CAST(id AS text), '-', '') LIKE :start LIMIT 5",
+            start=digits + "%",
+        )
+    if not found:
         raise NotFound(f"no activity id starts with {typed}; see: salestrack prospect show NAME")
-    if len(rows) > 1:
-        shown = [r.id.hex[:12] for r in rows]
-        raise Ambiguous(f"'{typed}' starts {len(rows)} activity ids; type more of it", shown)
-    found_one: Activity = rows[0]
-    return found_one
+    if len(found) > 1:
+        shown = [uid(r[0]).hex[:12] for r in found]
+        raise Ambiguous(f"'{typed}' starts {len(found)} activity ids; type more of it", shown)
+    return _activity(found[0])
 
 
 @dataclass
@@ -121,10 +164,15 @@ class ActivityEdit:
 
 
 def edit(
-    db: Session, typed_id: str, change: ActivityEdit, *, now: datetime, tz: tzinfo | None = None
+    store: Store,
+    typed_id: str,
+    change: ActivityEdit,
+    *,
+    now: datetime,
+    tz: tzinfo | None = None,
 ) -> tuple[Activity, list[str]]:
     """Correct one activity; returns it and the names of the fields changed."""
-    activity = find(db, typed_id)
+    activity = find(store, typed_id)
     changed: list[str] = []
 
     def put(field_name: str, value: object) -> None:
@@ -153,10 +201,10 @@ def edit(
         )
         put("reached", reached)
     if change.at is not None:
-        when = capture.parse_time("--at", change.at, now, "past", tz)
-        if when > now + capture.FUTURE_SLACK:
+        at = capture.parse_time("--at", change.at, now, "past", tz)
+        if at > now + capture.FUTURE_SLACK:
             raise InvalidInput("--at", f"'{change.at}' is in the future")
-        put("occurred_at", when)
+        put("occurred_at", at)
     if change.duration is not None:
         if change.duration == "":
             put("duration_s", None)
@@ -170,73 +218,70 @@ def edit(
     if change.note is not None:
         put("notes", capture._text("--note", change.note))
     if change.prospect is not None:
-        from salestrack.capture import prospects
+        from salestrack.store import lookup
 
-        target = prospects.find(db, change.prospect)
+        target = lookup.find_prospect(store, change.prospect)
         if target.id != activity.prospect_id:
             put("prospect_id", target.id)
             put("contact_id", None)
-            for model in (NextStep, Intel):
-                db.execute(
-                    update(model)
-                    .where(cols(model).activity_id == activity.id)
-                    .values(prospect_id=target.id)
+            for table in ("next_steps", "intel"):
+                store.execute(
+                    f"UPDATE {table} SET prospect_id = :p WHERE activity_id = :a",
+                    p=target.id,
+                    a=activity.id,
                 )
     if change.contact is not None:
         if change.contact == "":
             put("contact_id", None)
         else:
-            people = db.execute(
-                select(C.id, C.name).where(C.prospect_id == activity.prospect_id)
-            ).all()
-            refs = [names.Ref(i, n) for i, n in people]
+            refs = capture.contacts(store, activity.prospect_id)
             found = names.resolve_among(change.contact, refs, what="contact")
-            if not isinstance(found, names.Ref):
+            if not isinstance(found, Ref):
                 raise names.not_found(change.contact, found, what="contact", hint="")
             put("contact_id", found.id)
     if change.quality is not None or change.uncovered is not None:
-        _score(db, activity, change, now)
+        _score(store, activity, change, now)
         changed.append("quality")
+    columns = [c for c in changed if c != "quality"]
     if changed:
         activity.updated_at = now
-        db.add(activity)
-        db.flush()
+        store.update(
+            "activities",
+            activity.id,
+            {**{c: getattr(activity, c) for c in columns}, "updated_at": now},
+        )
     return activity, changed
 
 
-def _score(db: Session, activity: Activity, change: ActivityEdit, now: datetime) -> None:
+def _score(store: Store, activity: Activity, change: ActivityEdit, now: datetime) -> None:
     """Add or replace the conversation scores of a call or meeting."""
-    from salestrack.models import Quality
-
     if activity.kind not in ("call", "meeting"):
         raise InvalidInput(
             "--quality", f"quality is scored on calls and meetings, not on {activity.kind}s"
         )
-    found = db.execute(
-        select(Quality).where(cols(Quality).activity_id == activity.id)
-    ).scalar_one_or_none()
+    found = store.scalar("SELECT id FROM quality WHERE activity_id = :a", a=activity.id)
     if change.quality is None and found is None:
         raise InvalidInput("--uncovered", "goes with --quality (the four scores)")
+    values: dict[str, Any] = {"updated_at": now}
     if change.quality is not None:
-        value, uncovered, openness, commitment = capture.parse_quality(change.quality)
-        if found is None:
-            found = Quality(
-                owner=activity.owner, created_at=now, updated_at=now, activity_id=activity.id,
-                value=value, uncovered=uncovered, openness=openness, commitment=commitment,
-            )  # fmt: skip
-        else:
-            found.value, found.uncovered = value, uncovered
-            found.openness, found.commitment = openness, commitment
-    assert found is not None
+        scores = capture.parse_quality(change.quality)
+        values.update(zip(vocab.QUALITY_DIMENSIONS, scores, strict=True))
     if change.uncovered is not None:
-        found.uncovered_text = capture._text("--uncovered", change.uncovered)
-    found.updated_at = now
-    db.add(found)
+        values["uncovered_text"] = capture._text("--uncovered", change.uncovered)
+    if found is None:
+        store.insert(
+            "quality",
+            {
+                "id": uuid.uuid4(), "owner": activity.owner, "created_at": now,
+                "activity_id": activity.id, "uncovered_text": None, **values,
+            },
+        )  # fmt: skip
+    else:
+        store.update("quality", uid(found), values)
 
 
-def prospect_name(db: Session, prospect_id: uuid.UUID) -> str:
-    name = db.execute(select(P.name).where(P.id == prospect_id)).scalar_one()
-    return str(name)
+def prospect_name(store: Store, prospect_id: uuid.UUID) -> str:
+    return str(store.scalar("SELECT name FROM prospects WHERE id = :p", p=prospect_id))
 
 
-__all__ = ["ActivityEdit", "Undone", "edit", "find", "prospect_name", "undo"]
+__all__ = ["Activity", "ActivityEdit", "Undone", "edit", "find", "prospect_name", "undo"]

@@ -1,8 +1,7 @@
 """Capture: turn what was typed after a dial into rows. Stdlib only, because it is the hot path.
 
-The rules live here once; a :class:`CaptureStore` (stdlib ``sqlite3`` on SQLite, SQLAlchemy
-everywhere else) only looks things up and writes the rows it is handed. A contract test
-writes the same capture both ways and compares every row.
+The rules live here once, and the rows are written through the one
+:class:`~salestrack.store.sql.Store` (stdlib ``sqlite3`` on SQLite, psycopg on a server).
 
 What one capture writes, in one transaction:
 
@@ -21,10 +20,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import Any
 
-from salestrack import dates, names, vocab
+from salestrack import clock, dates, names, vocab
+from salestrack.capture import prospects
+from salestrack.domain import Fact, Ref
 from salestrack.errors import InvalidInput, NotFound
+from salestrack.store import lookup, settings
+from salestrack.store.sql import Store, uid, when
 
 MAX_TEXT = 1_000_000  # a note can be long (a pasted email), but not unbounded
 FUTURE_SLACK = timedelta(minutes=5)
@@ -78,17 +81,6 @@ class Capture:
     uncovered: str | None = None
 
 
-@dataclass(frozen=True)
-class Fact:
-    """An intel fact as capture needs it."""
-
-    id: uuid.UUID
-    kind: str
-    value: str
-    learned_at: datetime
-    current: bool
-
-
 @dataclass
 class IntelWritten:
     """What :func:`write_intel` did: facts written, wins earned, things to tell the user."""
@@ -120,23 +112,6 @@ class CaptureResult:
     objective: str | None = None
     objective_met: bool | None = None
     quality: tuple[int, int, int, int] | None = None
-
-
-class CaptureStore(Protocol):
-    """What a capture needs from a database."""
-
-    def prospect_exact(self, key: str) -> names.Ref | None: ...
-    def prospect_prefix(self, key: str) -> list[names.Ref]: ...
-    def prospect_names(self) -> list[str]: ...
-    def contacts(self, prospect_id: uuid.UUID) -> list[names.Ref]: ...
-    def open_next_steps(self, prospect_id: uuid.UUID) -> list[tuple[uuid.UUID, datetime]]: ...
-    def intel_facts(self, prospect_id: uuid.UUID) -> list[Fact]: ...
-    def reached_before(self, prospect_id: uuid.UUID, reached: str) -> bool: ...
-    def objective(self, prospect_id: uuid.UUID) -> str | None: ...
-    def first_stage(self) -> str: ...
-    def insert(self, table: str, row: RowDict) -> None: ...
-    def update(self, table: str, row_id: uuid.UUID, changes: RowDict) -> None: ...
-    def upsert_setting(self, key: str, value: str, now: datetime) -> None: ...
 
 
 def _text(field_name: str, value: str | None) -> str | None:
@@ -290,17 +265,48 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
     )
 
 
-def find_prospect(store: CaptureStore, typed: str) -> names.Ref | list[str]:
-    return names.resolve(
-        typed,
-        exact=store.prospect_exact,
-        prefix=store.prospect_prefix,
-        everyone=store.prospect_names,
+def contacts(store: Store, prospect_id: uuid.UUID) -> list[Ref]:
+    rows = store.rows("SELECT id, name FROM contacts WHERE prospect_id = :p", p=prospect_id)
+    return [Ref(uid(i), n) for i, n in rows]
+
+
+def _open_next_steps(store: Store, prospect_id: uuid.UUID) -> list[tuple[uuid.UUID, datetime]]:
+    """Each open next step of the prospect, with when it was set."""
+    rows = store.rows(
+        "SELECT n.id, COALESCE(a.occurred_at, n.created_at) FROM next_steps n "
+        "LEFT JOIN activities a ON a.id = n.activity_id "
+        "WHERE n.prospect_id = :p AND n.done_at IS NULL",
+        p=prospect_id,
     )
+    return [(uid(i), clock.to_utc(when(t) or clock.now())) for i, t in rows]
+
+
+def intel_facts(store: Store, prospect_id: uuid.UUID) -> list[Fact]:
+    """Every intel fact on record for the prospect, superseded ones too."""
+    rows = store.rows(
+        "SELECT id, kind, value, learned_at, superseded_at IS NULL FROM intel "
+        "WHERE prospect_id = :p",
+        p=prospect_id,
+    )
+    return [Fact(uid(i), k, v, when(t) or clock.now(), bool(c)) for i, k, v, t, c in rows]
+
+
+def _reached_before(store: Store, prospect_id: uuid.UUID, reached: str) -> bool:
+    found = store.one(
+        "SELECT 1 FROM activities WHERE prospect_id = :p AND reached = :r LIMIT 1",
+        p=prospect_id,
+        r=reached,
+    )
+    return found is not None
+
+
+def _objective(store: Store, prospect_id: uuid.UUID) -> str | None:
+    found = store.scalar("SELECT objective FROM prospects WHERE id = :p", p=prospect_id)
+    return None if found is None else str(found)
 
 
 def record(
-    store: CaptureStore,
+    store: Store,
     cap: Capture,
     *,
     owner: str,
@@ -309,55 +315,30 @@ def record(
 ) -> CaptureResult:
     """Write one capture through ``store``; the caller owns the transaction."""
     base = {"owner": owner, "created_at": now, "updated_at": now}
-    found = find_prospect(store, cap.prospect)
+    found = lookup.match_prospect(store, cap.prospect)
     prospect_created = False
-    if isinstance(found, names.Ref):
+    if isinstance(found, Ref):
         prospect = found
     elif found and not cap.new:
         raise names.not_found(
             cap.prospect, found, hint=" (or add --new to create it as a new prospect)"
         )
     else:
-        prospect = names.Ref(new_id(), cap.prospect)
-        stage = store.first_stage()
-        store.insert(
-            "prospects",
-            {
-                "id": prospect.id,
-                **base,
-                "name": prospect.name,
-                "name_key": names.key(prospect.name),
-                "company": None,
-                "segment": None,
-                "stage": stage,
-                "value": None,
-                "notes": None,
-                "objective": None,
-                "objective_set_at": None,
-            },
-        )
-        store.insert(
-            "stage_changes",
-            {
-                "id": new_id(),
-                **base,
-                "prospect_id": prospect.id,
-                "from_stage": None,
-                "to_stage": stage,
-                "changed_at": cap.occurred_at,
-                "reason": None,
-                "activity_id": None,
-            },
-        )
+        stage = settings.stages(store)[0]
+        pid = prospects.create(
+            store, cap.prospect, owner=owner, now=now, stage=stage, since=cap.occurred_at,
+            new_id=new_id,
+        )  # fmt: skip
+        prospect = Ref(pid, cap.prospect)
         prospect_created = True
 
     contact_id: uuid.UUID | None = None
     contact_name: str | None = None
     contact_created = False
     if cap.contact is not None:
-        people = [] if prospect_created else store.contacts(prospect.id)
+        people = [] if prospect_created else contacts(store, prospect.id)
         found_contact = names.resolve_among(cap.contact, people, what="contact")
-        if isinstance(found_contact, names.Ref):
+        if isinstance(found_contact, Ref):
             contact_id, contact_name = found_contact.id, found_contact.name
         elif found_contact:
             raise NotFound(
@@ -385,7 +366,7 @@ def record(
 
     objective: str | None = None
     if cap.kind in ("call", "meeting") and not prospect_created:
-        objective = store.objective(prospect.id)
+        objective = _objective(store, prospect.id)
     if cap.objective_met is not None and objective is None:
         flag = "--met" if cap.objective_met else "--missed"
         raise InvalidInput(
@@ -396,7 +377,7 @@ def record(
     first_dm = (
         cap.kind in ("call", "meeting")
         and cap.reached == "decision_maker"
-        and (prospect_created or not store.reached_before(prospect.id, "decision_maker"))
+        and (prospect_created or not _reached_before(store, prospect.id, "decision_maker"))
     )
 
     activity_id = new_id()
@@ -427,7 +408,7 @@ def record(
 
     steps_closed = 0
     if cap.kind != "note" and not prospect_created:
-        for step_id, since in store.open_next_steps(prospect.id):
+        for step_id, since in _open_next_steps(store, prospect.id):
             if since <= cap.occurred_at:
                 store.update(
                     "next_steps",
@@ -511,7 +492,7 @@ def record(
 
 
 def add_win(
-    store: CaptureStore,
+    store: Store,
     prospect_id: uuid.UUID,
     activity_id: uuid.UUID | None,
     text: str,
@@ -535,7 +516,7 @@ def add_win(
 
 
 def write_intel(
-    store: CaptureStore,
+    store: Store,
     prospect_id: uuid.UUID,
     facts: tuple[tuple[str, str], ...] | list[tuple[str, str]],
     *,
@@ -561,7 +542,7 @@ def write_intel(
     out = IntelWritten()
     if not facts:
         return out
-    history = store.intel_facts(prospect_id) if known is None else list(known)
+    history = intel_facts(store, prospect_id) if known is None else list(known)
     ever = {f.kind for f in history}
     current = [f for f in history if f.current]
     tz = dates.local_tz()

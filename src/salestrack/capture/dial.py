@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salestrack.intel import brief, call_queue
-from salestrack.store.sql import Reader
+from salestrack.intel import call_queue
+from salestrack.store import settings
+from salestrack.store.sql import Store
 
 CADENCE_SETTING = "cadence"
 CADENCE = {"days": 1, "morning": "09:30", "afternoon": "15:00"}
@@ -39,7 +40,7 @@ KEYS = {
 
 
 def queue(
-    reader: Reader,
+    reader: Store,
     *,
     now: datetime,
     tz: tzinfo,
@@ -57,8 +58,8 @@ def queue(
     return names[:limit]
 
 
-def cadence(reader: Reader) -> dict[str, Any]:
-    raw = brief.setting(reader, CADENCE_SETTING)
+def cadence(reader: Store) -> dict[str, Any]:
+    raw = settings.setting(reader, CADENCE_SETTING)
     chosen = dict(CADENCE)
     if raw:
         chosen.update(json.loads(raw))
@@ -131,7 +132,7 @@ class Tally:
         )
 
 
-def usual_rates(reader: Reader, *, now: datetime) -> dict[str, float]:
+def usual_rates(reader: Store, *, now: datetime) -> dict[str, float]:
     """Per dial over the last eight weeks: reached, conversations, wins."""
     start = now - timedelta(weeks=8)
     row = reader.one(

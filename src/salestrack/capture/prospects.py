@@ -4,55 +4,73 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlmodel import Session
-
 from salestrack import names, vocab
 from salestrack.errors import Conflict, InvalidInput
-from salestrack.models import (
-    Activity,
-    Contact,
-    Intel,
-    NextStep,
-    Prospect,
-    Setting,
-    StageChange,
-    cols,
-)
-from salestrack.store.orm import OrmStore, stages
-
-P = cols(Prospect)
-A = cols(Activity)
-C = cols(Contact)
-F = cols(Intel)
-N = cols(NextStep)
-S = cols(StageChange)
+from salestrack.store import lookup, schema, settings
+from salestrack.store.sql import Store, uid, when
 
 MAX_SEGMENT = 50
 
 
-def find(db: Session, typed: str) -> Prospect:
+@dataclass
+class Prospect:
+    """A prospect's own columns (the derived ``name_key`` left out)."""
+
+    id: uuid.UUID
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+    name: str
+    company: str | None
+    segment: str | None
+    stage: str
+    value: float | None
+    notes: str | None
+    objective: str | None
+    objective_set_at: datetime | None
+
+    def as_row(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_PROSPECT_COLUMNS = ", ".join(f.name for f in fields(Prospect))
+
+
+def _prospect(row: tuple[Any, ...]) -> Prospect:
+    (pid, owner, created, updated, name, company, segment, stage, value, notes, objective,
+     objective_at) = row  # fmt: skip
+    return Prospect(
+        uid(pid), owner, when(created) or _never(), when(updated) or _never(), name, company,
+        segment, stage, value, notes, objective, when(objective_at),
+    )  # fmt: skip
+
+
+def _never() -> datetime:
+    from salestrack import clock
+
+    return clock.now()
+
+
+def get(store: Store, prospect_id: uuid.UUID) -> Prospect:
+    row = store.one(f"SELECT {_PROSPECT_COLUMNS} FROM prospects WHERE id = :p", p=prospect_id)
+    if row is None:
+        from salestrack.errors import NotFound
+
+        raise NotFound(f"no prospect has the id {prospect_id}")
+    return _prospect(row)
+
+
+def find(store: Store, typed: str) -> Prospect:
     """The prospect ``typed`` names (exact, then unique prefix), or a clear error."""
-    store = OrmStore(db)
-    found = names.resolve(
-        typed,
-        exact=store.prospect_exact,
-        prefix=store.prospect_prefix,
-        everyone=store.prospect_names,
-    )
-    if not isinstance(found, names.Ref):
-        raise names.not_found(typed, found)
-    prospect = db.get(Prospect, found.id)
-    assert prospect is not None
-    return prospect
+    return get(store, lookup.find_prospect(store, typed).id)
 
 
-def check_stage(db: Session, typed: str, field_name: str = "STAGE") -> str:
-    return vocab.choose(field_name, typed, tuple(stages(db)), what="stage")
+def check_stage(store: Store, typed: str, field_name: str = "STAGE") -> str:
+    return vocab.choose(field_name, typed, tuple(settings.stages(store)), what="stage")
 
 
 def check_segment(value: str | None) -> str | None:
@@ -70,8 +88,47 @@ def check_value(value: float | None) -> float | None:
     return value
 
 
+def create(
+    store: Store,
+    name: str,
+    *,
+    owner: str,
+    now: datetime,
+    stage: str,
+    since: datetime,
+    new_id: Any = uuid.uuid4,
+    company: str | None = None,
+    segment: str | None = None,
+    value: float | None = None,
+    notes: str | None = None,
+) -> uuid.UUID:
+    """Write a new prospect at ``stage`` and its first stage change (at ``since``).
+
+    The one way a prospect is created: by ``prospect add``, by a capture that names a new
+    prospect, and by an import. ``name`` must already be clean (:func:`names.clean_name`).
+    """
+    pid = new_id()
+    base = {"owner": owner, "created_at": now, "updated_at": now}
+    store.insert(
+        "prospects",
+        {
+            "id": pid, **base, "name": name, "name_key": names.key(name), "company": company,
+            "segment": segment, "stage": stage, "value": value, "notes": notes,
+            "objective": None, "objective_set_at": None,
+        },
+    )  # fmt: skip
+    store.insert(
+        "stage_changes",
+        {
+            "id": new_id(), **base, "prospect_id": pid, "from_stage": None, "to_stage": stage,
+            "changed_at": since, "reason": None, "activity_id": None,
+        },
+    )  # fmt: skip
+    return pid  # type: ignore[no-any-return]
+
+
 def add(
-    db: Session,
+    store: Store,
     name: str,
     *,
     owner: str,
@@ -83,36 +140,16 @@ def add(
     notes: str | None = None,
 ) -> Prospect:
     name = names.clean_name("NAME", name)
-    existing = OrmStore(db).prospect_exact(names.key(name))
+    existing = lookup.prospect_exact(store, names.key(name))
     if existing is not None:
         raise Conflict(f"prospect '{existing.name}' already exists; see: salestrack prospect show")
-    chosen = check_stage(db, stage, "--stage") if stage else stages(db)[0]
-    prospect = Prospect(
-        owner=owner,
-        created_at=now,
-        updated_at=now,
-        name=name,
-        name_key=names.key(name),
-        company=(company or "").strip() or None,
-        segment=check_segment(segment),
-        stage=chosen,
-        value=check_value(value),
-        notes=(notes or "").strip() or None,
-    )
-    db.add(prospect)
-    db.add(
-        StageChange(
-            owner=owner,
-            created_at=now,
-            updated_at=now,
-            prospect_id=prospect.id,
-            from_stage=None,
-            to_stage=chosen,
-            changed_at=now,
-        )
-    )
-    db.flush()
-    return prospect
+    chosen = check_stage(store, stage, "--stage") if stage else settings.stages(store)[0]
+    pid = create(
+        store, name, owner=owner, now=now, stage=chosen, since=now,
+        company=(company or "").strip() or None, segment=check_segment(segment),
+        value=check_value(value), notes=(notes or "").strip() or None,
+    )  # fmt: skip
+    return get(store, pid)
 
 
 @dataclass
@@ -136,58 +173,41 @@ class ProspectLine:
 
 
 def listing(
-    db: Session, *, stage: str | None = None, segment: str | None = None
+    store: Store, *, stage: str | None = None, segment: str | None = None
 ) -> list[ProspectLine]:
-    since = (
-        select(S.prospect_id, func.max(S.changed_at).label("since"))
-        .group_by(S.prospect_id)
-        .subquery()
-    )
-    touches = (
-        select(
-            A.prospect_id,
-            func.count().label("n"),
-            func.max(A.occurred_at).label("last"),
-        )
-        .group_by(A.prospect_id)
-        .subquery()
-    )
-    query = (
-        select(
-            P.id,
-            P.name,
-            P.company,
-            P.segment,
-            P.stage,
-            P.value,
-            since.c.since,
-            touches.c.n,
-            touches.c.last,
-        )
-        .outerjoin(since, since.c.prospect_id == P.id)
-        .outerjoin(touches, touches.c.prospect_id == P.id)
-        .order_by(P.name_key)
-    )
+    where, params = [], {}
     if stage:
-        query = query.where(P.stage == check_stage(db, stage, "--stage"))
+        where.append("p.stage = :stage")
+        params["stage"] = check_stage(store, stage, "--stage")
     if segment:
-        query = query.where(P.segment == segment)
-    rows = db.execute(query).all()
-    steps = _open_steps(db)
+        where.append("p.segment = :segment")
+        params["segment"] = segment
+    rows = store.rows(
+        "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, s.since, t.n, t.last "
+        "FROM prospects p "
+        "LEFT JOIN (SELECT prospect_id, max(changed_at) AS since FROM stage_changes "
+        "GROUP BY prospect_id) s ON s.prospect_id = p.id "
+        "LEFT JOIN (SELECT prospect_id, count(*) AS n, max(occurred_at) AS last "
+        "FROM activities GROUP BY prospect_id) t ON t.prospect_id = p.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY p.name_key",
+        **params,
+    )
+    steps = _open_steps(store)
     lines = []
     for pid, name, company, segment_, stage_, value, stage_since, count, last in rows:
-        step = steps.get(pid)
+        step = steps.get(uid(pid))
         lines.append(
             ProspectLine(
-                id=pid,
+                id=uid(pid),
                 name=name,
                 company=company,
                 segment=segment_,
                 stage=stage_,
                 value=value,
-                stage_since=_aware(stage_since),
+                stage_since=when(stage_since),
                 activities=count or 0,
-                last_touch=_aware(last),
+                last_touch=when(last),
                 next_step=step.action if step else None,
                 due_at=step.due_at if step else None,
             )
@@ -195,75 +215,131 @@ def listing(
     return lines
 
 
-def _aware(value: Any) -> datetime | None:
-    from salestrack.store.sql import when
+@dataclass
+class Step:
+    id: uuid.UUID
+    prospect_id: uuid.UUID
+    action: str
+    due_at: datetime | None
+    created_at: datetime
 
-    return when(value)
 
-
-def _open_steps(db: Session, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, NextStep]:
+def _open_steps(store: Store, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, Step]:
     """The soonest-due open next step of each prospect."""
-    query = select(NextStep).where(N.done_at.is_(None))
+    sql = "SELECT id, prospect_id, action, due_at, created_at FROM next_steps WHERE done_at IS NULL"
+    params: dict[str, Any] = {}
     if prospect_id is not None:
-        query = query.where(N.prospect_id == prospect_id)
-    result: dict[uuid.UUID, NextStep] = {}
-    for step in db.execute(query).scalars():
+        sql += " AND prospect_id = :p"
+        params["p"] = prospect_id
+    result: dict[uuid.UUID, Step] = {}
+    for sid, pid, action, due, created in store.rows(sql, **params):
+        step = Step(uid(sid), uid(pid), action, when(due), when(created) or _never())
         held = result.get(step.prospect_id)
         if held is None or _due_key(step) < _due_key(held):
             result[step.prospect_id] = step
     return result
 
 
-def _due_key(step: NextStep) -> tuple[int, datetime]:
+def _due_key(step: Step) -> tuple[int, datetime]:
     if step.due_at is None:
         return (1, step.created_at)
     return (0, step.due_at)
 
 
 @dataclass
+class ContactLine:
+    id: uuid.UUID
+    name: str
+    role: str | None
+    title: str | None
+
+
+@dataclass
+class StageLine:
+    from_stage: str | None
+    to_stage: str
+    changed_at: datetime
+    reason: str | None
+
+
+@dataclass
+class FactLine:
+    kind: str
+    value: str
+    learned_at: datetime
+
+
+@dataclass
+class TouchLine:
+    id: uuid.UUID
+    kind: str
+    occurred_at: datetime
+    outcome: str | None
+    reached: str | None
+    notes: str | None
+
+
+@dataclass
 class ProspectDetail:
     prospect: Prospect
     stage_since: datetime | None
-    contacts: list[Contact]
-    history: list[StageChange]
-    next_steps: list[NextStep]
-    intel: list[Intel]
-    recent: list[Activity]
+    contacts: list[ContactLine]
+    history: list[StageLine]
+    next_steps: list[Step]
+    intel: list[FactLine]
+    recent: list[TouchLine]
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def detail(db: Session, typed: str, *, recent: int = 5) -> ProspectDetail:
-    prospect = find(db, typed)
+def detail(store: Store, typed: str, *, recent: int = 5) -> ProspectDetail:
+    prospect = find(store, typed)
     pid = prospect.id
-    history = list(
-        db.execute(select(StageChange).where(S.prospect_id == pid).order_by(S.changed_at)).scalars()
-    )
-    contacts = list(
-        db.execute(select(Contact).where(C.prospect_id == pid).order_by(C.name)).scalars()
-    )
-    steps = list(
-        db.execute(
-            select(NextStep).where(N.prospect_id == pid, N.done_at.is_(None)).order_by(N.due_at)
-        ).scalars()
-    )
-    intel = list(
-        db.execute(
-            select(Intel)
-            .where(F.prospect_id == pid, F.superseded_at.is_(None))
-            .order_by(F.learned_at)
-        ).scalars()
-    )
-    last = list(
-        db.execute(
-            select(Activity)
-            .where(A.prospect_id == pid)
-            .order_by(A.occurred_at.desc())
-            .limit(recent)
-        ).scalars()
-    )
-    counts = dict(
-        db.execute(select(A.kind, func.count()).where(A.prospect_id == pid).group_by(A.kind)).all()
-    )
+    history = [
+        StageLine(f, t, when(at) or _never(), r)
+        for f, t, at, r in store.rows(
+            "SELECT from_stage, to_stage, changed_at, reason FROM stage_changes "
+            "WHERE prospect_id = :p ORDER BY changed_at",
+            p=pid,
+        )
+    ]
+    contacts = [
+        ContactLine(uid(i), n, r, t)
+        for i, n, r, t in store.rows(
+            "SELECT id, name, role, title FROM contacts WHERE prospect_id = :p ORDER BY name",
+            p=pid,
+        )
+    ]
+    steps = [
+        Step(uid(i), pid, a, when(d), when(c) or _never())
+        for i, a, d, c in store.rows(
+            "SELECT id, action, due_at, created_at FROM next_steps "
+            "WHERE prospect_id = :p AND done_at IS NULL ORDER BY due_at",
+            p=pid,
+        )
+    ]
+    intel = [
+        FactLine(k, v, when(at) or _never())
+        for k, v, at in store.rows(
+            "SELECT kind, value, learned_at FROM intel "
+            "WHERE prospect_id = :p AND superseded_at IS NULL ORDER BY learned_at",
+            p=pid,
+        )
+    ]
+    last = [
+        TouchLine(uid(i), k, when(at) or _never(), o, r, n)
+        for i, k, at, o, r, n in store.rows(
+            "SELECT id, kind, occurred_at, outcome, reached, notes FROM activities "
+            "WHERE prospect_id = :p ORDER BY occurred_at DESC LIMIT :n",
+            p=pid,
+            n=recent,
+        )
+    ]
+    counts = {
+        str(k): int(n)
+        for k, n in store.rows(
+            "SELECT kind, count(*) FROM activities WHERE prospect_id = :p GROUP BY kind", p=pid
+        )
+    }
     return ProspectDetail(
         prospect=prospect,
         stage_since=history[-1].changed_at if history else None,
@@ -277,7 +353,7 @@ def detail(db: Session, typed: str, *, recent: int = 5) -> ProspectDetail:
 
 
 def edit(
-    db: Session,
+    store: Store,
     typed: str,
     *,
     now: datetime,
@@ -288,17 +364,15 @@ def edit(
     notes: str | None = None,
 ) -> tuple[Prospect, list[str]]:
     """Change the given fields ('' clears an optional one). Returns the fields changed."""
-    prospect = find(db, typed)
-    changed: list[str] = []
+    prospect = find(store, typed)
+    updates: dict[str, Any] = {}
     if name is not None:
         name = names.clean_name("--name", name)
-        other = OrmStore(db).prospect_exact(names.key(name))
+        other = lookup.prospect_exact(store, names.key(name))
         if other is not None and other.id != prospect.id:
             raise Conflict(f"--name: another prospect is already called '{other.name}'")
         if name != prospect.name:
-            prospect.name, prospect.name_key = name, names.key(name)
-            changed.append("name")
-    updates: dict[str, Any] = {}
+            updates["name"] = name
     if company is not None:
         updates["company"] = company.strip() or None
     if segment is not None:
@@ -307,19 +381,28 @@ def edit(
         updates["value"] = check_value(value) or None
     if notes is not None:
         updates["notes"] = notes.strip() or None
-    for key, new in updates.items():
-        if getattr(prospect, key) != new:
-            setattr(prospect, key, new)
-            changed.append(key)
+    changed = [k for k, new in updates.items() if getattr(prospect, k) != new]
     if changed:
+        writes = {k: updates[k] for k in changed}
+        if "name" in writes:
+            writes["name_key"] = names.key(writes["name"])
+        store.update("prospects", prospect.id, {**writes, "updated_at": now})
+        for k in changed:
+            setattr(prospect, k, updates[k])
         prospect.updated_at = now
-        db.add(prospect)
-        db.flush()
     return prospect, changed
 
 
+@dataclass
+class StageMove:
+    prospect: str
+    from_stage: str
+    to_stage: str
+    changed_at: datetime
+
+
 def move(
-    db: Session,
+    store: Store,
     typed: str,
     stage: str,
     *,
@@ -327,18 +410,19 @@ def move(
     now: datetime,
     at: datetime | None = None,
     reason: str | None = None,
-) -> StageChange:
+) -> StageMove:
     """Move a prospect to ``stage``, recording the change in the history."""
-    prospect = find(db, typed)
-    chosen = check_stage(db, stage)
+    prospect = find(store, typed)
+    chosen = check_stage(store, stage)
     if chosen == prospect.stage:
         raise Conflict(f"{prospect.name} is already at stage '{chosen}'")
-    when = at or now
-    last = db.execute(
-        select(func.max(S.changed_at)).where(S.prospect_id == prospect.id)
-    ).scalar_one()
-    last_at = _aware(last)
-    if last_at is not None and when < last_at:
+    moved_at = at or now
+    last_at = when(
+        store.scalar(
+            "SELECT max(changed_at) FROM stage_changes WHERE prospect_id = :p", p=prospect.id
+        )
+    )
+    if last_at is not None and moved_at < last_at:
         from salestrack.output.show import when as show_when
 
         raise InvalidInput(
@@ -346,45 +430,32 @@ def move(
             f"{prospect.name} last changed stage on {show_when(last_at)}; "
             "a stage change can't be dated before that",
         )
-    change = StageChange(
-        owner=owner,
-        created_at=now,
-        updated_at=now,
-        prospect_id=prospect.id,
-        from_stage=prospect.stage,
-        to_stage=chosen,
-        changed_at=when,
-        reason=(reason or "").strip() or None,
-    )
-    prospect.stage = chosen
-    prospect.updated_at = now
-    db.add(prospect)
-    db.add(change)
-    db.flush()
-    return change
+    store.update("prospects", prospect.id, {"stage": chosen, "updated_at": now})
+    store.insert(
+        "stage_changes",
+        {
+            "id": uuid.uuid4(), "owner": owner, "created_at": now, "updated_at": now,
+            "prospect_id": prospect.id, "from_stage": prospect.stage, "to_stage": chosen,
+            "changed_at": moved_at, "reason": (reason or "").strip() or None,
+            "activity_id": None,
+        },
+    )  # fmt: skip
+    return StageMove(prospect.name, prospect.stage, chosen, moved_at)
 
 
-def remove(db: Session, typed: str) -> tuple[str, dict[str, int]]:
+def remove(store: Store, typed: str) -> tuple[str, dict[str, int]]:
     """Delete a prospect and everything recorded about it. Returns what was deleted."""
-    from salestrack.models import TABLES
-
-    prospect = find(db, typed)
+    prospect = find(store, typed)
     counts: dict[str, int] = {}
-    for table_name, model in TABLES.items():
-        if table_name in ("prospects", "settings"):
-            continue
-        column = cols(model).get("prospect_id")
-        if column is None:
-            continue
-        n = db.execute(select(func.count()).where(column == prospect.id)).scalar_one()
+    for table in schema.prospect_tables():
+        n = int(store.scalar(f"SELECT count(*) FROM {table} WHERE prospect_id = :p", p=prospect.id))
         if n:
-            counts[table_name] = int(n)
-    name = prospect.name
-    db.execute(delete(Prospect).where(P.id == prospect.id))
-    return name, counts
+            counts[table] = n
+    store.execute("DELETE FROM prospects WHERE id = :p", p=prospect.id)
+    return prospect.name, counts
 
 
-def set_stages(db: Session, wanted: list[str], *, now: datetime) -> list[str]:
+def set_stages(store: Store, wanted: list[str], *, now: datetime) -> list[str]:
     """Configure the stage names, in order; ``won`` and ``lost`` must be among them."""
     cleaned = [vocab.canonical(s) for s in wanted if s.strip()]
     if len(set(cleaned)) != len(cleaned):
@@ -394,16 +465,12 @@ def set_stages(db: Session, wanted: list[str], *, now: datetime) -> list[str]:
         raise InvalidInput("STAGES", f"keep {' and '.join(missing)} in the list (they close deals)")
     if len(cleaned) < 3:
         raise InvalidInput("STAGES", "give at least one open stage before won and lost")
-    in_use = db.execute(select(P.stage, func.count()).group_by(P.stage)).all()
+    in_use = store.rows("SELECT stage, count(*) FROM prospects GROUP BY stage")
     orphaned = [f"{s} ({n})" for s, n in in_use if s not in cleaned]
     if orphaned:
         raise Conflict(
             "prospects are still at " + ", ".join(orphaned) + "; move them first "
             "(salestrack prospect stage NAME STAGE) or keep those stages"
         )
-    setting = db.get(Setting, "stages") or Setting(key="stages", value="[]")
-    setting.value = json.dumps(cleaned)
-    setting.updated_at = now
-    db.add(setting)
-    db.flush()
+    store.upsert_setting("stages", json.dumps(cleaned), now)
     return cleaned

@@ -172,9 +172,9 @@ def _is_click_exception(exc: BaseException) -> bool:
 
 def _describe(exc: BaseException) -> str:
     """A last-resort message for an unexpected error (driver errors get a clear one)."""
-    from salestrack.store.migrate import _is_driver_error, describe_driver_error
+    from salestrack.store.errors import describe_driver_error, is_driver_error
 
-    if _is_driver_error(exc):
+    if is_driver_error(exc):
         return describe_driver_error(exc, config.resolve())
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or 'file'})"

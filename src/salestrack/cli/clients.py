@@ -29,10 +29,11 @@ def _now_at(at: str | None) -> tuple[Any, Any]:
 
 def _client(store: Any, typed: str) -> Any:
     from salestrack import names
-    from salestrack.capture import capture
+    from salestrack.domain import Ref
+    from salestrack.store import lookup
 
-    found = capture.find_prospect(store, typed)
-    if not isinstance(found, names.Ref):
+    found = lookup.match_prospect(store, typed)
+    if not isinstance(found, Ref):
         raise names.not_found(
             typed, found, what="client", hint=" (clients are prospects: salestrack prospect add)"
         )
@@ -55,10 +56,10 @@ def _add(table: str, client: str, values: dict[str, Any], now: datetime) -> Any:
     import uuid
 
     from salestrack import config
-    from salestrack.store.writer import capture_store
+    from salestrack.store.sql import write
 
     row_id = uuid.uuid4()
-    with capture_store(config.resolve()) as store:
+    with write(config.resolve()) as store:
         ref = _client(store, client)
         row = {"id": row_id, "owner": config.rep(), "created_at": now, "updated_at": now}
         store.insert(table, {**row, "prospect_id": ref.id, **values})
@@ -102,13 +103,12 @@ def _resolve_promise(typed: str, status: str, at: str | None, note: str | None) 
     from salestrack.clients import clients
     from salestrack.errors import Conflict
     from salestrack.output.console import say
-    from salestrack.store.sql import when
-    from salestrack.store.writer import capture_store, reader_for
+    from salestrack.store.sql import when, write
 
     now, at_time = _now_at(at)
-    with capture_store(config.resolve()) as store:
+    with write(config.resolve()) as store:
         row_id, line = clients.find_row(
-            reader_for(store), "promises", typed, "promise", ("text", "due_at", "status")
+            store, "promises", typed, "promise", ("text", "due_at", "status")
         )
         if line["status"] != "open":
             raise Conflict(f"that promise is already {line['status']}; nothing changed")
@@ -148,15 +148,15 @@ def promise_list(
     """Promises, soonest due first, with their state (kept on time, late, broken, overdue)."""
     from salestrack import clock, config
     from salestrack.clients import clients
-    from salestrack.intel import brief
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import short_id, when
-    from salestrack.store.sql import reader
+    from salestrack.store import lookup
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now = clock.now()
-    with reader(config.resolve()) as r:
-        pid = brief.find_prospect(r, client).id if client else None
+    with read(config.resolve()) as r:
+        pid = lookup.find_prospect(r, client).id if client else None
         found = clients.promises(r, prospect_id=pid)
     rows = [p.as_row(now) for p in found if not open_only or p.status == "open"]
     render(
@@ -256,12 +256,12 @@ def initiative_done(initiative: IdArg, at: AtOpt = None) -> None:
     from salestrack.clients import clients
     from salestrack.errors import Conflict
     from salestrack.output.console import say
-    from salestrack.store.writer import capture_store, reader_for
+    from salestrack.store.sql import write
 
     now, at_time = _now_at(at)
-    with capture_store(config.resolve()) as store:
+    with write(config.resolve()) as store:
         row_id, row = clients.find_row(
-            reader_for(store), "initiatives", initiative, "initiative", ("text", "status")
+            store, "initiatives", initiative, "initiative", ("text", "status")
         )
         if row["status"] != "open":
             raise Conflict(f"that initiative is already {row['status']}; nothing changed")
@@ -299,7 +299,7 @@ def scorecard(
     from salestrack.errors import UsageError
     from salestrack.output import documents
     from salestrack.output.render import plain
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     chosen = (fmt or "markdown").lower()
     if chosen not in ("markdown", "md", "html", "json"):
@@ -310,7 +310,7 @@ def scorecard(
     first = capture.parse_time("--from", start, now, "past", None) if start else None
     last = capture.parse_time("--to", end, now, "past", None) if end else None
     s, e, label = clients.period(quarter, first, last, now=now, tz=tz)
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         card = clients.scorecard(r, client, start=s, end=e, label=label)
     figures = card.figures(now)
     if chosen == "json":
@@ -382,16 +382,16 @@ def crc_behaviours(
     from salestrack import clock, config
     from salestrack.clients import crc
     from salestrack.output.console import emit, say
-    from salestrack.store.writer import capture_store, reader_for
+    from salestrack.store.sql import write
 
     if candidates:
         for n, text in enumerate(crc.CANDIDATES, 1):
             emit(f"{n:2d}  {text}")
         return
     now = clock.now()
-    with capture_store(config.resolve()) as store:
+    with write(config.resolve()) as store:
         ref = _client(store, client) if client else None
-        reader = reader_for(store)
+        reader = store
         current, own = crc.behaviours(reader, ref.id if ref else None)
         if set_:
             chosen = crc.choose_behaviours(set_)
@@ -444,7 +444,7 @@ def crc_rate(
     from salestrack.clients import crc
     from salestrack.errors import InvalidInput, UsageError
     from salestrack.output.console import say
-    from salestrack.store.writer import capture_store, reader_for
+    from salestrack.store.sql import write
 
     now = clock.now()
     today = now.astimezone(dates.local_tz()).date()
@@ -470,9 +470,9 @@ def crc_rate(
             raise UsageError(f"--file: can't read '{file}' ({exc.strerror})") from None
     if not pairs:
         raise UsageError("give grades (1=A 2=B ...) or --file with a filled-in form")
-    with capture_store(config.resolve()) as store:
+    with write(config.resolve()) as store:
         ref = _client(store, client)
-        reader = reader_for(store)
+        reader = store
         current, _ = crc.behaviours(reader, ref.id)
         if not current:
             raise InvalidInput(
@@ -509,18 +509,18 @@ def crc_report(
     """Months by behaviours with the grades, the share of A, and drops (▼) marked."""
     from salestrack import clock, config, dates
     from salestrack.clients import crc
-    from salestrack.intel import brief
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
 
     fmt = check_format(fmt)
-    from salestrack.store.sql import reader
+    from salestrack.store import lookup
+    from salestrack.store.sql import read
 
     today = clock.now().astimezone(dates.local_tz()).date()
     wanted = crc.last_months(today, months)
 
-    with reader(config.resolve()) as r:
-        ref = brief.find_prospect(r, client)
+    with read(config.resolve()) as r:
+        ref = lookup.find_prospect(r, client)
         g = crc.grid(r, ref.id, wanted)
     rows = [row for row in g.rows() if row["share_a"] is not None]
     columns = [Column("month")]
@@ -560,17 +560,17 @@ def crc_form(
     from salestrack import clock, config, dates
     from salestrack.clients import crc
     from salestrack.errors import UsageError
-    from salestrack.intel import brief
     from salestrack.output import documents
-    from salestrack.store.sql import reader
+    from salestrack.store import lookup
+    from salestrack.store.sql import read
 
     chosen = {"md": "markdown"}.get(fmt.lower(), fmt.lower())
     if chosen not in ("markdown", "html", "csv"):
         raise UsageError(f"--format: unknown format '{fmt}'; use markdown, html or csv")
     today = clock.now().astimezone(dates.local_tz()).date()
     label = crc.check_month(month, today=today) if month else f"{today:%Y-%m}"
-    with reader(config.resolve()) as r:
-        ref = brief.find_prospect(r, client)
+    with read(config.resolve()) as r:
+        ref = lookup.find_prospect(r, client)
         current, _ = crc.behaviours(r, ref.id)
     sys.stdout.write(
         documents.crc_form(ref.name, label, [(b.position, b.name) for b in current], chosen)

@@ -145,15 +145,9 @@ def team_setup(
     target = config.resolve()
     if target.path is not None:
         raise UsageError("team-setup is for PostgreSQL; --db postgresql+psycopg://...")
-    from sqlalchemy import text
+    from salestrack.store.sql import write
 
-    from salestrack.store import migrate
-
-    engine = migrate.ready_engine(target)
-    try:
-        with migrate.translate_errors(target), engine.begin() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-    finally:
-        engine.dispose()
+    with write(target) as store:
+        for statement in statements:
+            store.execute(statement)
     say(f"team set up on {target.display}: {len(rep or [])} reps, {len(manager or [])} managers")

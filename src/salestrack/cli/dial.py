@@ -79,25 +79,26 @@ def dial(
     from salestrack.capture import dial as service
     from salestrack.cli.log import confirmation
     from salestrack.intel import brief
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
     if cadence is not None:
         import json
 
-        from salestrack.store.writer import capture_store
+        from salestrack.store import settings
+        from salestrack.store.sql import write
 
-        with reader(target) as r:
+        with read(target) as r:
             rule = service.parse_cadence(cadence, service.cadence(r))
-        with capture_store(target) as store:
+        with write(target) as store:
             store.upsert_setting(service.CADENCE_SETTING, json.dumps(rule), clock.now())
         sys.stdout.write(f"cadence: retry after {rule['days']} business days, at "
                          f"{rule['morning']} or {rule['afternoon']}\n")  # fmt: skip
-    with reader(target) as r:
+    with read(target) as r:
         if stage is not None:
             from salestrack import vocab
 
-            stage = vocab.choose("--stage", stage, tuple(brief.stages(r)), what="stage")
+            stage = vocab.choose("--stage", stage, tuple(settings.stages(r)), what="stage")
         names = service.queue(r, now=clock.now(), tz=tz, limit=limit, stage=stage, segment=segment)
         rule = service.cadence(r)
         tally = service.Tally(usual=service.usual_rates(r, now=clock.now()))
@@ -113,7 +114,7 @@ def dial(
     try:
         while i < len(names):
             name = names[i]
-            with reader(target) as r:
+            with read(target) as r:
                 b = brief.build(r, name, now=clock.now(), tz=tz, owner=owner)
             sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + brief.as_text(b, now=clock.now()))
             started = time.monotonic()

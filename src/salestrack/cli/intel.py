@@ -60,7 +60,7 @@ def intel(
     from salestrack import clock, config, dates
     from salestrack.intel import brief
     from salestrack.output.console import say
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     if fmt not in (None, "text", "table", "json"):
         from salestrack.errors import UsageError
@@ -75,7 +75,7 @@ def intel(
     if add or objective is not None:
         for line in _record(prospect, add or [], contact, at, review, objective, now=now):
             say(line)
-    with reader(target) as r:
+    with read(target) as r:
         b = brief.build(r, prospect, now=now, tz=tz, owner=config.rep())
     if fmt == "json":
         sys.stdout.write(json.dumps(brief.as_json(b), ensure_ascii=False, indent=2) + "\n")
@@ -96,22 +96,22 @@ def _record(
     """Write the facts and the objective in one transaction; returns what to tell the user."""
     from salestrack import config, names
     from salestrack.capture import capture
+    from salestrack.domain import Ref
     from salestrack.errors import NotFound
-    from salestrack.store.writer import capture_store
+    from salestrack.store import lookup
+    from salestrack.store.sql import write
 
     facts = [capture.parse_intel(text, "--add") for text in add]
     learned = capture.parse_time("--at", at, now, "past", None) if at else now
     review_at = capture.parse_time("--review", review, now, "future", None) if review else None
     told: list[str] = []
-    with capture_store(config.resolve()) as store:
-        found = capture.find_prospect(store, typed)
-        if not isinstance(found, names.Ref):
-            raise names.not_found(typed, found)
+    with write(config.resolve()) as store:
+        found = lookup.find_prospect(store, typed)
         contact_id = None
         if contact is not None:
-            people = store.contacts(found.id)
+            people = capture.contacts(store, found.id)
             who = names.resolve_among(contact, people, what="contact")
-            if not isinstance(who, names.Ref):
+            if not isinstance(who, Ref):
                 known = ", ".join(f"'{c.name}'" for c in people) or "none yet"
                 raise NotFound(
                     f"--contact: no contact '{contact}' at {found.name} (known: {known}); "
@@ -161,7 +161,7 @@ def wins(
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     if sum((today, week, since is not None)) > 1:
@@ -172,7 +172,7 @@ def wins(
         label = f"since {when(start)}"
     else:
         start, label = service.period("today" if today else "week", now=now, tz=tz)
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         result = service.report(r, start=start, end=now, label=label)
     table = Table(
         title=f"Wins {label}",
@@ -209,22 +209,22 @@ def next_(
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now, tz, target = clock.now(), dates.local_tz(), config.resolve()
     if set_:
-        from salestrack.intel import brief
-        from salestrack.store.writer import capture_store
+        from salestrack.store import settings
+        from salestrack.store.sql import write
 
         changes = call_queue.parse_weights(set_)
-        with reader(target) as r:
-            current = call_queue.weights(brief.setting(r, call_queue.SETTING))
+        with read(target) as r:
+            current = call_queue.weights(settings.setting(r, call_queue.SETTING))
         current.update(changes)
-        with capture_store(target) as store:
+        with write(target) as store:
             store.upsert_setting(call_queue.SETTING, json.dumps(current), now)
         say("weights: " + ", ".join(f"{k}={v:g}" for k, v in current.items()))
-    with reader(target) as r:
+    with read(target) as r:
         ranked = call_queue.rank(r, now=now, tz=tz, limit=limit)
     table = Table(
         title="Call next",
@@ -262,18 +262,17 @@ def checklist(
     """Show or set the qualification checklist the brief's 'missing' list comes from."""
     from salestrack import clock, config, vocab
     from salestrack.errors import UsageError
-    from salestrack.intel import brief
     from salestrack.intel import checklist as service
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.store.sql import reader
-    from salestrack.store.writer import capture_store
+    from salestrack.store import settings
+    from salestrack.store.sql import read, write
 
     fmt = check_format(fmt)
     target = config.resolve()
-    with reader(target) as r:
-        stages = brief.stages(r)
-        chosen = service.load(brief.setting(r, service.SETTING))
+    with read(target) as r:
+        stages = settings.stages(r)
+        chosen = service.load(settings.setting(r, service.SETTING))
     if items and preset:
         raise UsageError("give either a preset or your own items, not both")
     if preset is not None:
@@ -282,7 +281,7 @@ def checklist(
     elif items:
         chosen = service.parse(items, stages)
     if preset is not None or items:
-        with capture_store(target) as store:
+        with write(target) as store:
             store.upsert_setting(service.SETTING, service.dump(chosen), clock.now())
         say(f"checklist set: {', '.join(i.label for i in chosen)}")
     table = Table(

@@ -73,11 +73,11 @@ def export(
     from salestrack import clock, config, vocab
     from salestrack.capture import capture
     from salestrack.errors import UsageError
-    from salestrack.intel import brief
     from salestrack.interchange import entities, sqlite_csv
     from salestrack.interchange import export as service
     from salestrack.output.files import output_file
-    from salestrack.store.sql import reader
+    from salestrack.store import lookup
+    from salestrack.store.sql import read
 
     chosen = entities.get(entity)
     fmt = fmt.lower()
@@ -98,9 +98,9 @@ def export(
     if prospect is not None:
         service.check_filters(chosen, filters, prospect=True)
     target = config.resolve()
-    with reader(target) as r:
+    with read(target) as r:
         if prospect is not None:
-            filters.prospect_id = brief.find_prospect(r, prospect).id
+            filters.prospect_id = lookup.find_prospect(r, prospect).id
         with output_file(output) as out:
             if fmt == "ics":
                 service.write_ics(out, r, filters)
@@ -225,15 +225,15 @@ class _DryRun(Exception):
 
 def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> Any:
     from salestrack import config
-    from salestrack.intel import brief
     from salestrack.interchange import importer as service
-    from salestrack.store.writer import capture_store, reader_for
+    from salestrack.store import settings
+    from salestrack.store.sql import write
 
     target = config.resolve()
     errors: list[str] = []
     result: Any = None
 
-    def go(writer: Any, reader: Any) -> Any:
+    def go(store: Any) -> Any:
         nonlocal result
         rows = service.read(handle, fmt)
         checked = service.validate(
@@ -242,8 +242,8 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
         )  # fmt: skip
         with _progress(None, f"import {entity.name}") as tick:
             done = service.write(
-                writer, entity, checked, strict=kw["strict"],
-                first_stage=brief.stages(reader)[0], now=kw["now"], owner=kw["owner"],
+                store, entity, checked, strict=kw["strict"],
+                first_stage=settings.stages(store)[0], now=kw["now"], owner=kw["owner"],
                 errors=errors, tick=tick,
             )  # fmt: skip
         if errors:
@@ -258,9 +258,8 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
         return done
 
     try:
-        with capture_store(target) as store:
-            inside = reader_for(store)  # one transaction: all rows or none
-            result = go(service.Writer(inside.connection, sqlite=inside.sqlite), inside)
+        with write(target) as store:  # one transaction: all rows or none
+            result = go(store)
     except _DryRun:
         pass
     return result

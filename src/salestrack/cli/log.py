@@ -190,11 +190,11 @@ def record(request: "CaptureRequest", *, now: "datetime | None" = None) -> "Capt
     """Validate one capture and write it in its own transaction (log, dial)."""
     from salestrack import clock, config
     from salestrack.capture import capture
-    from salestrack.store.writer import capture_store
+    from salestrack.store.sql import write
 
     now = now or clock.now()
     cap = capture.validate(request, now=now)
-    with capture_store(config.resolve()) as store:
+    with write(config.resolve()) as store:
         return capture.record(store, cap, owner=config.rep(), now=now)
 
 

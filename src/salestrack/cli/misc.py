@@ -14,9 +14,9 @@ def undo() -> None:
     from salestrack.capture import activities
     from salestrack.output import show
     from salestrack.output.console import emit, say
-    from salestrack.store.engine import session
+    from salestrack.store.sql import write
 
-    with session(config.resolve()) as db:
+    with write(config.resolve()) as db:
         done = activities.undo(db)
     extra = []
     if done.prospect_removed:
@@ -60,7 +60,7 @@ def edit(
     from salestrack.capture import activities
     from salestrack.output import show
     from salestrack.output.console import say
-    from salestrack.store.engine import session
+    from salestrack.store.sql import write
 
     change = activities.ActivityEdit(
         kind=kind,
@@ -74,7 +74,7 @@ def edit(
         quality=quality,
         uncovered=uncovered,
     )
-    with session(config.resolve()) as db:
+    with write(config.resolve()) as db:
         activity, changed = activities.edit(db, activity_id, change, now=clock.now())
         name = activities.prospect_name(db, activity.prospect_id)
     what = ", ".join(c.replace("_id", "").replace("_s", "") for c in changed)
@@ -92,15 +92,16 @@ def stages(
     from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.output.console import emit, say
-    from salestrack.store.engine import session
-    from salestrack.store.orm import stages as current
+    from salestrack.store import settings
+    from salestrack.store.sql import read, write
 
-    with session(config.resolve(), write=bool(names)) as db:
-        if names:
+    if names:
+        with write(config.resolve()) as db:
             result = prospects.set_stages(db, names, now=clock.now())
-            say("stages set: " + " > ".join(result))
-            return
-        result = current(db)
+        say("stages set: " + " > ".join(result))
+        return
+    with read(config.resolve()) as db:
+        result = settings.stages(db)
     for name in result:
         emit(name)
 

@@ -34,9 +34,9 @@ def add(
     from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.output.console import emit, say
-    from salestrack.store.engine import session
+    from salestrack.store.sql import write
 
-    with session(config.resolve()) as db:
+    with write(config.resolve()) as db:
         p = prospects.add(
             db,
             name,
@@ -63,10 +63,10 @@ def list_(
     from salestrack.capture import prospects
     from salestrack.output import show
     from salestrack.output.render import Column, Table, render
-    from salestrack.store.engine import session
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
-    with session(config.resolve(), write=False) as db:
+    with read(config.resolve()) as db:
         lines = prospects.listing(db, stage=stage, segment=segment)
     table = Table(
         title="Prospects",
@@ -99,10 +99,10 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
     from salestrack.capture import prospects
     from salestrack.output import show
     from salestrack.output.render import plain, print_fields
-    from salestrack.store.engine import session
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
-    with session(config.resolve(), write=False) as db:
+    with read(config.resolve()) as db:
         d = prospects.detail(db, prospect)
     p = d.prospect
     if fmt in ("json", "jsonl", "csv"):
@@ -111,7 +111,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
 
             raise UsageError("--format: show gives one record; use json")
         data = {
-            **{k: plain(v) for k, v in p.model_dump().items() if k != "name_key"},
+            **{k: plain(v) for k, v in p.as_row().items()},
             "stage_since": plain(d.stage_since),
             "contacts": [
                 {"id": str(c.id), "name": c.name, "role": c.role, "title": c.title}
@@ -189,9 +189,9 @@ def edit(
     from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.output.console import say
-    from salestrack.store.engine import session
+    from salestrack.store.sql import write
 
-    with session(config.resolve()) as db:
+    with write(config.resolve()) as db:
         p, changed = prospects.edit(
             db,
             prospect,
@@ -219,16 +219,15 @@ def stage(
     from salestrack.capture import prospects
     from salestrack.capture.capture import parse_time
     from salestrack.output.console import say
-    from salestrack.store.engine import session
+    from salestrack.store.sql import write
 
     now = clock.now()
     when = parse_time("--at", at, now, "past", None) if at else None
-    with session(config.resolve()) as db:
+    with write(config.resolve()) as db:
         change = prospects.move(
             db, prospect, to, owner=config.rep(), now=now, at=when, reason=reason
         )
-        name = prospects.find(db, prospect).name
-    say(f"{name}: {change.from_stage} -> {change.to_stage}")
+    say(f"{change.prospect}: {change.from_stage} -> {change.to_stage}")
 
 
 @app.command("rm")
@@ -238,9 +237,9 @@ def rm(prospect: ProspectArg, yes: YesOpt = False) -> None:
     from salestrack.capture import prospects
     from salestrack.errors import UsageError
     from salestrack.output.console import say
-    from salestrack.store.engine import session
+    from salestrack.store.sql import write
 
-    with session(config.resolve()) as db:
+    with write(config.resolve()) as db:
         found = prospects.find(db, prospect)
         if not yes:
             import sys

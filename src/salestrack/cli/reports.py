@@ -49,12 +49,12 @@ def baseline(
     from salestrack.output.render import Column, Table, choose_format, render
     from salestrack.reports import baseline as service
     from salestrack.reports import quality as quality_service
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     chosen = choose_format(check_format(fmt))
     now, tz = clock.now(), dates.local_tz()
     try:
-        with reader(config.resolve()) as r:
+        with read(config.resolve()) as r:
             report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
@@ -128,17 +128,17 @@ def pipeline(
 ) -> None:
     """Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting."""
     from salestrack import clock, config
-    from salestrack.intel import brief
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
     from salestrack.reports import pipeline as service
-    from salestrack.store.sql import reader
+    from salestrack.store import settings
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now = clock.now()
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         found, usual = service.lines(r, now=now)
-        stages = brief.stages(r)
+        stages = settings.stages(r)
     if gaps:
         table = Table(
             title="Pipeline gaps",
@@ -198,12 +198,12 @@ def plan(
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
     from salestrack.reports import pipeline as service
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     until = capture.parse_time("--by", by, now, "future", None).astimezone(tz).date()
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         result = service.plan(r, deals=deals, by=until, weeks=weeks, now=now, tz=tz)
     per = {
         "dials": "conversations per dial",
@@ -243,11 +243,11 @@ def quality(
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
     from salestrack.reports import quality as service
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now, tz = clock.now(), dates.local_tz()
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         result = service.report(r, trailing=weeks, days=days, now=now, tz=tz, by_segment=by_segment)
         chosen_focus = service.focus(r, now=now)
 
@@ -290,8 +290,7 @@ def focus(
     from salestrack import clock, config, vocab
     from salestrack.output.console import emit, say
     from salestrack.reports import quality as service
-    from salestrack.store.sql import reader
-    from salestrack.store.writer import capture_store
+    from salestrack.store.sql import read, write
 
     now = clock.now()
     if dimension is not None or clear:
@@ -301,9 +300,9 @@ def focus(
                 "DIMENSION", dimension, vocab.QUALITY_DIMENSIONS, what="dimension"
             )
             value = json.dumps({"dimension": chosen, "set_at": now.isoformat()})
-        with capture_store(config.resolve()) as store:
+        with write(config.resolve()) as store:
             store.upsert_setting(service.FOCUS_SETTING, value, now)
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         found = service.focus(r, now=now)
     if found is None:
         say(
@@ -331,10 +330,10 @@ def coach(
     from salestrack.reports import baseline as base_service
     from salestrack.reports import quality as quality_service
     from salestrack.reports.baseline import show
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     now, tz = clock.now(), dates.local_tz()
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         report = base_service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
         w = report.week
         won = wins_service.report(r, start=w.start, end=min(w.end, now), label=w.label)

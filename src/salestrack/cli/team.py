@@ -27,11 +27,11 @@ def baseline(
     from salestrack.output.render import Column, Table, choose_format, render
     from salestrack.reports import team
     from salestrack.reports.baseline import show
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now, tz = clock.now(), dates.local_tz()
-    with reader(config.resolve()) as r:
+    with read(config.resolve()) as r:
         label, rows = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
     if choose_format(fmt) == "table":  # figures in their units on screen, raw for scripts
         rows = [

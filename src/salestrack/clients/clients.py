@@ -21,8 +21,8 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
-from salestrack.intel import brief
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store import lookup
+from salestrack.store.sql import Store, uid, when
 
 _HEX = set("0123456789abcdef")
 TABLES = {"promise": "promises", "initiative": "initiatives"}
@@ -57,7 +57,7 @@ def period(
 
 
 def find_row(
-    reader: Reader, table: str, typed: str, what: str, columns: tuple[str, ...]
+    reader: Store, table: str, typed: str, what: str, columns: tuple[str, ...]
 ) -> tuple[uuid.UUID, dict[str, Any]]:
     """A row by its id or a unique start of it (4 or more hex digits): its id and the named
     ``columns``."""
@@ -119,7 +119,7 @@ class PromiseLine:
 
 
 def promises(
-    reader: Reader,
+    reader: Store,
     *,
     prospect_id: uuid.UUID | None = None,
     start: datetime | None = None,
@@ -188,9 +188,9 @@ class Scorecard:
 
 
 def scorecard(
-    reader: Reader, typed: str, *, start: datetime, end: datetime, label: str
+    reader: Store, typed: str, *, start: datetime, end: datetime, label: str
 ) -> Scorecard:
-    ref = brief.find_prospect(reader, typed)
+    ref = lookup.find_prospect(reader, typed)
     stage_row = reader.one("SELECT stage FROM prospects WHERE id = :id", id=ref.id)
     window = {"id": ref.id, "s": start, "e": end}
     successes = [

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from salestrack.errors import InvalidInput
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store.sql import Store, uid, when
 
 MAX_BEHAVIOURS = 6
 GRADES = ("A", "B", "D")
@@ -87,7 +87,7 @@ def check_month(text: str, *, today: date) -> str:
     return text
 
 
-def behaviours(reader: Reader, prospect_id: uuid.UUID | None) -> tuple[list[Behaviour], bool]:
+def behaviours(reader: Store, prospect_id: uuid.UUID | None) -> tuple[list[Behaviour], bool]:
     """The client's behaviours (or the default set), and whether they are the client's own."""
     own = []
     if prospect_id is not None:
@@ -189,7 +189,7 @@ class Grid:
         return out
 
 
-def grid(reader: Reader, prospect_id: uuid.UUID, months: list[str]) -> Grid:
+def grid(reader: Store, prospect_id: uuid.UUID, months: list[str]) -> Grid:
     found, _ = behaviours(reader, prospect_id)
     grades: dict[tuple[str, uuid.UUID], tuple[str, str | None]] = {}
     if months:
@@ -214,7 +214,7 @@ def grid(reader: Reader, prospect_id: uuid.UUID, months: list[str]) -> Grid:
     return Grid(found, months, grades)
 
 
-def summary(reader: Reader, prospect_id: uuid.UUID, months: list[str]) -> list[dict[str, Any]]:
+def summary(reader: Store, prospect_id: uuid.UUID, months: list[str]) -> list[dict[str, Any]]:
     """Per month rated: how many grades, the share of A, and how many D."""
     g = grid(reader, prospect_id, months)
     out = []
@@ -232,7 +232,7 @@ def summary(reader: Reader, prospect_id: uuid.UUID, months: list[str]) -> list[d
     return out
 
 
-def last_rated(reader: Reader, prospect_id: uuid.UUID) -> datetime | None:
+def last_rated(reader: Store, prospect_id: uuid.UUID) -> datetime | None:
     row = reader.one(
         "SELECT max(rated_at) FROM ratings WHERE prospect_id = :id AND superseded_at IS NULL",
         id=prospect_id,

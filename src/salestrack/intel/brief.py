@@ -2,7 +2,7 @@
 
 It reads only the prospect's own rows, plus the rep's most recent dials for the best time to
 call, so it costs the same on a database of ten thousand activities or a million. Stdlib only
-on SQLite (through :class:`salestrack.store.sql.Reader`).
+on SQLite (through :class:`salestrack.store.sql.Store`).
 
 Best time to call: the rep's last :data:`SAMPLE` dials are grouped by weekday and hour (local
 time); an hour's connect rate is the share of its dials that reached the decision maker.
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salestrack import names, vocab
 from salestrack.intel import availability, checklist
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store import lookup, settings
+from salestrack.store.sql import Store, uid, when
 
 SAMPLE = 2000
 MIN_DIALS = 100
@@ -111,40 +111,6 @@ class Brief:
     focus: str | None = None
 
 
-def find_prospect(reader: Reader, typed: str) -> names.Ref:
-    def exact(k: str) -> names.Ref | None:
-        row = reader.one("SELECT id, name FROM prospects WHERE name_key = :k LIMIT 1", k=k)
-        return names.Ref(uid(row[0]), row[1]) if row else None
-
-    def prefix(k: str) -> list[names.Ref]:
-        rows = reader.rows(
-            "SELECT id, name FROM prospects WHERE name_key >= :lo AND name_key < :hi LIMIT 50",
-            lo=k,
-            hi=k + "\U0010ffff",
-        )
-        return [names.Ref(uid(i), n) for i, n in rows]
-
-    def everyone() -> list[str]:
-        return [r[0] for r in reader.rows("SELECT name FROM prospects")]
-
-    found = names.resolve(typed, exact=exact, prefix=prefix, everyone=everyone)
-    if not isinstance(found, names.Ref):
-        raise names.not_found(typed, found)
-    return found
-
-
-def setting(reader: Reader, key: str) -> str | None:
-    row = reader.one("SELECT value FROM settings WHERE key = :k", k=key)
-    return None if row is None else str(row[0])
-
-
-def stages(reader: Reader) -> list[str]:
-    import json
-
-    raw = setting(reader, "stages")
-    return [str(s) for s in json.loads(raw)] if raw else list(vocab.DEFAULT_STAGES)
-
-
 def current_availability(
     facts: list[tuple[str, datetime]], now: datetime, tz: tzinfo
 ) -> tuple[availability.Availability, list[str]]:
@@ -161,7 +127,7 @@ def current_availability(
 
 
 def best_time(
-    reader: Reader,
+    reader: Store,
     owner: str,
     avail: availability.Availability,
     unknown: list[str],
@@ -203,8 +169,8 @@ def best_time(
     )
 
 
-def build(reader: Reader, typed: str, *, now: datetime, tz: tzinfo, owner: str) -> Brief:
-    ref = find_prospect(reader, typed)
+def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -> Brief:
+    ref = lookup.find_prospect(reader, typed)
     pid = ref.id
     row = reader.one(
         "SELECT name, company, segment, stage, value, objective, objective_set_at "
@@ -241,9 +207,9 @@ def build(reader: Reader, typed: str, *, now: datetime, tz: tzinfo, owner: str) 
                 "contact": by_id.get(uid(contact_id)) if contact_id else None,
             }
         )
-    items = checklist.load(setting(reader, checklist.SETTING))
+    items = checklist.load(settings.setting(reader, checklist.SETTING))
     known = {f["kind"] for f in facts}
-    gaps = checklist.missing(items, stage, stages(reader), known)
+    gaps = checklist.missing(items, stage, settings.stages(reader), known)
     avail, unknown = current_availability(
         [(f["value"], f["learned_at"]) for f in facts if f["kind"] == "availability"], now, tz
     )
@@ -300,7 +266,7 @@ def build(reader: Reader, typed: str, *, now: datetime, tz: tzinfo, owner: str) 
     )
 
 
-def _focus(reader: Reader, now: datetime) -> str | None:
+def _focus(reader: Store, now: datetime) -> str | None:
     from salestrack.reports import quality
 
     found = quality.focus(reader, now=now)

@@ -30,7 +30,8 @@ from typing import Any
 
 from salestrack.errors import InvalidInput
 from salestrack.intel import brief
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store import settings
+from salestrack.store.sql import Store, uid, when
 
 SETTING = "next_weights"
 DEFAULTS: dict[str, float] = {
@@ -96,9 +97,9 @@ def parse_weights(specs: list[str]) -> dict[str, float]:
     return changes
 
 
-def rank(reader: Reader, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
-    w = weights(brief.setting(reader, SETTING))
-    stages = brief.stages(reader)
+def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
+    w = weights(settings.setting(reader, SETTING))
+    stages = settings.stages(reader)
     facts: dict[Any, list[tuple[str, datetime]]] = {}
     for pid, value, learned in reader.rows(
         "SELECT prospect_id, value, learned_at FROM intel "

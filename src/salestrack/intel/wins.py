@@ -1,4 +1,4 @@
-"""Small wins over a period, and how many came per dial. Stdlib only (a Reader)."""
+"""Small wins over a period, and how many came per dial. Stdlib only (a Store)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from salestrack.store.sql import Reader, when
+from salestrack.store.sql import Store, when
 
 SOURCES = {
     "explicit": "yours",
@@ -48,7 +48,7 @@ def period(choice: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, str]:
     return midnight - timedelta(days=local.weekday()), "this week"
 
 
-def report(reader: Reader, *, start: datetime, end: datetime, label: str) -> WinsReport:
+def report(reader: Store, *, start: datetime, end: datetime, label: str) -> WinsReport:
     rows = [
         {"won_at": when(w), "prospect": p, "text": t, "source": s}
         for w, p, t, s in reader.rows(

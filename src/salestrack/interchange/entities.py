@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salestrack.errors import UsageError
+from salestrack.store.schema import Column, columns
 
 CONTRACT_VERSION = 1
 
@@ -33,44 +34,7 @@ _ENTITIES = {
     "quality": ("quality", "created_at", "created_at, id"),
 }
 
-# The exported columns of each table: "name kind", "?" when it may be empty. Every table
-# starts with the same four. Written out rather than read from salestrack.models (whose
-# import costs a third of a second) and kept equal to the models by tests/test_interchange.py.
-_EVERY = "id uuid, owner text, created_at time, updated_at time"
-_COLUMNS = {
-    "prospects": "name text, company text?, segment text?, stage text, value float?, "
-    "notes text?, objective text?, objective_set_at time?",
-    "contacts": "prospect_id uuid, name text, role text?, title text?, email text?, phone text?, "
-    "notes text?",
-    "activities": "prospect_id uuid, contact_id uuid?, kind text, occurred_at time, "
-    "duration_s int?, direction text, reached text?, outcome text?, notes text?, "
-    "objective text?, objective_met bool?",
-    "stage_changes": "prospect_id uuid, from_stage text?, to_stage text, changed_at time, "
-    "reason text?, activity_id uuid?",
-    "next_steps": "prospect_id uuid, activity_id uuid?, action text, due_at time?, "
-    "done_at time?, done_by_activity_id uuid?",
-    "intel": "prospect_id uuid, contact_id uuid?, activity_id uuid?, kind text, value text, "
-    "learned_at time, review_at time?, superseded_at time?, superseded_by_id uuid?",
-    "wins": "prospect_id uuid, activity_id uuid?, text text, source text, won_at time",
-    "promises": "prospect_id uuid, text text, made_at time, due_at time?, status text, "
-    "resolved_at time?, notes text?",
-    "successes": "prospect_id uuid, text text, delivered_at time",
-    "lessons": "prospect_id uuid?, text text, change text?, learned_at time",
-    "initiatives": "prospect_id uuid?, text text, status text, started_at time, done_at time?",
-    "behaviours": "prospect_id uuid?, name text, position int, retired_at time?",
-    "ratings": "prospect_id uuid, behaviour_id uuid, month text, grade text, comment text?, "
-    "rated_at time, superseded_at time?",
-    "quality": "activity_id uuid, value int, uncovered int, openness int, commitment int, "
-    "uncovered_text text?",
-}
 DERIVED = {"name_key"}  # in the tables, not exported: recomputed on import
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # uuid, time, bool, int, float, text
-    nullable: bool
 
 
 @dataclass(frozen=True)
@@ -104,15 +68,6 @@ class Entity:
 
     def header(self) -> list[str]:
         return [c.name for c in self.exported()]
-
-
-def columns(table: str) -> tuple[Column, ...]:
-    """The exported columns of ``table`` (see :data:`_COLUMNS`)."""
-    found = []
-    for spec in f"{_EVERY}, {_COLUMNS[table]}".split(", "):
-        name, kind = spec.split()
-        found.append(Column(name, kind.rstrip("?"), kind.endswith("?")))
-    return tuple(found)
 
 
 def get(name: str) -> Entity:

@@ -28,7 +28,7 @@ from typing import IO, Any
 from salestrack import clock
 from salestrack.errors import UsageError
 from salestrack.interchange.entities import Entity
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store.sql import Store, uid, when
 
 BATCH = 5000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -150,7 +150,7 @@ def _converters(entity: Entity, *, csv_text: bool) -> list[Callable[[Any], Any] 
 
 
 def rows(
-    reader: Reader, entity: Entity, filters: Filters, *, csv_text: bool
+    reader: Store, entity: Entity, filters: Filters, *, csv_text: bool
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The exported rows in batches, each in the order of :meth:`Entity.header`."""
     columns = entity.exported()
@@ -163,7 +163,7 @@ def rows(
         yield list(zip(*done, strict=True))
 
 
-def count(reader: Reader, entity: Entity, filters: Filters) -> int:
+def count(reader: Store, entity: Entity, filters: Filters) -> int:
     sql, params = select(entity, filters, ["1"], names=False)
     found = reader.one(f"SELECT count(*) FROM ({sql}) q", **params)
     return int(found[0]) if found else 0
@@ -210,7 +210,7 @@ def write_json(
     return n
 
 
-def write_ics(out: IO[str], reader: Reader, filters: Filters) -> int:
+def write_ics(out: IO[str], reader: Store, filters: Filters) -> int:
     """Open next steps with a due time as calendar events (15 minutes each)."""
     from datetime import timedelta
 

@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import IO, Any
 
-from salestrack import clock, names, vocab
+from salestrack import names, vocab
 from salestrack.errors import InvalidInput, SalestrackError
 from salestrack.interchange.entities import Entity
 from salestrack.interchange.export import unprotect
-from salestrack.store.lean import stored
-from salestrack.store.sql import Reader
+from salestrack.store.sql import Store
 
 BATCH = 5000
 HEADER = "__header__"
@@ -397,48 +396,7 @@ def _note(errors: list[str], text: str) -> None:
 # -- writing -----------------------------------------------------------------------------------
 
 
-class Writer(Reader):
-    """A :class:`Reader` that also writes batches, in the caller's transaction."""
-
-    def value(self, v: Any) -> Any:
-        if self.sqlite:
-            return stored(v)
-        return v
-
-    def converter(self, kind: str) -> Callable[[Any], Any]:
-        """A fast converter to the stored form of one column kind."""
-        if not self.sqlite:
-            return _same_value
-        return {"uuid": _uuid_hex, "time": _db_time, "bool": _bool_int}.get(kind, _same_value)
-
-    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        if self.sqlite:
-            self.connection.executemany(sql, rows)
-            return
-        from sqlalchemy import text
-
-        self.connection.execute(text(sql), rows)
-
-
-def _same_value(v: Any) -> Any:
-    return v
-
-
-def _uuid_hex(v: Any) -> Any:
-    return None if v is None else v.hex
-
-
-def _db_time(v: Any) -> Any:
-    return None if v is None else clock.db_text(v)
-
-
-def _bool_int(v: Any) -> Any:
-    return None if v is None else int(v)
-
-
-def _same(writer: Writer, kind: str, incoming: Any, stored_value: Any) -> bool:
+def _same(writer: Store, kind: str, incoming: Any, stored_value: Any) -> bool:
     if writer.sqlite:
         return bool(writer.value(incoming) == stored_value)
     if kind == "time" and stored_value is not None and incoming is not None:
@@ -449,7 +407,7 @@ def _same(writer: Writer, kind: str, incoming: Any, stored_value: Any) -> bool:
 
 
 def write(
-    writer: Writer,
+    writer: Store,
     entity: Entity,
     checked: Iterable[Checked],
     *,
@@ -541,7 +499,7 @@ def _db_reason(exc: Exception) -> str:
     return text
 
 
-def _newer(writer: Writer, incoming: datetime, stored_value: Any) -> bool:
+def _newer(writer: Store, incoming: datetime, stored_value: Any) -> bool:
     from salestrack.store.sql import when
 
     stored_time = when(stored_value)
@@ -557,7 +515,7 @@ class Prospects:
 
     def resolve(
         self,
-        writer: Writer,
+        writer: Store,
         item: Checked,
         *,
         strict: bool,

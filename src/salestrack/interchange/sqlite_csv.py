@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from salestrack.errors import DatabaseError, SalestrackError
-from salestrack.interchange.entities import Column, Entity
+from salestrack.interchange.entities import Entity
 from salestrack.interchange.export import (
     BATCH,
     FORMULA_START,
@@ -49,7 +49,8 @@ from salestrack.interchange.export import (
     select,
     sort_keys,
 )
-from salestrack.store.sql import Reader
+from salestrack.store.schema import Column
+from salestrack.store.sql import Store
 
 _CODES = ", ".join(str(ord(ch)) for ch in (*FORMULA_START, "'"))
 assert max(map(ord, (*FORMULA_START, "'"))) < ord("A")
@@ -115,7 +116,7 @@ Render = Callable[[Iterable[Any]], Iterable[bytes]]
 
 
 def csv_lines(
-    reader: Reader, entity: Entity, filters: Filters, part: Part = (None, None)
+    reader: Store, entity: Entity, filters: Filters, part: Part = (None, None)
 ) -> Generator[list[bytes]]:
     """The CSV lines of the exported rows in batches, made by SQLite (see above). Close it
     (``contextlib.closing``) before the reader: it holds a read transaction."""
@@ -201,7 +202,7 @@ def _keys_select(entity: Entity, filters: Filters) -> tuple[str, dict[str, Any]]
     return select(entity, filters, [", ".join(f"t.{k}" for k in sort_keys(entity))], names=False)
 
 
-def _parts_wanted(reader: Reader, entity: Entity, filters: Filters) -> int:
+def _parts_wanted(reader: Store, entity: Entity, filters: Filters) -> int:
     """How many parts to cut the rows into: one, unless the sort keys are never NULL (a NULL
     would fall between parts), the order is an index scan (so a part's first rows come at
     once, not after sorting it all) and there are rows enough for more than one core."""
@@ -215,7 +216,7 @@ def _parts_wanted(reader: Reader, entity: Entity, filters: Filters) -> int:
     return max(1, min(_cores(), MAX_PARTS, count(reader, entity, filters) // PART_ROWS))
 
 
-def _cuts(reader: Reader, entity: Entity, filters: Filters, wanted: int) -> list[Part]:
+def _cuts(reader: Store, entity: Entity, filters: Filters, wanted: int) -> list[Part]:
     """The parts, cut by the sort keys into equal numbers of rows. Read with the write lock
     held, so that no commit can move a cut (which could make parts overlap)."""
     total = count(reader, entity, filters)
@@ -250,7 +251,7 @@ def _begun(lines: Iterator[list[bytes]]) -> Iterator[list[bytes]]:
 
 def write_csv(
     out: IO[str],
-    reader: Reader,
+    reader: Store,
     path: Path,
     entity: Entity,
     filters: Filters,
@@ -364,7 +365,7 @@ def write_part(spec_text: str) -> None:
     Says on stdout when its query has begun, and the number of rows at the end."""
     from salestrack import config
     from salestrack.interchange import entities
-    from salestrack.store.sql import reader
+    from salestrack.store.sql import read
 
     spec = json.loads(spec_text)
     filters = Filters(
@@ -382,7 +383,7 @@ def write_part(spec_text: str) -> None:
 
     try:
         with (
-            reader(config.target_from(spec["db"])) as r,
+            read(config.target_from(spec["db"])) as r,
             open(spec["output"], "wb") as out,
             closing(csv_lines(r, entity, filters, tuple(spec["part"]))) as lines,
         ):

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from salestrack import dates, vocab
-from salestrack.intel import brief
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store import settings
+from salestrack.store.sql import Store, uid, when
 
 ANSWERED = ("gatekeeper", "wrong_person", "decision_maker")
 CONVERSATION = ("connected", "meeting_set", "referred", "not_interested")
@@ -211,7 +211,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def build(
-    reader: Reader,
+    reader: Store,
     *,
     chosen: str | None,
     trailing: int,
@@ -302,7 +302,7 @@ def build(
     )
 
     # -- stages: flows, conversions, win rate, time in stage --------------------------------
-    stages = brief.stages(reader)
+    stages = settings.stages(reader)
     open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
     case, params = _bucket("changed_at", weeks, seg)
     moves: list[dict[tuple[str, str], int]] = [defaultdict(int) for _ in range(n)]
@@ -393,7 +393,7 @@ def build(
     return report
 
 
-def _names(reader: Reader, ids: list[Any]) -> dict[Any, str]:
+def _names(reader: Store, ids: list[Any]) -> dict[Any, str]:
     if not ids:
         return {}
     marks = ", ".join(f":p{i}" for i in range(len(ids)))
@@ -405,7 +405,7 @@ def _names(reader: Reader, ids: list[Any]) -> dict[Any, str]:
 
 
 def _touch_lags(
-    reader: Reader, weeks: list[Week], segment: Scope | None = None
+    reader: Store, weeks: list[Week], segment: Scope | None = None
 ) -> list[tuple[int, Any, Any, float]]:
     """(week, prospect id, follow-up time as stored, seconds since the touch before it) for
     each touch in the window that followed an earlier touch of the same prospect. Notes are
@@ -435,9 +435,7 @@ def _touch_lags(
     return found
 
 
-def _step_lags(
-    reader: Reader, weeks: list[Week], segment: Scope | None = None
-) -> list[list[float]]:
+def _step_lags(reader: Store, weeks: list[Week], segment: Scope | None = None) -> list[list[float]]:
     """Days from each next step's due time to when it was done (0 when on time), by the
     week it was done."""
     case, params = _bucket("done_at", weeks, segment)
@@ -455,7 +453,7 @@ def _step_lags(
 
 
 def stays(
-    reader: Reader, weeks: list[Week], segment: Scope | None = None
+    reader: Store, weeks: list[Week], segment: Scope | None = None
 ) -> dict[str, list[list[float]]]:
     """Completed stays in each stage, in days, by the week they ended.
 

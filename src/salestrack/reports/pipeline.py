@@ -16,15 +16,15 @@ from typing import Any
 
 from salestrack import vocab
 from salestrack.errors import InvalidInput
-from salestrack.intel import brief
 from salestrack.reports import baseline
-from salestrack.store.sql import Reader, when
+from salestrack.store import settings
+from salestrack.store.sql import Store, when
 
 USUAL_WEEKS = 26
 DAY = 86400.0
 
 
-def usual_days(reader: Reader, stages: list[str], *, now: datetime) -> dict[str, float | None]:
+def usual_days(reader: Store, stages: list[str], *, now: datetime) -> dict[str, float | None]:
     window = [baseline.Week("usual", now - timedelta(weeks=USUAL_WEEKS), now)]
     stays = baseline.stays(reader, window)
     return {s: (statistics.median(stays[s][0]) if stays[s][0] else None) for s in stages}
@@ -52,8 +52,8 @@ class Line:
         }
 
 
-def lines(reader: Reader, *, now: datetime) -> tuple[list[Line], dict[str, float | None]]:
-    stages = brief.stages(reader)
+def lines(reader: Store, *, now: datetime) -> tuple[list[Line], dict[str, float | None]]:
+    stages = settings.stages(reader)
     usual = usual_days(reader, stages, now=now)
     found = []
     for name, stage, value, since, action, due in reader.rows(
@@ -137,7 +137,7 @@ def working_days(start: date, end: date) -> int:
     return days
 
 
-def plan(reader: Reader, *, deals: int, by: date, weeks: int, now: datetime, tz: tzinfo) -> Plan:
+def plan(reader: Store, *, deals: int, by: date, weeks: int, now: datetime, tz: tzinfo) -> Plan:
     """What a day needs, at the person's own rates over the last ``weeks`` weeks."""
     if deals < 1:
         raise InvalidInput("--deals", "must be at least 1")

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from salestrack import vocab
-from salestrack.intel import brief
 from salestrack.reports import baseline
-from salestrack.store.sql import Reader, uid, when
+from salestrack.store import settings
+from salestrack.store.sql import Store, uid, when
 
 HIGH = 3.5
 FOCUS_SETTING = "focus"
@@ -79,7 +79,7 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _scored(reader: Reader, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+def _scored(reader: Store, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
     """(occurred_at, prospect_id, segment, value, uncovered, openness, commitment)."""
     return reader.rows(
         "SELECT a.occurred_at, a.prospect_id, p.segment, q.value, q.uncovered, q.openness, "
@@ -104,7 +104,7 @@ def _averages(scores: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 
 def report(
-    reader: Reader, *, trailing: int, days: int, now: datetime, tz: tzinfo, by_segment: bool
+    reader: Store, *, trailing: int, days: int, now: datetime, tz: tzinfo, by_segment: bool
 ) -> QualityReport:
     weeks = baseline.windows(None, trailing - 1, now=now, tz=tz)
     start, end = weeks[0].start, min(weeks[-1].end, now)
@@ -120,7 +120,7 @@ def report(
             weekly.append(
                 {"week": w.label, "segment": segment, **_averages([r[3:7] for r in rows_])}
             )
-    stages = brief.stages(reader)
+    stages = settings.stages(reader)
     place = {s: i for i, s in enumerate(stages)}
     moves: dict[Any, list[tuple[datetime, str, str | None]]] = {}
     for pid, at, to_stage, from_stage in reader.rows(
@@ -157,7 +157,7 @@ def report(
 
 
 def segment_mix(
-    reader: Reader, weeks: list[baseline.Week], found: list[tuple[Any, ...]]
+    reader: Store, weeks: list[baseline.Week], found: list[tuple[Any, ...]]
 ) -> str | None:
     """When this week's quality is at least usual but meetings set fell, is it the segments?"""
     if len(weeks) < 3:
@@ -218,8 +218,8 @@ class Focus:
         return f"{self.dimension} ({why}): {TIPS[self.dimension]}"
 
 
-def focus(reader: Reader, *, now: datetime) -> Focus | None:
-    raw = brief.setting(reader, FOCUS_SETTING)
+def focus(reader: Store, *, now: datetime) -> Focus | None:
+    raw = settings.setting(reader, FOCUS_SETTING)
     if raw:
         chosen = json.loads(raw).get("dimension")
         if chosen in vocab.QUALITY_DIMENSIONS:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from salestrack import clock
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError, UsageError
-from salestrack.store import migrate
+from salestrack.store import files, migrate
+from salestrack.store import revision as revision_constants
+from salestrack.store.errors import translate_errors
+from salestrack.store.sql import Store
 
 
 @dataclass
@@ -29,48 +33,38 @@ class Status:
             return "current"
         if self.revision is None:
             return "empty (the first command creates the schema)"
-        if self.revision in migrate.known_revisions():
+        if self.revision in revision_constants.KNOWN:
             return f"needs upgrade to {self.head} (the next command does it, after a backup)"
         return "written by a newer salestrack"
 
 
 def status(target: DbTarget, chosen_by: str) -> Status:
     """Describe ``target`` without changing it."""
-    from sqlalchemy import inspect
+    from salestrack.store import connect, schema
 
-    from salestrack.store.engine import make_engine
-    from salestrack.store.orm import table
-
-    head = migrate.head()
+    head = revision_constants.HEAD
     if target.path is not None:
         if not target.path.exists():
             return Status(target.display, chosen_by, False, None, head)
-        from salestrack.store import files
-
         files.check_header(target.path)
-    engine = make_engine(target, write=False)
+        db: Any = connect.sqlite_connection(target.path)
+    else:
+        db = connect.server_connection(target)
     try:
-        with migrate.translate_errors(target), engine.connect() as connection:
-            revision = migrate.stored_revision(connection)
-            result = Status(target.display, chosen_by, True, revision, head)
+        with translate_errors(target):
+            found = connect.sqlite_revision(db) if target.path else connect.server_revision(db)
+            result = Status(target.display, chosen_by, True, found, head)
             if target.path is not None:
                 result.size_bytes = target.path.stat().st_size
-            if revision == head:
-                from sqlalchemy import func, select
-
-                present = set(inspect(connection).get_table_names())
-                from salestrack.models import TABLES
-
-                for name in TABLES:
-                    if name in present:
-                        result.counts[name] = int(
-                            connection.execute(
-                                select(func.count()).select_from(table(name))
-                            ).scalar_one()
-                        )
+            if found == head:
+                store = Store(db, sqlite=target.path is not None)
+                for name in (*schema.TABLES, "settings"):
+                    result.counts[name] = int(store.scalar(f"SELECT count(*) FROM {name}"))
             return result
     finally:
-        engine.dispose()
+        if target.path is None:
+            db.rollback()
+        db.close()
 
 
 def backup(target: DbTarget, dest: Path | None) -> Path:
@@ -90,7 +84,7 @@ def backup(target: DbTarget, dest: Path | None) -> Path:
         dest = target.path.with_name(f"{target.path.name}.{stamp}.bak")
     elif dest.is_dir():
         dest = dest / f"{target.path.stem}-{clock.now().strftime('%Y%m%dT%H%M%SZ')}.db"
-    with migrate.translate_errors(target):
+    with translate_errors(target):
         return migrate.backup_sqlite(target.path, dest)
 
 
@@ -131,7 +125,7 @@ def restore(target: DbTarget, source: Path) -> Path:
     files.prepare(target.path)
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     kept = target.path.with_name(f"{target.path.name}.{stamp}.replaced")
-    with migrate.translate_errors(target):
+    with translate_errors(target):
         migrate.backup_sqlite(target.path, kept)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
         try:

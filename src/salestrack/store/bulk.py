@@ -3,7 +3,7 @@
 Rows are plain dicts keyed by column name (missing nullable columns are written as NULL),
 grouped by table and written in foreign-key order (:data:`salestrack.models.TABLES`). On
 SQLite the standard library writes them with ``executemany`` in the stored forms of
-:func:`salestrack.store.lean.stored`; on a server SQLAlchemy Core does. Either way the whole
+:func:`salestrack.store.sql.stored`; on a server SQLAlchemy Core does. Either way the whole
 batch is one transaction: a failure leaves the database as it was.
 """
 
@@ -14,7 +14,9 @@ from typing import Any
 
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
-from salestrack.store import lean, migrate
+from salestrack.store import connect, migrate
+from salestrack.store.errors import translate_errors
+from salestrack.store.sql import stored
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
@@ -28,7 +30,7 @@ def write(target: DbTarget, rows: Rows) -> dict[str, int]:
         raise DatabaseError(f"no such table: {', '.join(unknown)}")
     ordered = [(name, rows[name]) for name in TABLES if rows.get(name)]
     migrate.upgrade(target)
-    with migrate.translate_errors(target):
+    with translate_errors(target):
         if target.path is not None:
             _write_sqlite(target, ordered)
         else:
@@ -44,15 +46,21 @@ def _columns(table_name: str) -> list[str]:
 
 def _write_sqlite(target: DbTarget, ordered: list[tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
     assert target.path is not None
-    with lean.write_transaction(lean.connect(target.path)) as db:
+    db = connect.sqlite_connection(target.path)
+    try:
+        db.execute("BEGIN IMMEDIATE")
         for name, batch in ordered:
             columns = _columns(name)
             sql = (
                 f"INSERT INTO {name} ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' for _ in columns)})"
             )
-            stored = lean.stored
             db.executemany(sql, ([stored(r.get(c)) for c in columns] for r in batch))
+        db.execute("COMMIT")
+    finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        db.close()
 
 
 def _write_server(target: DbTarget, ordered: list[tuple[str, Sequence[Mapping[str, Any]]]]) -> None:

@@ -1,9 +1,7 @@
-"""SQLAlchemy engines and sessions, for every database salestrack can use."""
+"""SQLAlchemy engines: for the migrations (Alembic) and the tests, never for a command's data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from salestrack.config import DbTarget
@@ -11,15 +9,8 @@ from salestrack.errors import DatabaseError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-    from sqlmodel import Session
 
-BUSY_TIMEOUT_MS = 10_000
-SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA foreign_keys=ON",
-    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-    "PRAGMA synchronous=NORMAL",
-)
+from salestrack.store.connect import BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
 
 
 def make_engine(target: DbTarget, *, write: bool = True) -> Engine:
@@ -51,6 +42,7 @@ def make_engine(target: DbTarget, *, write: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -65,26 +57,3 @@ def _masked(exc: BaseException, target: DbTarget) -> str:
 
     text = str(exc).splitlines()[0] if str(exc) else ""
     return mask_url(text.replace(target.url, target.display))
-
-
-@contextmanager
-def session(target: DbTarget, *, write: bool = True) -> Iterator[Session]:
-    """A session on a database brought to the current schema; commits on success.
-
-    Any exception rolls the whole command back, so a failed command changes nothing.
-    """
-    from sqlmodel import Session
-
-    from salestrack.store import migrate
-
-    engine = migrate.ready_engine(target, write=write)
-    try:
-        with Session(engine, expire_on_commit=False) as db:
-            try:
-                yield db
-                db.commit()
-            except BaseException:
-                db.rollback()
-                raise
-    finally:
-        engine.dispose()

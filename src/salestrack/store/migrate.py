@@ -16,10 +16,11 @@ from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError, SchemaTooNew
 from salestrack.store import files
 from salestrack.store import revision as revision_constant
+from salestrack.store.errors import translate_errors
 
 if TYPE_CHECKING:
     from alembic.config import Config
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -152,63 +153,3 @@ def upgrade(target: DbTarget) -> Upgrade:
             return Upgrade(revision, latest, backup)
     finally:
         engine.dispose()
-
-
-def ready_engine(target: DbTarget, *, write: bool = True) -> Engine:
-    """An engine on ``target`` once it is at the current revision (migrating if needed)."""
-    from salestrack.store.engine import make_engine
-
-    upgrade(target)
-    return make_engine(target, write=write)
-
-
-class translate_errors:
-    """Turn driver errors into one-line :class:`DatabaseError` messages (URLs masked)."""
-
-    def __init__(self, target: DbTarget) -> None:
-        self.target = target
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> None:
-        if exc is None or not _is_driver_error(exc):
-            return
-        raise DatabaseError(describe_driver_error(exc, self.target)) from None
-
-
-def _is_driver_error(exc: BaseException) -> bool:
-    if isinstance(exc, sqlite3.Error):
-        return True
-    try:
-        from sqlalchemy.exc import DBAPIError, OperationalError
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(exc, DBAPIError | OperationalError)
-
-
-def describe_driver_error(exc: BaseException, target: DbTarget) -> str:
-    """A user-facing sentence for a database driver error."""
-    from salestrack.config import mask_url
-
-    original = getattr(exc, "orig", None) or exc
-    text = (str(original).strip().splitlines() or [type(original).__name__])[0]
-    text = mask_url(text.replace(target.url, target.display))
-    lowered = text.lower()
-    where = target.display
-    if "locked" in lowered or "busy" in lowered:
-        return f"the database '{where}' is busy (another salestrack is writing); try again"
-    if "not a database" in lowered or "malformed" in lowered:
-        return (
-            f"'{where}' is not a readable salestrack database ({text}); "
-            "point --db at another file or restore a backup"
-        )
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"the database '{where}' is read-only; fix its permissions or use another --db"
-    if "unable to open" in lowered:
-        return f"can't open the database '{where}' ({text}); check the path and permissions"
-    if "disk" in lowered and "full" in lowered:
-        return f"the disk holding '{where}' is full; free some space and try again"
-    if target.path is None:
-        return f"database error on '{where}': {text}"
-    return f"database error on '{where}': {text}"
