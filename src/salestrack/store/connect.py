@@ -15,9 +15,8 @@ from typing import Any
 
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
-from salestrack.store import files
+from salestrack.store import files, revision
 from salestrack.store.errors import describe_driver_error, translate_errors
-from salestrack.store import revision
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
