@@ -415,6 +415,30 @@ def test_bad_day_of_month_messages(text: str, reason: str) -> None:
     assert str(info.value) == f"can't read '{text}' as a date: {reason}"
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # datetime.fromisoformat reads these three as 15:00, 15:00 and +06:00
+        ("2026-11-20T15", "'15' isn't a time; try '2026-11-20 15:00'"),
+        ("2026-11-20T1500", "'1500' isn't a time; try '2026-11-20 15:00'"),
+        ("2026-11-20T15:00+05:60", "'+05:60' isn't a UTC offset; write it like '+01:00'"),
+        ("2026-11-20T15:00-24", "'-24' isn't a UTC offset; write it like '+01:00'"),
+    ],
+)
+def test_iso_text_fromisoformat_would_take(text: str, reason: str) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_when(text, now=NOW, tz=BERLIN)
+    assert str(info.value) == f"can't read '{text}' as a date: {reason}"
+
+
+def test_iso_offsets_in_every_form() -> None:
+    assert when("2026-11-20T15:00+05") == "2026-11-20T11:00:00+01:00"
+    assert when("2026-11-20T15:00-0930") == "2026-11-21T01:30:00+01:00"
+    assert when("2026-11-20T15:00 +23:59") == "2026-11-19T16:01:00+01:00"
+    assert when("2026-11-20 3pm utc") == "2026-11-20T16:00:00+01:00"
+    assert when("2026-11-20T15:00:30.5z") == "2026-11-20T16:00:30.500000+01:00"
+
+
 def test_month_ends() -> None:
     assert when("2028-02-29") == "2028-02-29T09:00:00+01:00"
     assert when("2000-02-29 10:00") == "2000-02-29T10:00:00+01:00"
