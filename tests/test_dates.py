@@ -396,6 +396,59 @@ def test_error_messages() -> None:
     assert message("   tomorow  ").startswith("can't read 'tomorow' as a date")
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2026-02-29", "February 2026 has days 1-28, not 29"),
+        ("2100-02-29", "February 2100 has days 1-28, not 29"),  # a century: not a leap year
+        ("2028-02-30", "February 2028 has days 1-29, not 30"),
+        ("2026-04-31", "April 2026 has days 1-30, not 31"),
+        ("2026-12-32", "December 2026 has days 1-31, not 32"),
+        ("2026-1-0", "January 2026 has days 1-31, not 0"),
+        ("2026-13-01", "there is no month 13; months run 1-12"),
+        ("0000-02-30", "year 0 is out of range"),
+    ],
+)
+def test_bad_day_of_month_messages(text: str, reason: str) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_when(text, now=NOW, tz=BERLIN)
+    assert str(info.value) == f"can't read '{text}' as a date: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # datetime.fromisoformat reads these three as 15:00, 15:00 and +06:00
+        ("2026-11-20T15", "'15' isn't a time; try '2026-11-20 15:00'"),
+        ("2026-11-20T1500", "'1500' isn't a time; try '2026-11-20 15:00'"),
+        ("2026-11-20T15:00+05:60", "'+05:60' isn't a UTC offset; write it like '+01:00'"),
+        ("2026-11-20T15:00-24", "'-24' isn't a UTC offset; write it like '+01:00'"),
+    ],
+)
+def test_iso_text_fromisoformat_would_take(text: str, reason: str) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_when(text, now=NOW, tz=BERLIN)
+    assert str(info.value) == f"can't read '{text}' as a date: {reason}"
+
+
+def test_iso_offsets_in_every_form() -> None:
+    assert when("2026-11-20T15:00+05") == "2026-11-20T11:00:00+01:00"
+    assert when("2026-11-20T15:00-0930") == "2026-11-21T01:30:00+01:00"
+    assert when("2026-11-20T15:00 +23:59") == "2026-11-19T16:01:00+01:00"
+    assert when("2026-11-20 3pm utc") == "2026-11-20T16:00:00+01:00"
+    assert when("2026-11-20T15:00:30.5z") == "2026-11-20T16:00:30.500000+01:00"
+
+
+def test_month_ends() -> None:
+    assert when("2028-02-29") == "2028-02-29T09:00:00+01:00"
+    assert when("2000-02-29 10:00") == "2000-02-29T10:00:00+01:00"
+    assert when("2026-12-31T23:59Z") == "2027-01-01T00:59:00+01:00"
+    feb = datetime(2027, 2, 3, 12, 0, tzinfo=BERLIN)  # not a leap year
+    assert when("eom", now=feb) == "2027-02-28T17:00:00+01:00"
+    april = datetime(2026, 4, 30, 18, 0, tzinfo=BERLIN)
+    assert when("eom", now=april) == "2026-04-30T17:00:00+02:00"
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_date(text: str) -> None:
     with pytest.raises(DateParseError, match="no date given"):
