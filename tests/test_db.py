@@ -155,14 +155,14 @@ def test_locked_database_is_a_clear_error(cli: Cli, db_path: Path) -> None:
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        import salestrack.store.connect as connect_module
+        import salestrack.store.files as files_module
 
-        old = connect_module.BUSY_TIMEOUT_MS
-        connect_module.BUSY_TIMEOUT_MS = 100
+        old = files_module.BUSY_TIMEOUT_MS
+        files_module.BUSY_TIMEOUT_MS = 100
         try:
             result = cli.fails("log", "call", "Acme", "-o", "busy")
         finally:
-            connect_module.BUSY_TIMEOUT_MS = old
+            files_module.BUSY_TIMEOUT_MS = old
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -18,18 +18,17 @@ from salestrack.errors import DatabaseError
 from salestrack.store import files, revision
 from salestrack.store.errors import describe_driver_error, translate_errors
 
-BUSY_TIMEOUT_MS = 10_000
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
 SERVER_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
 
 
 def sqlite_connection(path: Path) -> sqlite3.Connection:
     """A stdlib connection with salestrack's settings: WAL, foreign keys on, a busy timeout,
     and no implicit transactions (BEGIN is issued explicitly)."""
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    for pragma in SQLITE_PRAGMAS:
+    wait = files.BUSY_TIMEOUT_MS
+    db = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None)
+    for pragma in files.SQLITE_PRAGMAS:
         db.execute(pragma)
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db.execute(f"PRAGMA busy_timeout={wait}")
     return db
 
 

@@ -10,7 +10,7 @@ from salestrack.errors import DatabaseError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-from salestrack.store.connect import BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
+from salestrack.store import files
 
 
 def make_engine(target: DbTarget, *, write: bool = True) -> Engine:
@@ -33,16 +33,16 @@ def make_engine(target: DbTarget, *, write: bool = True) -> Engine:
             ) from None
         return engine
 
-    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(target.url, connect_args={"timeout": files.BUSY_TIMEOUT_MS / 1000})
     begin = "BEGIN IMMEDIATE" if write else "BEGIN"
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        for pragma in SQLITE_PRAGMAS:
+        for pragma in files.SQLITE_PRAGMAS:
             cursor.execute(pragma)
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={files.BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -8,6 +8,8 @@ from pathlib import Path
 from salestrack.errors import DatabaseError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another one
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
 
 
 def prepare(path: Path) -> bool:
