@@ -24,8 +24,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salestrack import clock, config
-
 # Friday 20 November 2026, 15:00 in London (UTC+0 in winter).
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -43,11 +41,7 @@ def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("SALESTRACK_DEBUG", raising=False)
     time.tzset()
-    clock.freeze(None)
-    config.set_db_override(None)
     yield db
-    clock.freeze(None)
-    config.set_db_override(None)
 
 
 @pytest.fixture

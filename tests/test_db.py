@@ -180,3 +180,27 @@ def test_urls_are_masked(cli: Cli) -> None:
     result = cli.fails("--db", url, "prospect", "list")
     assert "s3cret" not in result.stderr + result.stdout
     assert "rep:***@127.0.0.1" in result.stderr
+
+
+def test_db_option_holds_for_its_own_invocation_only(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.db"
+    assert cli.ok("--db", str(other), "db", "path").stdout == f"{other}\n"
+    cli.ok("--db", str(other), "log", "call", "Acme", "-o", "busy")
+    assert cli.ok("db", "path").stdout == f"{db_path}\n"  # the next invocation: the default
+    assert rows(other, "SELECT count(*) FROM activities") == [(1,)]
+    assert not db_path.exists()
+
+
+def test_completion_honours_the_db_option(tmp_path: Path) -> None:
+    import typer
+
+    from salestrack.cli import app
+    from salestrack.cli.complete import complete_prospect
+
+    other = tmp_path / "other.db"
+    Cli().ok("--db", str(other), "log", "call", "Acme Corp", "-o", "busy")
+    command = typer.main.get_command(app)
+    ctx = command.make_context("salestrack", ["--db", str(other)], resilient_parsing=True)
+    assert complete_prospect(ctx, "ac") == ["Acme Corp"]

@@ -1,7 +1,7 @@
 """The one source of "now". Stored times are UTC; shown times are local (TZ honoured).
 
-Tests freeze time with :func:`freeze` in-process, or with ``SALESTRACK_NOW`` (an ISO-8601
-instant with offset) for subprocesses.
+Tests freeze time with ``SALESTRACK_NOW`` (an ISO-8601 instant with offset), in-process and
+in subprocesses alike.
 """
 
 from __future__ import annotations
@@ -9,13 +9,9 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-_frozen: datetime | None = None
-
 
 def now() -> datetime:
     """The current instant, aware, in UTC."""
-    if _frozen is not None:
-        return _frozen
     env = os.environ.get("SALESTRACK_NOW")
     if env:
         value = datetime.fromisoformat(env.replace("Z", "+00:00"))
@@ -23,14 +19,6 @@ def now() -> datetime:
             raise ValueError("SALESTRACK_NOW needs a UTC offset, e.g. 2026-11-20T14:00:00+00:00")
         return value.astimezone(UTC)
     return datetime.now(UTC)
-
-
-def freeze(at: datetime | None) -> None:
-    """Freeze :func:`now` at ``at`` (aware); ``None`` unfreezes."""
-    global _frozen
-    if at is not None and at.tzinfo is None:
-        raise ValueError("freeze() needs an aware datetime")
-    _frozen = at.astimezone(UTC) if at is not None else None
 
 
 def to_utc(value: datetime) -> datetime:

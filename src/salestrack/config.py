@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-_override: str | None = None
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _CREDENTIALS_RE = re.compile(r"(://[^:/@\s]*):[^@\s]*@")
 
@@ -38,10 +40,32 @@ def mask_url(url: str) -> str:
     return _CREDENTIALS_RE.sub(r"\1:***@", url)
 
 
-def set_db_override(value: str | None) -> None:
-    """Record the ``--db`` option for this invocation (``None`` when not given)."""
-    global _override
-    _override = value
+@dataclass(frozen=True)
+class App:
+    """The run state of one invocation, made from the root command's options (``--db``) and
+    handed to everything the command calls through :func:`running`; nothing is kept in a
+    module global, so two invocations in one process (tests, a shell) never see each other's."""
+
+    db: str | None = None
+
+
+_APP: ContextVar[App | None] = ContextVar("salestrack_app", default=None)
+_NO_APP = App()
+
+
+@contextmanager
+def running(app: App) -> Iterator[App]:
+    """Make ``app`` the current invocation's state for the duration of the block."""
+    token = _APP.set(app)
+    try:
+        yield app
+    finally:
+        _APP.reset(token)
+
+
+def current() -> App:
+    """The current invocation's state (defaults outside a command)."""
+    return _APP.get() or _NO_APP
 
 
 def data_dir() -> Path:
@@ -81,7 +105,7 @@ def target_from(value: str) -> DbTarget:
 
 def resolve() -> DbTarget:
     """The database chosen for this invocation."""
-    value = _override or os.environ.get("SALESTRACK_DB")
+    value = current().db or os.environ.get("SALESTRACK_DB")
     if value:
         return target_from(value)
     path = default_db_path()
@@ -90,7 +114,7 @@ def resolve() -> DbTarget:
 
 def source() -> str:
     """Which rule chose the database, for ``db path`` and ``db status``."""
-    if _override:
+    if current().db:
         return "--db"
     if os.environ.get("SALESTRACK_DB"):
         return "SALESTRACK_DB"

@@ -146,7 +146,8 @@ class AppGroup(LazyGroup):
         from salestrack.output.console import error
 
         try:
-            return super().invoke(ctx)
+            with config.running(config.App(db=ctx.params.get("db"))):
+                return super().invoke(ctx)
         except SalestrackError as exc:
             error(exc.message)
             raise typer.Exit(exc.exit_code) from None
@@ -199,11 +200,6 @@ app = typer.Typer(
 )
 
 
-def _set_db(value: str | None) -> str | None:
-    config.set_db_override(value)
-    return value
-
-
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"salestrack {__version__}\n")
@@ -219,7 +215,6 @@ def root(
             metavar="PATH|URL",
             help="Database: a SQLite file path or a URL (postgresql+psycopg://...). "
             "Default: $SALESTRACK_DB, else a file in your user data folder.",
-            callback=_set_db,
             is_eager=True,
             show_default=False,
         ),

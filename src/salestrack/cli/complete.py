@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import typer
 
-def complete_prospect(incomplete: str) -> list[str]:
+
+def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
         import sqlite3
 
         from salestrack import config
         from salestrack.names import key
 
-        target = config.resolve()
+        with config.running(config.App(db=ctx.find_root().params.get("db"))):
+            target = config.resolve()
         if target.path is None or not target.path.exists():
             return []
         uri = f"file:{target.path}?mode=ro"
