@@ -129,12 +129,10 @@ def test_ambiguous_prefix_lists_candidates(cli: Cli, db_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "conected"], "--outcome: unknown call outcome 'conected'"),
         ([], "--outcome: a call needs an outcome"),
         (["-o", "connected", "--at", "someday"], "--at: can't read 'someday'"),
         (["-o", "connected", "--at", "tomorrow 9am"], "--at: 'tomorrow 9am' is in the future"),
         (["-o", "connected", "--duration", "5x"], "--duration: can't read '5x'"),
-        (["-o", "connected", "--reached", "ceo"], "--reached: unknown reached value 'ceo'"),
         (["-o", "connected", "--due", "fri"], "--due: needs --next ACTION"),
         (["-o", "connected", "--intel", "gossip: x"], "--intel: unknown intel kind 'gossip'"),
         (["-o", "connected", "--next", "x", "--due", "blah"], "--due: can't read 'blah'"),
@@ -150,6 +148,48 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
     assert dump(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "conected"], "--outcome: unknown call outcome 'conected'; use one of: no answer"),
+        (["-o", "conn", "--reached", "ceo"], "--reached: unknown reached value 'ceo'"),
+        (["-o", "c"], "--outcome: 'c' could be connected, callback; type more of it"),
+    ],
+)
+def test_bad_choices_are_usage_errors(
+    cli: Cli, db_path: Path, args: list[str], message: str
+) -> None:
+    """A choice is read by the vocabulary's rule while the command line is parsed: a bad one
+    is a usage error (exit code 2), one line, and nothing is written."""
+    cli.ok("prospect", "add", "Acme Corp")
+    before = dump(db_path)
+    result = cli.fails("log", "call", "Acme", *args, code=2)
+    assert result.stderr.startswith("error: " + message), result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+    assert dump(db_path) == before
+
+
+def test_a_bad_format_is_a_usage_error(cli: Cli) -> None:
+    result = cli.fails("prospect", "list", "-f", "xml", code=2)
+    assert result.stderr == (
+        "error: --format: unknown format 'xml'; use one of: table, csv, json, jsonl\n"
+    )
+    assert cli.ok("prospect", "list", "-f", "JSONL").stdout == ""  # any case, a unique start
+
+
+def test_choices_complete_in_the_shell(cli: Cli) -> None:
+    env = {"_SALESTRACK_COMPLETE": "complete_bash", "COMP_WORDS": "salestrack log call Acme -o me",
+           "COMP_CWORD": "5"}  # fmt: skip
+    import os
+    import subprocess
+
+    done = subprocess.run(["salestrack"], env={**os.environ, **env}, capture_output=True, text=True)
+    assert done.stdout.splitlines() == ["meeting-set"]
+    env["COMP_WORDS"], env["COMP_CWORD"] = "salestrack prospect list -f j", "4"
+    done = subprocess.run(["salestrack"], env={**os.environ, **env}, capture_output=True, text=True)
+    assert done.stdout.splitlines() == ["json", "jsonl"]
 
 
 def test_unknown_kind_is_a_usage_error(cli: Cli) -> None:

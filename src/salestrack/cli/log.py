@@ -10,7 +10,7 @@ import typer
 
 from salestrack import vocab
 from salestrack.cli.lazy import Lazy, LazyGroup
-from salestrack.cli.options import AtOpt, ProspectArg
+from salestrack.cli.options import AtOpt, ProspectArg, choice
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -65,10 +65,25 @@ def _outcome_help(kind: str) -> str:
 
 
 def _make(kind: str) -> Callable[..., None]:
+    # notes have no outcome and only calls and meetings reach someone: capture says so
+    outcome_choice = (
+        choice("--outcome", lambda: vocab.OUTCOMES[kind], f"{kind} outcome")
+        if vocab.OUTCOMES[kind]
+        else {}
+    )
+    reached_choice = (
+        choice("--reached", lambda: vocab.REACHED, "reached value")
+        if kind in ("call", "meeting")
+        else {}
+    )
+
     def command(
         prospect: ProspectArg,
         outcome: Annotated[
-            str | None, typer.Option("--outcome", "-o", metavar="OUTCOME", help=_outcome_help(kind))
+            str | None,
+            typer.Option(
+                "--outcome", "-o", metavar="OUTCOME", help=_outcome_help(kind), **outcome_choice
+            ),
         ] = None,
         reached: Annotated[
             str | None,
@@ -78,6 +93,7 @@ def _make(kind: str) -> Callable[..., None]:
                 metavar="WHO",
                 help="Who picked up: nobody, voicemail, gatekeeper, wrong-person, "
                 "decision-maker. Calls default to what the outcome implies.",
+                **reached_choice,
             ),
         ] = None,
         at: AtOpt = None,

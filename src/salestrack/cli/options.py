@@ -1,10 +1,44 @@
 """Option aliases shared by every command group (one place, like sqlite-utils' decorators)."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
 from salestrack.cli.complete import complete_prospect
+
+
+def choice(field: str, choices: Callable[[], tuple[str, ...]], what: str) -> dict[str, Any]:
+    """``parser`` and ``autocompletion`` for an option that takes one of ``choices``.
+
+    The typed value is read by the vocabulary's rule (exact, an alias such as ``vm``, or a
+    unique start such as ``conn``); anything else is a usage error (exit code 2) naming the
+    option and the choices. The shell completes the choices.
+    """
+
+    def parse(text: str) -> str:
+        from salestrack import vocab
+        from salestrack.errors import InvalidInput, UsageError
+
+        try:
+            return vocab.choose(field, text, choices(), what=what)
+        except InvalidInput as exc:
+            raise UsageError(exc.message) from None
+
+    def complete(incomplete: str) -> list[str]:
+        from salestrack import vocab
+
+        typed = vocab.canonical(incomplete)
+        return [c.replace("_", "-") for c in choices() if c.startswith(typed)]
+
+    return {"parser": parse, "autocompletion": complete}
+
+
+def _formats() -> tuple[str, ...]:
+    from salestrack.output.render import FORMATS
+
+    return FORMATS
+
 
 FormatOpt = Annotated[
     str | None,
@@ -13,7 +47,7 @@ FormatOpt = Annotated[
         "-f",
         metavar="FORMAT",
         help="table, csv, json or jsonl (default: a table on a terminal, CSV when piped).",
-        case_sensitive=False,
+        **choice("--format", _formats, "format"),
     ),
 ]
 AtOpt = Annotated[
@@ -37,12 +71,5 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirm
 
 
 def check_format(value: str | None) -> str | None:
-    from salestrack.errors import UsageError
-    from salestrack.output.render import FORMATS
-
-    if value is None:
-        return None
-    value = value.lower()
-    if value not in FORMATS:
-        raise UsageError(f"--format: unknown format '{value}'; use one of {', '.join(FORMATS)}")
+    """The format an option gave (already read by :data:`FormatOpt`'s parser)."""
     return value
