@@ -33,9 +33,9 @@ def _role(name: str, field: str) -> str:
 
 def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
     """The statements that create the roles, grants and policies (safe to run again)."""
-    from salestrack.models import TABLES
+    from salestrack.store.schema import TABLES
 
-    owned = [t for t in TABLES if t != "settings"]
+    owned = list(TABLES)
     everything = ", ".join([*owned, "settings", "alembic_version"])
     statements = []
     for role in (REP, MANAGER):
