@@ -5,7 +5,8 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import AtOpt
+from salestrack import vocab
+from salestrack.cli.options import AtOpt, choice
 
 
 def undo() -> None:
@@ -37,9 +38,24 @@ def edit(
     activity_id: Annotated[
         str, typer.Argument(metavar="ID", help="Activity id or a unique start of it.")
     ],
-    kind: Annotated[str | None, typer.Option("--kind", help="call, email, meeting...")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="call, email, meeting, task or note.",
+            **choice("--kind", lambda: vocab.KINDS, "activity kind"),
+        ),
+    ] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", "-o")] = None,
-    reached: Annotated[str | None, typer.Option("--reached", "-r")] = None,
+    reached: Annotated[
+        str | None,
+        typer.Option(
+            "--reached",
+            "-r",
+            help="Who picked up ('' clears it).",
+            **choice("--reached", lambda: vocab.REACHED, "reached value", clears=True),
+        ),
+    ] = None,
     at: AtOpt = None,
     duration: Annotated[str | None, typer.Option("--duration", "-d")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n")] = None,

@@ -8,15 +8,20 @@ import typer
 from salestrack.cli.complete import complete_prospect
 
 
-def choice(field: str, choices: Callable[[], tuple[str, ...]], what: str) -> dict[str, Any]:
+def choice(
+    field: str, choices: Callable[[], tuple[str, ...]], what: str, *, clears: bool = False
+) -> dict[str, Any]:
     """``parser`` and ``autocompletion`` for an option that takes one of ``choices``.
 
     The typed value is read by the vocabulary's rule (exact, an alias such as ``vm``, or a
     unique start such as ``conn``); anything else is a usage error (exit code 2) naming the
-    option and the choices. The shell completes the choices.
+    option and the choices. The shell completes the choices. With ``clears``, an empty value
+    passes through (``edit --reached ''`` clears the field).
     """
 
     def parse(text: str) -> str:
+        if clears and not text.strip():
+            return ""
         from salestrack import vocab
         from salestrack.errors import InvalidInput, UsageError
 
