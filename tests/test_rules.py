@@ -395,3 +395,17 @@ def test_check_constraints_from_vocab_are_the_migrated_ones(cli: Cli, db_path: P
     )
     assert modelled["quality"]["ck_quality_openness"] == "openness BETWEEN 1 AND 5"
     assert len([c for t in modelled.values() for c in t]) == 11
+
+
+def test_an_imported_prospect_is_at_a_configured_stage(cli: Cli, db_path: Path) -> None:
+    cli.ok("stages", "cold", "warm", "won", "lost")
+    before = dump(db_path)
+    result = cli("import", "prospects", "-", input="name,stage\r\nAcme,qualified\r\n")
+    refused(result, "error: 1 bad line; nothing was imported:\n", one_line=False)
+    assert (
+        "  line 2: stage: unknown stage 'qualified'; use one of: cold, warm, won, lost "
+        "(or set the stages first: salestrack stages ...)"
+    ) in result.stderr
+    assert dump(db_path) == before
+    cli.ok("import", "prospects", "-", input="name,stage\r\nAcme,Warm\r\n")  # as the CLI types it
+    assert rows(db_path, "SELECT name, stage FROM prospects") == [("Acme", "warm")]

@@ -216,10 +216,12 @@ def validate(
     owner: str,
     errors: list[str],
     as_mine: bool = False,
+    stages: list[str] | None = None,
 ) -> Iterator[Checked]:
     """The good rows, normalised; bad ones are described in ``errors`` (and not yielded).
 
     With ``as_mine`` every row is given to ``owner`` (moving a solo database to a team).
+    ``stages`` (from :func:`store.settings.stages`) are the ones a prospect may be at.
     """
     from pydantic import ValidationError
 
@@ -229,7 +231,7 @@ def validate(
     seen: set[bytes] = set()
     checked_header = False
     plain = not mapping.columns and not mapping.values
-    rules = _Rules(entity)
+    rules = _Rules(entity, stages)
 
     def check_columns(names: Iterable[str]) -> None:
         ours = {mapping.columns.get(n, n) for n in names} - {""}
@@ -317,8 +319,9 @@ def _explain(error: Any) -> str:
 class _Rules:
     """What completing a row of one entity needs, worked out once."""
 
-    def __init__(self, entity: Entity) -> None:
+    def __init__(self, entity: Entity, stages: list[str] | None = None) -> None:
         self.entity = entity
+        self.stages = tuple(stages or vocab.DEFAULT_STAGES)
         self.times = [c.name for c in entity.columns if c.kind == "time"]
         self.texts = [c.name for c in entity.columns if c.kind == "text"]
         self.choices = [(col, f) for (t, col), f in _CHOICES.items() if t == entity.table]
@@ -389,6 +392,11 @@ class _Rules:
             except InvalidInput as exc:
                 return str(exc)
             data["name_key"] = names.key(data["name"])
+            if data["stage"] is not None and data["stage"] not in self.stages:
+                try:
+                    data["stage"] = vocab.choose("stage", data["stage"], self.stages, what="stage")
+                except InvalidInput as exc:
+                    return f"{exc} (or set the stages first: salestrack stages ...)"
         if self.prospect_required and data["prospect_id"] is None and not data.get("prospect"):
             return "prospect_id: give the prospect's id or its name (a prospect column)"
         return None
