@@ -101,6 +101,11 @@ def score(field: str, value: int) -> int:
     return value
 
 
+def _pick(field: str, value: str, choices: tuple[str, ...], what: str) -> str:
+    """``value`` when stored as it is (the usual case on import), else :func:`vocab.choose`."""
+    return value if value in choices else vocab.choose(field, value, choices, what=what)
+
+
 def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
@@ -146,14 +151,14 @@ def activity(
     * ``duration_s`` is above zero (or unknown), ``notes`` obey :func:`clean_text`;
     * only calls and meetings have an objective to meet or miss.
     """
-    kind = vocab.choose(names.kind, kind, vocab.KINDS, what="activity kind")
+    kind = _pick(names.kind, kind, vocab.KINDS, "activity kind")
     choices = vocab.OUTCOMES[kind]
     if outcome is not None:
         if not choices:
             raise InvalidInput(
                 names.outcome, f"{_a(kind)} has no outcome; {names.omit(names.outcome)}"
             )
-        outcome = vocab.choose(names.outcome, outcome, choices, what=f"{kind} outcome")
+        outcome = _pick(names.outcome, outcome, choices, f"{kind} outcome")
     elif kind == "call":
         shown = ", ".join(o.replace("_", "-") for o in choices[:6])
         raise InvalidInput(
@@ -168,12 +173,10 @@ def activity(
                 f"only calls and meetings reach someone, not {_a(kind)}; "
                 + names.omit(names.reached),
             )
-        reached = vocab.choose(names.reached, reached, vocab.REACHED, what="reached value")
+        reached = _pick(names.reached, reached, vocab.REACHED, "reached value")
     elif kind == "call" and outcome is not None:
         reached = vocab.REACHED_BY_OUTCOME.get(outcome)
-    direction = vocab.choose(
-        names.direction, direction or "outbound", vocab.DIRECTIONS, what="direction"
-    )
+    direction = _pick(names.direction, direction or "outbound", vocab.DIRECTIONS, "direction")
     if occurred_at > now + FUTURE_SLACK:
         said = (
             f"'{typed_at}'"
