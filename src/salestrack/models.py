@@ -18,7 +18,7 @@ from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, UniqueConstrai
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from salestrack import clock
+from salestrack import clock, vocab
 from salestrack.store.sql import when
 
 
@@ -45,8 +45,15 @@ def _now() -> datetime:
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
+    """``kind IN ('call', ...)``: a column held to one of vocab's lists."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+def _score(column: str) -> CheckConstraint:
+    """``value BETWEEN 1 AND 5``: a conversation score held to :data:`vocab.QUALITY_RANGE`."""
+    low, high = vocab.QUALITY_RANGE
+    return CheckConstraint(f"{column} BETWEEN {low} AND {high}", f"ck_quality_{column}")
 
 
 class Row(SQLModel):
@@ -98,15 +105,9 @@ class Activity(Row, table=True):
         Index("ix_activities_prospect_time", "prospect_id", "occurred_at"),
         Index("ix_activities_time", "occurred_at", "id"),  # the export order
         Index("ix_activities_created", "created_at"),
-        CheckConstraint(_in("kind", ("call", "email", "meeting", "task", "note")), "ck_kind"),
-        CheckConstraint(_in("direction", ("outbound", "inbound")), "ck_direction"),
-        CheckConstraint(
-            "reached IS NULL OR "
-            + _in(
-                "reached", ("nobody", "voicemail", "gatekeeper", "wrong_person", "decision_maker")
-            ),
-            "ck_reached",
-        ),
+        CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
+        CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
+        CheckConstraint("reached IS NULL OR " + _in("reached", vocab.REACHED), "ck_reached"),
         CheckConstraint("duration_s IS NULL OR duration_s > 0", "ck_duration"),
     )
 
@@ -206,7 +207,7 @@ class Promise(Row, table=True):
     __tablename__ = "promises"
     __table_args__ = (
         Index("ix_promises_prospect", "prospect_id"),
-        CheckConstraint(_in("status", ("open", "kept", "broken")), "ck_promise_status"),
+        CheckConstraint(_in("status", vocab.PROMISE_STATUSES), "ck_promise_status"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -245,7 +246,9 @@ class Initiative(Row, table=True):
     """An improvement initiative for a client."""
 
     __tablename__ = "initiatives"
-    __table_args__ = (CheckConstraint(_in("status", ("open", "done")), "ck_initiative_status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", vocab.INITIATIVE_STATUSES), "ck_initiative_status"),
+    )
 
     prospect_id: uuid.UUID | None = Field(
         default=None, foreign_key="prospects.id", ondelete="CASCADE", index=True
@@ -275,7 +278,7 @@ class Rating(Row, table=True):
     __tablename__ = "ratings"
     __table_args__ = (
         Index("ix_ratings_prospect_month", "prospect_id", "month"),
-        CheckConstraint(_in("grade", ("A", "B", "D")), "ck_grade"),
+        CheckConstraint(_in("grade", vocab.GRADES), "ck_grade"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -291,12 +294,7 @@ class Quality(Row, table=True):
     """The four conversation scores (1 to 5) for one activity."""
 
     __tablename__ = "quality"
-    __table_args__ = (
-        CheckConstraint("value BETWEEN 1 AND 5", "ck_quality_value"),
-        CheckConstraint("uncovered BETWEEN 1 AND 5", "ck_quality_uncovered"),
-        CheckConstraint("openness BETWEEN 1 AND 5", "ck_quality_openness"),
-        CheckConstraint("commitment BETWEEN 1 AND 5", "ck_quality_commitment"),
-    )
+    __table_args__ = (*(_score(dim) for dim in vocab.QUALITY_DIMENSIONS),)
 
     activity_id: uuid.UUID = Field(foreign_key="activities.id", ondelete="CASCADE", unique=True)
     value: int

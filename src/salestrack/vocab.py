@@ -87,7 +87,11 @@ CLOSED_STAGES = ("won", "lost")
 
 GRADES = ("A", "B", "D")
 
+PROMISE_STATUSES = ("open", "kept", "broken")
+INITIATIVE_STATUSES = ("open", "done")
+
 QUALITY_DIMENSIONS = ("value", "uncovered", "openness", "commitment")
+QUALITY_RANGE = (1, 5)  # each conversation score, lowest and highest
 
 
 # Short forms for the keyboard: `-o vm`, `-r dm`.

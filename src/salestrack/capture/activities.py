@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
 from typing import Any
 
-from salestrack import names, vocab
+from salestrack import names, rules, vocab
 from salestrack.capture import capture
 from salestrack.domain import Ref
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
@@ -180,43 +180,37 @@ def edit(
             setattr(activity, field_name, value)
             changed.append(field_name)
 
-    kind = vocab.choose("--kind", change.kind, vocab.KINDS) if change.kind else activity.kind
-    put("kind", kind)
-    if change.outcome is not None:
-        if change.outcome == "":
-            put("outcome", None)
-        else:
-            choices = vocab.OUTCOMES[kind]
-            if not choices:
-                raise InvalidInput("--outcome", f"a {kind} has no outcome")
-            put(
-                "outcome",
-                vocab.choose("--outcome", change.outcome, choices, what=f"{kind} outcome"),
-            )
-    elif activity.outcome and activity.outcome not in vocab.OUTCOMES[kind]:
-        raise InvalidInput("--outcome", f"'{activity.outcome}' is not a {kind} outcome; set one")
-    if change.reached is not None:
-        reached = (
-            vocab.choose("--reached", change.reached, vocab.REACHED) if change.reached else None
-        )
-        put("reached", reached)
+    # The activity as it will be after the change, checked whole by the rule log uses.
+    outcome = activity.outcome if change.outcome is None else change.outcome or None
+    reached = activity.reached if change.reached is None else change.reached or None
+    if (
+        change.outcome is not None
+        and change.reached is None
+        and activity.kind == "call"
+        and activity.reached == vocab.REACHED_BY_OUTCOME.get(activity.outcome or "")
+    ):
+        reached = None  # it was implied by the old outcome: the new outcome implies it again
+    occurred_at = activity.occurred_at
     if change.at is not None:
-        at = capture.parse_time("--at", change.at, now, "past", tz)
-        if at > now + capture.FUTURE_SLACK:
-            raise InvalidInput("--at", f"'{change.at}' is in the future")
-        put("occurred_at", at)
+        occurred_at = capture.parse_time("--at", change.at, now, "past", tz)
+    duration_s = activity.duration_s
     if change.duration is not None:
-        if change.duration == "":
-            put("duration_s", None)
-        else:
-            from salestrack import dates
-
-            try:
-                put("duration_s", dates.parse_duration(change.duration))
-            except dates.DurationParseError as exc:
-                raise InvalidInput("--duration", str(exc)) from None
-    if change.note is not None:
-        put("notes", capture._text("--note", change.note))
+        duration_s = rules.parse_duration(change.duration) if change.duration else None
+    fields = rules.activity(
+        kind=change.kind or activity.kind,
+        outcome=outcome,
+        reached=reached,
+        direction=activity.direction,
+        occurred_at=occurred_at,
+        duration_s=duration_s,
+        notes=activity.notes if change.note is None else change.note,
+        objective_met=activity.objective_met,
+        now=now,
+        names=rules.EDIT,
+        typed_at=change.at,
+    )
+    for name in ("kind", "outcome", "reached", "occurred_at", "duration_s", "notes"):
+        put(name, getattr(fields, name))
     if change.prospect is not None:
         from salestrack.store import lookup
 
@@ -255,7 +249,7 @@ def edit(
 
 def _score(store: Store, activity: Activity, change: ActivityEdit, now: datetime) -> None:
     """Add or replace the conversation scores of a call or meeting."""
-    if activity.kind not in ("call", "meeting"):
+    if activity.kind not in rules.TOUCHES:
         raise InvalidInput(
             "--quality", f"quality is scored on calls and meetings, not on {activity.kind}s"
         )
@@ -267,7 +261,7 @@ def _score(store: Store, activity: Activity, change: ActivityEdit, now: datetime
         scores = capture.parse_quality(change.quality)
         values.update(zip(vocab.QUALITY_DIMENSIONS, scores, strict=True))
     if change.uncovered is not None:
-        values["uncovered_text"] = capture._text("--uncovered", change.uncovered)
+        values["uncovered_text"] = rules.clean_text("--uncovered", change.uncovered)
     if found is None:
         store.insert(
             "quality",

@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from salestrack import clock, dates, names, vocab
+from salestrack import clock, dates, names, rules, vocab
 from salestrack.capture import prospects
 from salestrack.domain import Fact, Ref
 from salestrack.errors import InvalidInput, NotFound
 from salestrack.store import lookup, settings
 from salestrack.store.sql import Store, uid, when
-
-MAX_TEXT = 1_000_000  # a note can be long (a pasted email), but not unbounded
-FUTURE_SLACK = timedelta(minutes=5)
 
 RowDict = dict[str, Any]
 
@@ -114,17 +111,8 @@ class CaptureResult:
     quality: tuple[int, int, int, int] | None = None
 
 
-def _text(field_name: str, value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if len(value) > MAX_TEXT:
-        raise InvalidInput(field_name, f"{len(value)} characters is too long; keep it under 1 MB")
-    if "\x00" in value:
-        raise InvalidInput(field_name, "contains a NUL character; remove it")
-    return value
+_text = rules.clean_text
+_MISSED = replace(rules.LOG, objective_met="--missed")
 
 
 def parse_time(
@@ -179,52 +167,33 @@ def parse_quality(text: str, field_name: str = "--quality") -> tuple[int, int, i
         if missing:
             raise InvalidInput(field_name, f"no score for {', '.join(missing)}; {hint}")
         scores = [found[d] for d in vocab.QUALITY_DIMENSIONS]
-    bad = [n for n in scores if not 1 <= n <= 5]
-    if bad:
-        raise InvalidInput(field_name, f"{bad[0]} is out of range; scores run from 1 to 5")
+    for n in scores:
+        rules.score(field_name, n)
     return scores[0], scores[1], scores[2], scores[3]
 
 
 def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) -> Capture:
-    """Check and normalise a request; raises :class:`InvalidInput` naming the field."""
-    kind = vocab.choose("kind", req.kind, vocab.KINDS, what="activity kind")
+    """Check and normalise a request; raises :class:`InvalidInput` naming the field.
+
+    The activity's own fields are checked by :func:`rules.activity`, as edit and import
+    check them.
+    """
     prospect = names.clean_name("PROSPECT", req.prospect)
-    outcome: str | None = None
-    if req.outcome is not None:
-        choices = vocab.OUTCOMES[kind]
-        if not choices:
-            raise InvalidInput("--outcome", f"a {kind} has no outcome; leave --outcome out")
-        outcome = vocab.choose("--outcome", req.outcome, choices, what=f"{kind} outcome")
-    elif kind == "call":
-        raise InvalidInput(
-            "--outcome",
-            "a call needs an outcome; e.g. --outcome connected (or no-answer, voicemail, "
-            "gatekeeper, meeting-set)",
-        )
-    else:
-        outcome = vocab.DEFAULT_OUTCOME.get(kind)
-    reached: str | None = None
-    if req.reached is not None:
-        if kind not in ("call", "meeting"):
-            raise InvalidInput("--reached", f"only calls and meetings reach someone, not a {kind}")
-        reached = vocab.choose("--reached", req.reached, vocab.REACHED, what="reached value")
-    elif kind == "call" and outcome is not None:
-        reached = vocab.REACHED_BY_OUTCOME.get(outcome)
-    occurred_at = now
-    if req.at is not None:
-        occurred_at = parse_time("--at", req.at, now, "past", tz)
-        if occurred_at > now + FUTURE_SLACK:
-            raise InvalidInput(
-                "--at",
-                f"'{req.at}' is in the future; log what happened, and use --next/--due "
-                "for what is planned",
-            )
-    duration_s: int | None = None
-    if req.duration is not None:
-        try:
-            duration_s = dates.parse_duration(req.duration)
-        except dates.DurationParseError as exc:
-            raise InvalidInput("--duration", str(exc)) from None
+    occurred_at = now if req.at is None else parse_time("--at", req.at, now, "past", tz)
+    fields = rules.activity(
+        kind=req.kind,
+        outcome=req.outcome,
+        reached=req.reached,
+        direction=req.direction,
+        occurred_at=occurred_at,
+        duration_s=None if req.duration is None else rules.parse_duration(req.duration),
+        notes=req.note,
+        objective_met=req.objective_met,
+        now=now,
+        names=rules.LOG if req.objective_met is not False else _MISSED,
+        typed_at=req.at,
+    )
+    kind = fields.kind
     next_action = _text("--next", req.next_action)
     due_at: datetime | None = None
     if req.due is not None:
@@ -232,32 +201,28 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
             raise InvalidInput("--due", "needs --next ACTION to say what is due")
         due_at = parse_time("--due", req.due, now, "future", tz)
     contact = names.clean_name("--contact", req.contact) if req.contact is not None else None
-    direction = vocab.choose("--direction", req.direction, vocab.DIRECTIONS, what="direction")
     wins = tuple(w for w in (_text("--win", w) for w in req.wins) if w)
     intel = tuple(parse_intel(i) for i in req.intel)
-    if req.objective_met is not None and kind not in ("call", "meeting"):
-        flag = "--met" if req.objective_met else "--missed"
-        raise InvalidInput(flag, f"objectives are for calls and meetings, not a {kind}")
     quality = parse_quality(req.quality) if req.quality is not None else None
     uncovered = _text("--uncovered", req.uncovered)
-    if (quality or uncovered) and kind not in ("call", "meeting"):
+    if (quality or uncovered) and kind not in rules.TOUCHES:
         raise InvalidInput("--quality", f"quality is scored on calls and meetings, not on {kind}s")
     if uncovered and quality is None:
         raise InvalidInput("--uncovered", "goes with --quality (the four scores)")
     return Capture(
         kind=kind,
         prospect=prospect,
-        outcome=outcome,
-        reached=reached,
-        occurred_at=occurred_at,
-        duration_s=duration_s,
-        notes=_text("--note", req.note),
+        outcome=fields.outcome,
+        reached=fields.reached,
+        occurred_at=fields.occurred_at,
+        duration_s=fields.duration_s,
+        notes=fields.notes,
         contact=contact,
         next_action=next_action,
         due_at=due_at,
         wins=wins,
         intel=intel,
-        direction=direction,
+        direction=fields.direction,
         new=req.new,
         objective_met=req.objective_met,
         quality=quality,

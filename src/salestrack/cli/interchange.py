@@ -236,14 +236,15 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
     def go(store: Any) -> Any:
         nonlocal result
         rows = service.read(handle, fmt)
+        stages = settings.stages(store)
         checked = service.validate(
             entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
-            as_mine=kw["as_mine"],
+            as_mine=kw["as_mine"], stages=stages,
         )  # fmt: skip
         with _progress(None, f"import {entity.name}") as tick:
             done = service.write(
                 store, entity, checked, strict=kw["strict"],
-                first_stage=settings.stages(store)[0], now=kw["now"], owner=kw["owner"],
+                first_stage=stages[0], now=kw["now"], owner=kw["owner"],
                 errors=errors, tick=tick,
             )  # fmt: skip
         if errors:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import IO, Any
 
-from salestrack import names, vocab
+from salestrack import names, rules, vocab
 from salestrack.errors import InvalidInput, SalestrackError
 from salestrack.interchange.entities import Entity
 from salestrack.interchange.export import unprotect
@@ -31,7 +31,6 @@ from salestrack.store.sql import Store
 BATCH = 5000
 HEADER = "__header__"
 MAX_ERRORS = 20
-MAX_FIELD = 1_000_000
 
 
 class ImportFailed(SalestrackError):
@@ -113,7 +112,7 @@ def read(handle: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any], boo
 
 
 def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
-    csv.field_size_limit(MAX_FIELD + 1)
+    csv.field_size_limit(rules.MAX_TEXT + 1)
     reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
@@ -189,14 +188,10 @@ def _model(entity: Entity) -> Any:
 
 
 _CHOICES: dict[tuple[str, str], Callable[[dict[str, Any]], tuple[str, ...]]] = {
-    ("activities", "kind"): lambda r: vocab.KINDS,
-    ("activities", "outcome"): lambda r: vocab.OUTCOMES.get(r.get("kind") or "", ()),
-    ("activities", "reached"): lambda r: vocab.REACHED,
-    ("activities", "direction"): lambda r: vocab.DIRECTIONS,
     ("intel", "kind"): lambda r: vocab.INTEL_KINDS,
     ("contacts", "role"): lambda r: vocab.ROLES,
-    ("promises", "status"): lambda r: ("open", "kept", "broken"),
-    ("initiatives", "status"): lambda r: ("open", "done"),
+    ("promises", "status"): lambda r: vocab.PROMISE_STATUSES,
+    ("initiatives", "status"): lambda r: vocab.INITIATIVE_STATUSES,
 }
 
 
@@ -221,10 +216,12 @@ def validate(
     owner: str,
     errors: list[str],
     as_mine: bool = False,
+    stages: list[str] | None = None,
 ) -> Iterator[Checked]:
     """The good rows, normalised; bad ones are described in ``errors`` (and not yielded).
 
     With ``as_mine`` every row is given to ``owner`` (moving a solo database to a team).
+    ``stages`` (from :func:`store.settings.stages`) are the ones a prospect may be at.
     """
     from pydantic import ValidationError
 
@@ -234,7 +231,7 @@ def validate(
     seen: set[bytes] = set()
     checked_header = False
     plain = not mapping.columns and not mapping.values
-    rules = _Rules(entity)
+    rules = _Rules(entity, stages)
 
     def check_columns(names: Iterable[str]) -> None:
         ours = {mapping.columns.get(n, n) for n in names} - {""}
@@ -322,8 +319,9 @@ def _explain(error: Any) -> str:
 class _Rules:
     """What completing a row of one entity needs, worked out once."""
 
-    def __init__(self, entity: Entity) -> None:
+    def __init__(self, entity: Entity, stages: list[str] | None = None) -> None:
         self.entity = entity
+        self.stages = tuple(stages or vocab.DEFAULT_STAGES)
         self.times = [c.name for c in entity.columns if c.kind == "time"]
         self.texts = [c.name for c in entity.columns if c.kind == "text"]
         self.choices = [(col, f) for (t, col), f in _CHOICES.items() if t == entity.table]
@@ -340,12 +338,11 @@ class _Rules:
                 data[name] = (
                     value.replace(tzinfo=tz) if value.tzinfo is None else value
                 ).astimezone(now.tzinfo)
-        for name in self.texts:
-            value = data[name]
-            if value is not None and len(value) > MAX_FIELD:
-                return f"{name}: {len(value)} characters is too long (1 MB at most)"
-            if value is not None and "\x00" in value:  # PostgreSQL can't store one
-                return f"{name}: holds a NUL character (\\0); remove it"
+        try:
+            for name in self.texts:
+                data[name] = rules.clean_text(name, data[name])
+        except InvalidInput as exc:
+            return str(exc)
         if data["id"] is None:
             data["id"] = uuid.uuid4()
         data["owner"] = data["owner"] or owner
@@ -361,10 +358,17 @@ class _Rules:
                     data[column] = vocab.choose(column, str(value), allowed, what=column)
                 except InvalidInput as exc:
                     return str(exc)
-        if table == "activities":
-            data["direction"] = data["direction"] or "outbound"
-            if data["reached"] is None and data["kind"] == "call" and data["outcome"]:
-                data["reached"] = vocab.REACHED_BY_OUTCOME.get(data["outcome"])
+        if table == "activities" and data["kind"] is not None and data["occurred_at"] is not None:
+            try:  # the rule log and edit use; a missing kind or time is reported as required
+                checked = rules.activity(
+                    kind=data["kind"], outcome=data["outcome"], reached=data["reached"],
+                    direction=data["direction"], occurred_at=data["occurred_at"],
+                    duration_s=data["duration_s"], notes=data["notes"],
+                    objective_met=data["objective_met"], now=now, names=rules.IMPORT,
+                )  # fmt: skip
+            except InvalidInput as exc:
+                return str(exc)
+            data.update(vars(checked))
         elif table == "ratings":
             if data["grade"] is not None:
                 data["grade"] = str(data["grade"]).strip().upper()
@@ -376,11 +380,23 @@ class _Rules:
             ):
                 return f"month: '{month}' is not a month; write it as 2026-11"
         elif table == "quality":
-            for dim in vocab.QUALITY_DIMENSIONS:
-                if data[dim] is not None and not 1 <= int(data[dim]) <= 5:
-                    return f"{dim}: {data[dim]} is not a score from 1 to 5"
+            try:
+                for dim in vocab.QUALITY_DIMENSIONS:
+                    if data[dim] is not None:
+                        rules.score(dim, int(data[dim]))
+            except InvalidInput as exc:
+                return str(exc)
         elif table == "prospects" and data["name"]:
-            data["name_key"] = names.key(str(data["name"]))
+            try:
+                data["name"] = names.clean_name("name", str(data["name"]))
+            except InvalidInput as exc:
+                return str(exc)
+            data["name_key"] = names.key(data["name"])
+            if data["stage"] is not None and data["stage"] not in self.stages:
+                try:
+                    data["stage"] = vocab.choose("stage", data["stage"], self.stages, what="stage")
+                except InvalidInput as exc:
+                    return f"{exc} (or set the stages first: salestrack stages ...)"
         if self.prospect_required and data["prospect_id"] is None and not data.get("prospect"):
             return "prospect_id: give the prospect's id or its name (a prospect column)"
         return None
@@ -549,20 +565,16 @@ class Prospects:
                 "add it first or leave out --strict",
             )
             return False
-        pid = uuid.uuid4()
-        at = writer.value(now)
-        writer.many(
-            "INSERT INTO prospects (id, owner, created_at, updated_at, name, name_key, stage) "
-            "VALUES (:id, :owner, :at, :at, :name, :key, :stage)",
-            [{"id": writer.value(pid), "owner": owner, "at": at, "name": name, "key": key,
-              "stage": first_stage}],
-        )  # fmt: skip
-        writer.many(
-            "INSERT INTO stage_changes (id, owner, created_at, updated_at, prospect_id, "
-            "to_stage, changed_at) VALUES (:id, :owner, :at, :at, :pid, :stage, :at)",
-            [{"id": writer.value(uuid.uuid4()), "owner": owner, "at": at,
-              "pid": writer.value(pid), "stage": first_stage}],
-        )  # fmt: skip
+        try:
+            name = names.clean_name("prospect", name)
+        except InvalidInput as exc:
+            _note(errors, f"line {item.line}: {exc}")
+            return False
+        from salestrack.capture import prospects
+
+        pid = prospects.create(
+            writer, name, owner=owner, now=now, stage=first_stage, since=now
+        )  # the prospect and its first stage change, as log and prospect add write them
         self.by_key[key] = writer.value(pid)
         self.ids.add(writer.value(pid))
         row["prospect_id"] = pid
