@@ -35,6 +35,7 @@ class Case:
     import_error: str
     entity: str = "activities"
     extra: dict[str, Any] = field(default_factory=dict)
+    log_code: int = 1  # 2 where the command line's parser reads the choice (a usage error)
 
 
 def activity_row(**values: str) -> Callable[[dict[str, str]], dict[str, str]]:
@@ -72,6 +73,7 @@ CASES = [
         "--outcome: unknown call outcome 'banana'; use one of: no answer, busy",
         activity_row(kind="call", outcome="banana"),
         "outcome: unknown call outcome 'banana'; use one of: no answer, busy",
+        log_code=2,
     ),
     Case(
         "an outcome on a note",
@@ -173,8 +175,8 @@ def seed(cli: Cli, db: list[str]) -> dict[str, str]:
     }
 
 
-def refused(result: Result, line: str, *, one_line: bool = True) -> None:
-    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
+def refused(result: Result, line: str, *, one_line: bool = True, code: int = 1) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
     assert line in result.stderr, (line, result.stderr)
     if one_line:
@@ -186,7 +188,7 @@ def each_path(
 ) -> None:
     """The case through log, edit and import: each refused, nothing changed."""
     before = snapshot()
-    refused(cli(*db, *case.log), "error: " + case.log_error)
+    refused(cli(*db, *case.log), "error: " + case.log_error, code=case.log_code)
     assert snapshot() == before
     if case.edit is not None:
         target, options = case.edit
