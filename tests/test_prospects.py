@@ -141,3 +141,15 @@ def test_show_as_text_hides_empty_fields_and_counts_in_words(cli: Cli) -> None:
     assert "stage qualified since Fri 06 Nov 10:00 (2w ago)" in lines
     assert "activities 3 calls, 1 email" in lines
     assert not any(line.startswith(("company", "notes", "value", "segment")) for line in lines)
+
+
+def test_prospect_text_follows_the_text_rule(cli: Cli, db_path: Path) -> None:
+    cli.ok("stages")  # the database exists
+    before = dump(db_path)
+    bad = cli.fails("prospect", "add", "Acme", "--note", "a\x00b")
+    assert bad.stderr == "error: --note: contains a NUL character; remove it\n"
+    assert dump(db_path) == before
+    cli.ok("prospect", "add", "Acme", "--company", "  Acme Inc  ")
+    assert rows(db_path, "SELECT company FROM prospects") == [("Acme Inc",)]
+    bad = cli.fails("prospect", "edit", "Acme", "--company", "x\x00")
+    assert bad.stderr == "error: --company: contains a NUL character; remove it\n"

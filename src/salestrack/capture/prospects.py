@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from salestrack import names, vocab
+from salestrack import names, rules, vocab
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup, schema, settings
 from salestrack.store.sql import Store, uid, when
@@ -146,8 +146,8 @@ def add(
     chosen = check_stage(store, stage, "--stage") if stage else settings.stages(store)[0]
     pid = create(
         store, name, owner=owner, now=now, stage=chosen, since=now,
-        company=(company or "").strip() or None, segment=check_segment(segment),
-        value=check_value(value), notes=(notes or "").strip() or None,
+        company=rules.clean_text("--company", company), segment=check_segment(segment),
+        value=check_value(value), notes=rules.clean_text("--note", notes),
     )  # fmt: skip
     return get(store, pid)
 
@@ -374,13 +374,13 @@ def edit(
         if name != prospect.name:
             updates["name"] = name
     if company is not None:
-        updates["company"] = company.strip() or None
+        updates["company"] = rules.clean_text("--company", company)
     if segment is not None:
         updates["segment"] = check_segment(segment)
     if value is not None:
         updates["value"] = check_value(value) or None
     if notes is not None:
-        updates["notes"] = notes.strip() or None
+        updates["notes"] = rules.clean_text("--note", notes)
     changed = [k for k, new in updates.items() if getattr(prospect, k) != new]
     if changed:
         writes = {k: updates[k] for k in changed}
@@ -436,7 +436,7 @@ def move(
         {
             "id": uuid.uuid4(), "owner": owner, "created_at": now, "updated_at": now,
             "prospect_id": prospect.id, "from_stage": prospect.stage, "to_stage": chosen,
-            "changed_at": moved_at, "reason": (reason or "").strip() or None,
+            "changed_at": moved_at, "reason": rules.clean_text("--reason", reason),
             "activity_id": None,
         },
     )  # fmt: skip
