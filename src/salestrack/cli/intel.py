@@ -94,54 +94,31 @@ def _record(
     now: datetime,
 ) -> list[str]:
     """Write the facts and the objective in one transaction; returns what to tell the user."""
-    from salestrack import config, names
+    from salestrack import config
     from salestrack.capture import capture
-    from salestrack.domain import Ref
-    from salestrack.errors import NotFound
-    from salestrack.store import lookup
+    from salestrack.intel import facts as service
     from salestrack.store.sql import write
 
     facts = [capture.parse_intel(text, "--add") for text in add]
     learned = capture.parse_time("--at", at, now, "past", None) if at else now
     review_at = capture.parse_time("--review", review, now, "future", None) if review else None
-    told: list[str] = []
     with write(config.resolve()) as store:
-        found = lookup.find_prospect(store, typed)
-        contact_id = None
-        if contact is not None:
-            people = capture.contacts(store, found.id)
-            who = names.resolve_among(contact, people, what="contact")
-            if not isinstance(who, Ref):
-                known = ", ".join(f"'{c.name}'" for c in people) or "none yet"
-                raise NotFound(
-                    f"--contact: no contact '{contact}' at {found.name} (known: {known}); "
-                    f'add them by logging a touch: salestrack log call "{found.name}" '
-                    f'-c "{contact}" ...'
-                )
-            contact_id = who.id
-        base = {"owner": config.rep(), "created_at": now, "updated_at": now}
-        written = capture.write_intel(
+        done = service.record(
             store,
-            found.id,
+            typed,
             facts,
-            known=None,
-            contact_id=contact_id,
-            activity_id=None,
-            at=learned,
-            base=base,
+            contact=contact,
+            learned_at=learned,
             review_at=review_at,
+            objective=objective,
+            owner=config.rep(),
+            now=now,
         )
-        if facts:
-            told.append(f"recorded {written.facts} intel for {found.name}")
-        told.extend(f"note: {w}" for w in written.warnings)
-        if objective is not None:
-            text = objective.strip() or None
-            store.update(
-                "prospects",
-                found.id,
-                {"objective": text, "objective_set_at": now if text else None, "updated_at": now},
-            )
-            told.append(f"objective for the next call: {text}" if text else "objective cleared")
+    told = [f"recorded {done.written} intel for {done.prospect}"] if done.facts else []
+    told.extend(f"note: {w}" for w in done.warnings)
+    if done.objective_changed:
+        text = done.objective
+        told.append(f"objective for the next call: {text}" if text else "objective cleared")
     return told
 
 
