@@ -59,6 +59,7 @@ def intel(
 
     from salestrack import clock, config, dates
     from salestrack.intel import brief
+    from salestrack.output import brief as shown
     from salestrack.output.console import say
     from salestrack.store.sql import read
 
@@ -78,9 +79,9 @@ def intel(
     with read(target) as r:
         b = brief.build(r, prospect, now=now, tz=tz, owner=config.rep())
     if fmt == "json":
-        sys.stdout.write(json.dumps(brief.as_json(b), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(shown.as_json(b), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(brief.as_text(b, now=now))
+        sys.stdout.write(shown.as_text(b, now=now))
 
 
 def _record(
