@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from salestrack.errors import NotFound
 from salestrack.intel import availability, checklist
 from salestrack.store import lookup, settings
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, when_set
 
 SAMPLE = 2000
 MIN_DIALS = 100
@@ -143,9 +144,7 @@ def best_time(
     )
     counts: dict[tuple[int, int], list[int]] = {}
     for occurred, reached in rows:
-        at = when(occurred)
-        assert at is not None
-        local = at.astimezone(tz)
+        local = when_set(occurred).astimezone(tz)
         cell = counts.setdefault((local.weekday(), local.hour), [0, 0])
         cell[0] += 1
         cell[1] += reached == "decision_maker"
@@ -177,7 +176,8 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -
         "FROM prospects WHERE id = :id",
         id=pid,
     )
-    assert row is not None
+    if row is None:  # found a moment ago, in the same transaction
+        raise NotFound(f"unknown prospect '{typed}'; see: salestrack prospect list")
     name, company, segment, stage, value, objective, objective_set_at = row
     since = reader.one(
         "SELECT max(changed_at) FROM stage_changes WHERE prospect_id = :id AND to_stage = :s",
