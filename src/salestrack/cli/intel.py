@@ -180,8 +180,6 @@ def next_(
     fmt: FormatOpt = None,
 ) -> None:
     """Who to call now: open prospects ranked by due steps, availability, stage, segment."""
-    import json
-
     from salestrack import clock, config, dates
     from salestrack.intel import call_queue
     from salestrack.output.console import say
@@ -192,15 +190,11 @@ def next_(
     fmt = check_format(fmt)
     now, tz, target = clock.now(), dates.local_tz(), config.resolve()
     if set_:
-        from salestrack.store import settings
         from salestrack.store.sql import write
 
         changes = call_queue.parse_weights(set_)
-        with read(target) as r:
-            current = call_queue.weights(settings.setting(r, call_queue.SETTING))
-        current.update(changes)
         with write(target) as store:
-            store.upsert_setting(call_queue.SETTING, json.dumps(current), now)
+            current = call_queue.set_weights(store, changes, now=now)
         say("weights: " + ", ".join(f"{k}={v:g}" for k, v in current.items()))
     with read(target) as r:
         ranked = call_queue.rank(r, now=now, tz=tz, limit=limit)
@@ -243,14 +237,12 @@ def checklist(
     from salestrack.intel import checklist as service
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.store import settings
     from salestrack.store.sql import read, write
 
     fmt = check_format(fmt)
     target = config.resolve()
     with read(target) as r:
-        stages = settings.stages(r)
-        chosen = service.load(settings.setting(r, service.SETTING))
+        stages, chosen = service.current(r)
     if items and preset:
         raise UsageError("give either a preset or your own items, not both")
     if preset is not None:
@@ -260,7 +252,7 @@ def checklist(
         chosen = service.parse(items, stages)
     if preset is not None or items:
         with write(target) as store:
-            store.upsert_setting(service.SETTING, service.dump(chosen), clock.now())
+            service.save(store, chosen, now=clock.now())
         say(f"checklist set: {', '.join(i.label for i in chosen)}")
     table = Table(
         title="Qualification checklist",

@@ -97,6 +97,14 @@ def parse_weights(specs: list[str]) -> dict[str, float]:
     return changes
 
 
+def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> dict[str, float]:
+    """Keep tuned weights of the score; returns every weight now in use."""
+    current = weights(settings.setting(store, SETTING))
+    current.update(changes)
+    store.upsert_setting(SETTING, json.dumps(current), now)
+    return current
+
+
 def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
     w = weights(settings.setting(reader, SETTING))
     stages = settings.stages(reader)
