@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from typer.core import TyperCommand
 
@@ -59,3 +61,41 @@ def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     assert "No such command 'prospects'. Did you mean 'prospect'?" in result.stderr
     assert "Did you mean" not in cli.fails("frobnicate", code=2).stderr
     assert "Did you mean 'call'?" in cli.fails("log", "cal", "Acme", code=2).stderr
+
+
+def test_usage_errors_are_one_line_naming_the_command_help(cli: Cli) -> None:
+    assert cli.fails("log", "call", code=2).stderr == (
+        "error: Missing argument 'PROSPECT'. (see: salestrack log call -h)\n"
+    )
+    assert cli.fails("next", "--limit", "0", code=2).stderr == (
+        "error: Invalid value for '--limit' / '-n': 0 is not in the range x>=1. "
+        "(see: salestrack next -h)\n"
+    )
+    assert cli.fails("log", "call", "Acme", "--at", code=2).stderr == (
+        "error: Option '--at' requires an argument.\n"
+    )
+    assert cli.fails("wins", "--today", "--week", code=2).stderr == (
+        "error: choose one of --today, --week and --since\n"
+    )
+    assert cli.ok("--help").stdout.startswith("Usage: salestrack [OPTIONS] COMMAND [ARGS]...\n")
+
+
+def test_commands_write_no_sql() -> None:
+    """The command modules parse, call a service and render; the SQL lives below them.
+
+    Shell completion (complete.py) reads SQLite directly so that it never waits or fails."""
+    import re
+
+    import salestrack.cli
+
+    folder = Path(salestrack.cli.__file__).parent
+    sql = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b")
+    found = {
+        f"{path.name}:{n}": line.strip()
+        for path in sorted(folder.glob("*.py"))
+        if path.name != "complete.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if sql.search(line)
+    }
+    assert found == {}
+    assert len(list(folder.glob("*.py"))) >= 10  # the check looked at the command modules

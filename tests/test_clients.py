@@ -184,3 +184,58 @@ def test_scorecard_html_renders_in_a_real_browser(cli: Cli, tmp_path: Path) -> N
     dom = result.stdout
     assert "<title>Scorecard: Acme Corp, 2026Q4</title>" in dom
     assert "<svg" in dom and "kept late" in dom and "40.00 %" in dom
+
+
+def test_each_client_command_says_exactly_what_it_did(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Acme Corp", "-o", "connected", "--at", "2026-11-02 10:00")
+    made = cli.ok("promise", "add", "acme", "send the plan", "--due", "2026-11-23 17:00")
+    pid = made.stdout.strip()
+    assert made.stderr == "promise to Acme Corp: send the plan · due Mon 23 Nov 17:00\n"
+    assert rows(db_path, "SELECT text, status FROM promises") == [("send the plan", "open")]
+    done = cli.ok("promise", "done", pid[:6], "--note", "sent by email")
+    assert done.stderr == f"promise {pid.replace('-', '')[:8]} kept on time: send the plan\n"
+    assert rows(db_path, "SELECT status, notes FROM promises") == [("kept", "sent by email")]
+    late = cli.ok("promise", "add", "acme", "call back", "--due", "2026-11-19 09:00",
+                  "--at", "2026-11-18 09:00").stdout.strip()  # fmt: skip
+    assert cli.ok("promise", "broken", late[:8]).stderr.endswith(" broken: call back\n")
+    assert "already broken; nothing changed" in cli.fails("promise", "done", late[:8]).stderr
+    assert (
+        cli.ok("success", "add", "acme", "went live").stderr == "success for Acme Corp: went live\n"
+    )
+    lesson = cli.ok("lesson", "add", "acme", "late reply", "--change", "same-day answers")
+    assert lesson.stderr == "lesson with Acme Corp: late reply → same-day answers\n"
+    started = cli.ok("initiative", "add", "acme", "monthly review")
+    assert started.stderr == "initiative for Acme Corp: monthly review\n"
+    iid = started.stdout.strip()
+    finished = cli.ok("initiative", "done", iid[:8]).stderr
+    assert finished == f"initiative {iid.replace('-', '')[:8]} done: monthly review\n"
+    assert "already done; nothing changed" in cli.fails("initiative", "done", iid[:8]).stderr
+    assert (
+        "error: TEXT: is empty; say what it is" in cli.fails("success", "add", "acme", " ").stderr
+    )
+    default = cli.ok("crc", "behaviours", "--set", "1", "--set", "Knows our market")
+    assert default.stderr == "report card by default: 2 behaviours\n"
+    assert (
+        default.stdout == "1  Listens actively and asks clarifying questions\n2  Knows our market\n"
+    )
+    shown = cli.ok("crc", "behaviours", "acme")
+    assert shown.stderr == "Acme Corp uses the default set\n"
+    assert shown.stdout == default.stdout
+    own = cli.ok("crc", "behaviours", "acme", "--set", "3")
+    assert own.stderr == "report card for Acme Corp: 1 behaviours\n"
+    assert own.stdout == "1  Returns calls and emails promptly\n"
+    got = rows(db_path, "SELECT name, prospect_id IS NULL, retired_at IS NULL FROM behaviours "
+                        "ORDER BY prospect_id IS NULL, position")  # fmt: skip
+    assert got == [("Returns calls and emails promptly", 0, 1),
+                   ("Listens actively and asks clarifying questions", 1, 1),
+                   ("Knows our market", 1, 1)]  # fmt: skip
+    rated = cli.ok("crc", "rate", "acme", "1=B:slow at first")
+    assert rated.stderr == "report card for Acme Corp, 2026-10: 1=B\n"
+    again = cli.ok("crc", "rate", "acme", "returns=A")
+    assert again.stderr == "report card for Acme Corp, 2026-10: 1=A\n"
+    history = rows(db_path, "SELECT grade, comment, superseded_at IS NULL FROM ratings "
+                            "ORDER BY superseded_at IS NULL")  # fmt: skip
+    assert history == [("B", "slow at first", 0), ("A", None, 1)]
+    usage = cli.fails("crc", "rate", "acme", code=2)
+    assert usage.stderr == "error: give grades (1=A 2=B ...) or --file with a filled-in form\n"
+    assert "'1A': write behaviour=grade" in cli.fails("crc", "rate", "acme", "1A").stderr

@@ -106,3 +106,18 @@ def test_completion_lists_prospects_without_sqlalchemy(db_path: Path) -> None:
     assert not (imported([], env_extra=env) & set(HEAVY))
     zsh = {"_SALESTRACK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "salestrack log call Be"}
     assert run("salestrack", env_extra=zsh).stdout == "_arguments '*: :((\"Beta\"))'\n"
+
+
+def test_usage_errors_are_one_exact_line_in_a_real_process(db_path: Path) -> None:
+    missing = run("salestrack", "log", "call")
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == "error: Missing argument 'PROSPECT'. (see: salestrack log call -h)\n"
+    option = run("salestrack", "--bogus")
+    assert (option.returncode, option.stderr) == (
+        2,
+        "error: No such option: --bogus (see: salestrack -h)\n",
+    )
+    bare = run("salestrack", "log")
+    assert bare.returncode == 2 and bare.stdout == ""
+    assert bare.stderr.startswith("Usage: salestrack log [OPTIONS] COMMAND [ARGS]...\n")
+    assert "call     Log a call." in bare.stderr and "error" not in bare.stderr

@@ -337,7 +337,8 @@ def _day_and_time(
 
 def _resolve_day(expr: str, today: date, prefer: str) -> date:
     m = _rx(_DAY_RE).fullmatch(expr)
-    assert m is not None  # expr matched _DAY_EXPR, which _DAY_RE mirrors
+    if m is None:  # expr matched _DAY_EXPR, which _DAY_RE mirrors: not expected
+        raise _date_error(expr)
     word = m["word"]
     if word is not None:
         shift = {"today": 0, "yesterday": -1, "tomorrow": 1, "tmrw": 1}[word]
@@ -419,7 +420,7 @@ def _relative(text: str, s: str, now: datetime, tz: tzinfo) -> datetime | None:
     parts = _split_amount(m["amount"])
     if parts is None or any(unit == "" for _, unit in parts):
         return None
-    units = [(n, _UNITS.get(unit)) for n, unit in parts]
+    units = [(n, _UNITS[unit]) for n, unit in parts if unit in _UNITS]
     directions = [
         d
         for d, on in (
@@ -430,7 +431,7 @@ def _relative(text: str, s: str, now: datetime, tz: tzinfo) -> datetime | None:
         )
         if on
     ]
-    if any(size is None for _, size in units):
+    if len(units) < len(parts):
         return None
     if not directions:
         amount = m["amount"]
@@ -441,7 +442,6 @@ def _relative(text: str, s: str, now: datetime, tz: tzinfo) -> datetime | None:
     days = 0
     micros = 0
     for number, size in units:
-        assert size is not None
         if size >= _DAY:
             if "." in number:
                 raise _date_error(text, "use whole days and weeks, or hours: '36h ago'")

@@ -148,10 +148,9 @@ def usual_rates(reader: Store, *, now: datetime) -> dict[str, float]:
     wins = reader.one(
         "SELECT count(*) FROM wins WHERE won_at >= :s AND won_at < :e", s=start, e=now
     )
-    dials = int((row or (0,))[0] or 0)
-    if dials < 20:
+    dials = int(row[0] or 0) if row is not None else 0
+    if row is None or dials < 20:
         return {}
-    assert row is not None
     return {
         "reached": int(row[1] or 0) / dials,
         "conversations": int(row[2] or 0) / dials,

@@ -6,10 +6,10 @@ Heavy imports (SQLAlchemy, Rich tables) happen inside commands, so ``--help``, c
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar
 
 import typer
-from typer._click.exceptions import UsageError as _ClickUsageError
 
 from salestrack import __version__, config
 from salestrack.cli.lazy import Lazy, LazyGroup
@@ -142,6 +142,33 @@ class AppGroup(LazyGroup):
         ),
     }
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the tree; a usage error, like every other error, is one line on stderr.
+
+        Click formats its own errors only in standalone mode, so the tree runs without it
+        and this method prints them and exits: 2 for usage, the error's code otherwise.
+        """
+        run = (args, prog_name, complete_var, False, windows_expand_args)
+        if not standalone_mode:
+            return super().main(*run, **extra)
+        try:
+            code = super().main(*run, **extra)
+        except typer.TyperException as exc:  # every Click error (usage: exit code 2)
+            sys.stderr.write(_one_line(exc))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("Aborted!\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         from salestrack.output.console import error
 
@@ -166,9 +193,21 @@ class AppGroup(LazyGroup):
 
 
 def _is_click_exception(exc: BaseException) -> bool:
-    from typer._click.exceptions import ClickException
+    return isinstance(exc, typer.TyperException)
 
-    return isinstance(exc, ClickException)
+
+def _one_line(exc: typer.TyperException) -> str:
+    """``error: MESSAGE (see: salestrack log call -h)``; a group typed alone shows its help."""
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)  # usage errors know the command they were raised in
+    if ctx is None:
+        return f"error: {message}\n"
+    if message == ctx.get_help():  # no arguments given: the help is the message
+        return message + "\n"
+    where = ""
+    if ctx.command.get_help_option(ctx) is not None:
+        where = f" (see: {ctx.command_path} {ctx.help_option_names[0]})"
+    return f"error: {message}{where}\n"
 
 
 def _describe(exc: BaseException) -> str:
@@ -225,17 +264,6 @@ def root(
     ] = False,
 ) -> None:
     """Keep your own sales score from the terminal."""
-
-
-def _usage_error_in_one_line(self: Any, file: Any = None) -> None:
-    """Usage errors, like every other error, are one line on stderr (exit code 2)."""
-    where = ""
-    if self.ctx is not None and self.ctx.command.get_help_option(self.ctx) is not None:
-        where = f" (see: {self.ctx.command_path} {self.ctx.help_option_names[0]})"
-    (file or sys.stderr).write(f"error: {self.format_message()}{where}\n")
-
-
-_ClickUsageError.show = _usage_error_in_one_line  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from salestrack.cli.options import FormatOpt, ProspectArg, check_format
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 ClientArg = ProspectArg
 AtOpt = Annotated[
@@ -25,45 +22,6 @@ def _now_at(at: str | None) -> tuple[Any, Any]:
 
     now = clock.now()
     return now, (capture.parse_time("--at", at, now, "past", None) if at else now)
-
-
-def _client(store: Any, typed: str) -> Any:
-    from salestrack import names
-    from salestrack.domain import Ref
-    from salestrack.store import lookup
-
-    found = lookup.match_prospect(store, typed)
-    if not isinstance(found, Ref):
-        raise names.not_found(
-            typed, found, what="client", hint=" (clients are prospects: salestrack prospect add)"
-        )
-    return found
-
-
-def _text(field: str, value: str) -> str:
-    from salestrack.capture import capture
-
-    cleaned = capture._text(field, value)
-    if cleaned is None:
-        from salestrack.errors import InvalidInput
-
-        raise InvalidInput(field, "is empty; say what it is")
-    return cleaned
-
-
-def _add(table: str, client: str, values: dict[str, Any], now: datetime) -> Any:
-    """Insert one row for ``client``; returns (client name, id)."""
-    import uuid
-
-    from salestrack import config
-    from salestrack.store.sql import write
-
-    row_id = uuid.uuid4()
-    with write(config.resolve()) as store:
-        ref = _client(store, client)
-        row = {"id": row_id, "owner": config.rep(), "created_at": now, "updated_at": now}
-        store.insert(table, {**row, "prospect_id": ref.id, **values})
-    return ref.name, row_id
 
 
 # -- promises --------------------------------------------------------------------------------
@@ -86,41 +44,33 @@ def promise_add(
     at: AtOpt = None,
 ) -> None:
     """Record a promise made to a client."""
+    from salestrack import config
     from salestrack.capture import capture
+    from salestrack.clients import clients
     from salestrack.output.console import emit, say
     from salestrack.output.show import when
+    from salestrack.store.sql import write
 
     now, made = _now_at(at)
     due_at = capture.parse_time("--due", due, now, "future", None) if due else None
-    values = {"text": _text("TEXT", text), "made_at": made, "due_at": due_at, "status": "open"}
-    name, row_id = _add("promises", client, values, now)
-    say(f"promise to {name}: {text}" + (f" · due {when(due_at)}" if due_at else ""))
-    emit(str(row_id))
+    with write(config.resolve()) as store:
+        added = clients.add_promise(
+            store, client, text, made_at=made, due_at=due_at, owner=config.rep(), now=now
+        )
+    say(f"promise to {added.client}: {text}" + (f" · due {when(due_at)}" if due_at else ""))
+    emit(str(added.id))
 
 
 def _resolve_promise(typed: str, status: str, at: str | None, note: str | None) -> None:
     from salestrack import config
     from salestrack.clients import clients
-    from salestrack.errors import Conflict
     from salestrack.output.console import say
-    from salestrack.store.sql import when, write
+    from salestrack.store.sql import write
 
     now, at_time = _now_at(at)
     with write(config.resolve()) as store:
-        row_id, line = clients.find_row(
-            store, "promises", typed, "promise", ("text", "due_at", "status")
-        )
-        if line["status"] != "open":
-            raise Conflict(f"that promise is already {line['status']}; nothing changed")
-        changes: dict[str, Any] = {"status": status, "resolved_at": at_time, "updated_at": now}
-        if note:
-            changes["notes"] = note
-        store.update("promises", row_id, changes)
-    due = when(line["due_at"])
-    state = status
-    if status == "kept":
-        state = "kept on time" if due is None or at_time <= due else "kept late"
-    say(f"promise {row_id.hex[:8]} {state}: {line['text']}")
+        done = clients.resolve_promise(store, typed, status, at=at_time, now=now, note=note)
+    say(f"promise {done.id.hex[:8]} {done.state}: {done.text}")
 
 
 @promise_app.command("done")
@@ -150,14 +100,12 @@ def promise_list(
     from salestrack.clients import clients
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import short_id, when
-    from salestrack.store import lookup
     from salestrack.store.sql import read
 
     fmt = check_format(fmt)
     now = clock.now()
     with read(config.resolve()) as r:
-        pid = lookup.find_prospect(r, client).id if client else None
-        found = clients.promises(r, prospect_id=pid)
+        found = clients.list_promises(r, client)
     rows = [p.as_row(now) for p in found if not open_only or p.status == "open"]
     render(
         Table(
@@ -193,13 +141,18 @@ def success_add(
     at: AtOpt = None,
 ) -> None:
     """Record a success delivered to a client."""
+    from salestrack import config
+    from salestrack.clients import clients
     from salestrack.output.console import emit, say
+    from salestrack.store.sql import write
 
     now, delivered = _now_at(at)
-    values = {"text": _text("TEXT", text), "delivered_at": delivered}
-    name, row_id = _add("successes", client, values, now)
-    say(f"success for {name}: {text}")
-    emit(str(row_id))
+    with write(config.resolve()) as store:
+        added = clients.add_success(
+            store, client, text, delivered_at=delivered, owner=config.rep(), now=now
+        )
+    say(f"success for {added.client}: {text}")
+    emit(str(added.id))
 
 
 lesson_app = typer.Typer(
@@ -218,13 +171,18 @@ def lesson_add(
     at: AtOpt = None,
 ) -> None:
     """Record a lesson learned from a failure with a client."""
+    from salestrack import config
+    from salestrack.clients import clients
     from salestrack.output.console import emit, say
+    from salestrack.store.sql import write
 
     now, learned = _now_at(at)
-    values = {"text": _text("TEXT", text), "change": change, "learned_at": learned}
-    name, row_id = _add("lessons", client, values, now)
-    say(f"lesson with {name}: {text}" + (f" → {change}" if change else ""))
-    emit(str(row_id))
+    with write(config.resolve()) as store:
+        added = clients.add_lesson(
+            store, client, text, change=change, learned_at=learned, owner=config.rep(), now=now
+        )
+    say(f"lesson with {added.client}: {text}" + (f" → {change}" if change else ""))
+    emit(str(added.id))
 
 
 initiative_app = typer.Typer(
@@ -240,13 +198,18 @@ def initiative_add(
     at: AtOpt = None,
 ) -> None:
     """Start an improvement initiative for a client."""
+    from salestrack import config
+    from salestrack.clients import clients
     from salestrack.output.console import emit, say
+    from salestrack.store.sql import write
 
     now, started = _now_at(at)
-    values = {"text": _text("TEXT", text), "status": "open", "started_at": started}
-    name, row_id = _add("initiatives", client, values, now)
-    say(f"initiative for {name}: {text}")
-    emit(str(row_id))
+    with write(config.resolve()) as store:
+        added = clients.add_initiative(
+            store, client, text, started_at=started, owner=config.rep(), now=now
+        )
+    say(f"initiative for {added.client}: {text}")
+    emit(str(added.id))
 
 
 @initiative_app.command("done")
@@ -254,20 +217,13 @@ def initiative_done(initiative: IdArg, at: AtOpt = None) -> None:
     """Mark an initiative done."""
     from salestrack import config
     from salestrack.clients import clients
-    from salestrack.errors import Conflict
     from salestrack.output.console import say
     from salestrack.store.sql import write
 
     now, at_time = _now_at(at)
     with write(config.resolve()) as store:
-        row_id, row = clients.find_row(
-            store, "initiatives", initiative, "initiative", ("text", "status")
-        )
-        if row["status"] != "open":
-            raise Conflict(f"that initiative is already {row['status']}; nothing changed")
-        changes = {"status": "done", "done_at": at_time, "updated_at": now}
-        store.update("initiatives", row_id, changes)
-    say(f"initiative {row_id.hex[:8]} done: {row['text']}")
+        done = clients.finish_initiative(store, initiative, at=at_time, now=now)
+    say(f"initiative {done.id.hex[:8]} done: {done.text}")
 
 
 # -- the scorecard ---------------------------------------------------------------------------
@@ -377,8 +333,6 @@ def crc_behaviours(
     ] = False,
 ) -> None:
     """Show or set the behaviours a client (or every client, by default) grades."""
-    import uuid
-
     from salestrack import clock, config
     from salestrack.clients import crc
     from salestrack.output.console import emit, say
@@ -388,32 +342,17 @@ def crc_behaviours(
         for n, text in enumerate(crc.CANDIDATES, 1):
             emit(f"{n:2d}  {text}")
         return
-    now = clock.now()
     with write(config.resolve()) as store:
-        ref = _client(store, client) if client else None
-        reader = store
-        current, own = crc.behaviours(reader, ref.id if ref else None)
-        if set_:
-            chosen = crc.choose_behaviours(set_)
-            if own or ref is None:  # a client moving off the default set retires nothing
-                for b in current:
-                    store.update("behaviours", b.id, {"retired_at": now, "updated_at": now})
-            for position, text in enumerate(chosen, 1):
-                store.insert(
-                    "behaviours",
-                    {"id": uuid.uuid4(), "owner": config.rep(), "created_at": now,
-                     "updated_at": now, "prospect_id": ref.id if ref else None, "name": text,
-                     "position": position, "retired_at": None},
-                )  # fmt: skip
-            whose = f"for {ref.name}" if ref else "by default"
-            say(f"report card {whose}: {len(chosen)} behaviours")
-            current, own = crc.behaviours(reader, ref.id if ref else None)
-    if not current:
+        found = crc.set_behaviours(store, client, set_, owner=config.rep(), now=clock.now())
+    if found.chosen is not None:
+        whose = f"for {found.client}" if found.client else "by default"
+        say(f"report card {whose}: {found.chosen} behaviours")
+    if not found.current:
         say("no behaviours yet: salestrack crc behaviours --set 1 --set 3 ... (--candidates)")
         return
-    if ref is not None and not own:
-        say(f"{ref.name} uses the default set")
-    for b in current:
+    if found.client is not None and not found.own:
+        say(f"{found.client} uses the default set")
+    for b in found.current:
         emit(f"{b.position}  {b.name}")
 
 
@@ -437,67 +376,23 @@ def crc_rate(
     ] = None,
 ) -> None:
     """Record the client's grades for a month; re-rating replaces a grade, keeping history."""
-    import csv
-    import uuid
-
     from salestrack import clock, config, dates
     from salestrack.clients import crc
-    from salestrack.errors import InvalidInput, UsageError
+    from salestrack.errors import UsageError
     from salestrack.output.console import say
     from salestrack.store.sql import write
 
     now = clock.now()
     today = now.astimezone(dates.local_tz()).date()
     label = crc.check_month(month, today=today) if month else crc.previous_month(today)
-    pairs: list[tuple[str, str, str | None]] = []
-    for spec in grades or []:
-        which, sep, rest = spec.partition("=")
-        if not sep:
-            raise InvalidInput("GRADES", f"'{spec}': write behaviour=grade, e.g. 1=A")
-        grade, _, remark = rest.partition(":")
-        pairs.append((which, grade, remark.strip() or None))
+    pairs = crc.parse_grades(grades or [])
     if file is not None:
-        try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                for n, row in enumerate(csv.DictReader(handle), 2):
-                    if not (row.get("grade") or "").strip():
-                        continue
-                    which = (row.get("behaviour") or row.get("name") or "").strip()
-                    if not which:
-                        raise InvalidInput("--file", f"line {n}: no behaviour number or name")
-                    pairs.append((which, row["grade"], (row.get("comment") or "").strip() or None))
-        except OSError as exc:
-            raise UsageError(f"--file: can't read '{file}' ({exc.strerror})") from None
+        pairs += crc.read_form(file)
     if not pairs:
         raise UsageError("give grades (1=A 2=B ...) or --file with a filled-in form")
     with write(config.resolve()) as store:
-        ref = _client(store, client)
-        reader = store
-        current, _ = crc.behaviours(reader, ref.id)
-        if not current:
-            raise InvalidInput(
-                "CLIENT", "no behaviours to grade; set them: salestrack crc behaviours --set 1 ..."
-            )
-        done = []
-        for which, grade_text, comment in pairs:
-            b = crc.pick(current, which)
-            grade = crc.check_grade(grade_text)
-            for (old_id,) in reader.rows(
-                "SELECT id FROM ratings WHERE prospect_id = :p AND behaviour_id = :b "
-                "AND month = :m AND superseded_at IS NULL",
-                p=ref.id, b=b.id, m=label,
-            ):  # fmt: skip
-                from salestrack.store.sql import uid
-
-                store.update("ratings", uid(old_id), {"superseded_at": now, "updated_at": now})
-            store.insert(
-                "ratings",
-                {"id": uuid.uuid4(), "owner": config.rep(), "created_at": now, "updated_at": now,
-                 "prospect_id": ref.id, "behaviour_id": b.id, "month": label, "grade": grade,
-                 "comment": comment, "rated_at": now, "superseded_at": None},
-            )  # fmt: skip
-            done.append(f"{b.position}={grade}")
-    say(f"report card for {ref.name}, {label}: {' '.join(done)}")
+        rated = crc.rate(store, client, pairs, month=label, owner=config.rep(), now=now)
+    say(f"report card for {rated.client}, {rated.month}: {' '.join(rated.grades)}")
 
 
 @crc_app.command("report")
@@ -511,17 +406,14 @@ def crc_report(
     from salestrack.clients import crc
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-
-    fmt = check_format(fmt)
-    from salestrack.store import lookup
     from salestrack.store.sql import read
 
+    fmt = check_format(fmt)
     today = clock.now().astimezone(dates.local_tz()).date()
     wanted = crc.last_months(today, months)
-
     with read(config.resolve()) as r:
-        ref = lookup.find_prospect(r, client)
-        g = crc.grid(r, ref.id, wanted)
+        found = crc.report(r, client, wanted)
+    g = found.grid
     rows = [row for row in g.rows() if row["share_a"] is not None]
     columns = [Column("month")]
     for b in g.behaviours:
@@ -532,10 +424,11 @@ def crc_report(
                           show=lambda v: "" if v is None else f"{v:.0%}"))  # fmt: skip
     render(
         Table(
-            title=f"Report card: {ref.name}",
+            title=f"Report card: {found.client}",
             columns=columns,
             rows=rows,
-            empty=f"no grades in the last {months} months: salestrack crc rate {ref.name} 1=A ...",
+            empty=f"no grades in the last {months} months: "
+            f"salestrack crc rate {found.client} 1=A ...",
         ),
         fmt,
     )
@@ -561,7 +454,6 @@ def crc_form(
     from salestrack.clients import crc
     from salestrack.errors import UsageError
     from salestrack.output import documents
-    from salestrack.store import lookup
     from salestrack.store.sql import read
 
     chosen = {"md": "markdown"}.get(fmt.lower(), fmt.lower())
@@ -570,8 +462,6 @@ def crc_form(
     today = clock.now().astimezone(dates.local_tz()).date()
     label = crc.check_month(month, today=today) if month else f"{today:%Y-%m}"
     with read(config.resolve()) as r:
-        ref = lookup.find_prospect(r, client)
-        current, _ = crc.behaviours(r, ref.id)
-    sys.stdout.write(
-        documents.crc_form(ref.name, label, [(b.position, b.name) for b in current], chosen)
-    )
+        found = crc.form(r, client)
+    lines = [(b.position, b.name) for b in found.behaviours]
+    sys.stdout.write(documents.crc_form(found.client, label, lines, chosen))

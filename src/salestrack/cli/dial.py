@@ -79,6 +79,7 @@ def dial(
     from salestrack.capture import dial as service
     from salestrack.cli.log import confirmation
     from salestrack.intel import brief
+    from salestrack.output import brief as shown
     from salestrack.store.sql import read
 
     target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
@@ -116,7 +117,7 @@ def dial(
             name = names[i]
             with read(target) as r:
                 b = brief.build(r, name, now=clock.now(), tz=tz, owner=owner)
-            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + brief.as_text(b, now=clock.now()))
+            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + shown.as_text(b, now=clock.now()))
             started = time.monotonic()
             key = keys.key("outcome> ")
             if key == "q":

@@ -59,6 +59,7 @@ def intel(
 
     from salestrack import clock, config, dates
     from salestrack.intel import brief
+    from salestrack.output import brief as shown
     from salestrack.output.console import say
     from salestrack.store.sql import read
 
@@ -78,9 +79,9 @@ def intel(
     with read(target) as r:
         b = brief.build(r, prospect, now=now, tz=tz, owner=config.rep())
     if fmt == "json":
-        sys.stdout.write(json.dumps(brief.as_json(b), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(shown.as_json(b), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(brief.as_text(b, now=now))
+        sys.stdout.write(shown.as_text(b, now=now))
 
 
 def _record(
@@ -94,54 +95,31 @@ def _record(
     now: datetime,
 ) -> list[str]:
     """Write the facts and the objective in one transaction; returns what to tell the user."""
-    from salestrack import config, names
+    from salestrack import config
     from salestrack.capture import capture
-    from salestrack.domain import Ref
-    from salestrack.errors import NotFound
-    from salestrack.store import lookup
+    from salestrack.intel import facts as service
     from salestrack.store.sql import write
 
     facts = [capture.parse_intel(text, "--add") for text in add]
     learned = capture.parse_time("--at", at, now, "past", None) if at else now
     review_at = capture.parse_time("--review", review, now, "future", None) if review else None
-    told: list[str] = []
     with write(config.resolve()) as store:
-        found = lookup.find_prospect(store, typed)
-        contact_id = None
-        if contact is not None:
-            people = capture.contacts(store, found.id)
-            who = names.resolve_among(contact, people, what="contact")
-            if not isinstance(who, Ref):
-                known = ", ".join(f"'{c.name}'" for c in people) or "none yet"
-                raise NotFound(
-                    f"--contact: no contact '{contact}' at {found.name} (known: {known}); "
-                    f'add them by logging a touch: salestrack log call "{found.name}" '
-                    f'-c "{contact}" ...'
-                )
-            contact_id = who.id
-        base = {"owner": config.rep(), "created_at": now, "updated_at": now}
-        written = capture.write_intel(
+        done = service.record(
             store,
-            found.id,
+            typed,
             facts,
-            known=None,
-            contact_id=contact_id,
-            activity_id=None,
-            at=learned,
-            base=base,
+            contact=contact,
+            learned_at=learned,
             review_at=review_at,
+            objective=objective,
+            owner=config.rep(),
+            now=now,
         )
-        if facts:
-            told.append(f"recorded {written.facts} intel for {found.name}")
-        told.extend(f"note: {w}" for w in written.warnings)
-        if objective is not None:
-            text = objective.strip() or None
-            store.update(
-                "prospects",
-                found.id,
-                {"objective": text, "objective_set_at": now if text else None, "updated_at": now},
-            )
-            told.append(f"objective for the next call: {text}" if text else "objective cleared")
+    told = [f"recorded {done.written} intel for {done.prospect}"] if done.facts else []
+    told.extend(f"note: {w}" for w in done.warnings)
+    if done.objective_changed:
+        text = done.objective
+        told.append(f"objective for the next call: {text}" if text else "objective cleared")
     return told
 
 
@@ -202,8 +180,6 @@ def next_(
     fmt: FormatOpt = None,
 ) -> None:
     """Who to call now: open prospects ranked by due steps, availability, stage, segment."""
-    import json
-
     from salestrack import clock, config, dates
     from salestrack.intel import call_queue
     from salestrack.output.console import say
@@ -214,15 +190,11 @@ def next_(
     fmt = check_format(fmt)
     now, tz, target = clock.now(), dates.local_tz(), config.resolve()
     if set_:
-        from salestrack.store import settings
         from salestrack.store.sql import write
 
         changes = call_queue.parse_weights(set_)
-        with read(target) as r:
-            current = call_queue.weights(settings.setting(r, call_queue.SETTING))
-        current.update(changes)
         with write(target) as store:
-            store.upsert_setting(call_queue.SETTING, json.dumps(current), now)
+            current = call_queue.set_weights(store, changes, now=now)
         say("weights: " + ", ".join(f"{k}={v:g}" for k, v in current.items()))
     with read(target) as r:
         ranked = call_queue.rank(r, now=now, tz=tz, limit=limit)
@@ -265,14 +237,12 @@ def checklist(
     from salestrack.intel import checklist as service
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.store import settings
     from salestrack.store.sql import read, write
 
     fmt = check_format(fmt)
     target = config.resolve()
     with read(target) as r:
-        stages = settings.stages(r)
-        chosen = service.load(settings.setting(r, service.SETTING))
+        stages, chosen = service.current(r)
     if items and preset:
         raise UsageError("give either a preset or your own items, not both")
     if preset is not None:
@@ -282,7 +252,7 @@ def checklist(
         chosen = service.parse(items, stages)
     if preset is not None or items:
         with write(target) as store:
-            store.upsert_setting(service.SETTING, service.dump(chosen), clock.now())
+            service.save(store, chosen, now=clock.now())
         say(f"checklist set: {', '.join(i.label for i in chosen)}")
     table = Table(
         title="Qualification checklist",

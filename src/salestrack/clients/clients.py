@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from salestrack.errors import Ambiguous, InvalidInput, NotFound
+from salestrack.clients.refs import client, required_text
+from salestrack.errors import Ambiguous, Conflict, InvalidInput, NotFound
 from salestrack.store import lookup
 from salestrack.store.sql import Store, uid, when
 
@@ -247,3 +248,113 @@ def scorecard(
         crc=crc.summary(reader, ref.id, months),
     )
     return card
+
+
+# -- the commands' use cases: each takes a Store inside the caller's transaction ------------
+
+
+@dataclass(frozen=True)
+class Added:
+    """A promise, success, lesson or initiative written: for whom, and its id."""
+
+    client: str
+    id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A promise marked kept or broken, or an initiative marked done."""
+
+    id: uuid.UUID
+    text: str
+    state: str  # "kept on time", "kept late", "broken", "done"
+
+
+def _add(
+    store: Store, table: str, typed: str, values: dict[str, Any], *, owner: str, now: datetime
+) -> Added:
+    ref = client(store, typed)
+    row_id = uuid.uuid4()
+    row = {"id": row_id, "owner": owner, "created_at": now, "updated_at": now}
+    store.insert(table, {**row, "prospect_id": ref.id, **values})
+    return Added(ref.name, row_id)
+
+
+def add_promise(
+    store: Store,
+    typed: str,
+    text: str,
+    *,
+    made_at: datetime,
+    due_at: datetime | None,
+    owner: str,
+    now: datetime,
+) -> Added:
+    values = {
+        "text": required_text("TEXT", text),
+        "made_at": made_at,
+        "due_at": due_at,
+        "status": "open",
+    }
+    return _add(store, "promises", typed, values, owner=owner, now=now)
+
+
+def add_success(
+    store: Store, typed: str, text: str, *, delivered_at: datetime, owner: str, now: datetime
+) -> Added:
+    values = {"text": required_text("TEXT", text), "delivered_at": delivered_at}
+    return _add(store, "successes", typed, values, owner=owner, now=now)
+
+
+def add_lesson(
+    store: Store,
+    typed: str,
+    text: str,
+    *,
+    change: str | None,
+    learned_at: datetime,
+    owner: str,
+    now: datetime,
+) -> Added:
+    values = {"text": required_text("TEXT", text), "change": change, "learned_at": learned_at}
+    return _add(store, "lessons", typed, values, owner=owner, now=now)
+
+
+def add_initiative(
+    store: Store, typed: str, text: str, *, started_at: datetime, owner: str, now: datetime
+) -> Added:
+    values = {"text": required_text("TEXT", text), "status": "open", "started_at": started_at}
+    return _add(store, "initiatives", typed, values, owner=owner, now=now)
+
+
+def resolve_promise(
+    store: Store, typed: str, status: str, *, at: datetime, now: datetime, note: str | None
+) -> Resolved:
+    """Mark the promise whose id starts with ``typed`` kept or broken (it must be open)."""
+    row_id, line = find_row(store, "promises", typed, "promise", ("text", "due_at", "status"))
+    if line["status"] != "open":
+        raise Conflict(f"that promise is already {line['status']}; nothing changed")
+    changes: dict[str, Any] = {"status": status, "resolved_at": at, "updated_at": now}
+    if note:
+        changes["notes"] = note
+    store.update("promises", row_id, changes)
+    due = when(line["due_at"])
+    state = status
+    if status == "kept":
+        state = "kept on time" if due is None or at <= due else "kept late"
+    return Resolved(row_id, line["text"], state)
+
+
+def finish_initiative(store: Store, typed: str, *, at: datetime, now: datetime) -> Resolved:
+    """Mark the initiative whose id starts with ``typed`` done (it must be open)."""
+    row_id, row = find_row(store, "initiatives", typed, "initiative", ("text", "status"))
+    if row["status"] != "open":
+        raise Conflict(f"that initiative is already {row['status']}; nothing changed")
+    store.update("initiatives", row_id, {"status": "done", "done_at": at, "updated_at": now})
+    return Resolved(row_id, row["text"], "done")
+
+
+def list_promises(store: Store, typed: str | None) -> list[PromiseLine]:
+    """Every promise, or one client's, soonest due first."""
+    pid = lookup.find_prospect(store, typed).id if typed else None
+    return promises(store, prospect_id=pid)

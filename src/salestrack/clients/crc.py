@@ -11,8 +11,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
+from salestrack.clients.refs import client
 from salestrack.errors import InvalidInput
 from salestrack.store.sql import Store, uid, when
 
@@ -238,3 +240,144 @@ def last_rated(reader: Store, prospect_id: uuid.UUID) -> datetime | None:
         id=prospect_id,
     )
     return when(row[0]) if row else None
+
+
+# -- the commands' use cases: each takes a Store inside the caller's transaction ------------
+
+Pair = tuple[str, str, str | None]  # (behaviour number or name start, grade, comment)
+
+
+@dataclass(frozen=True)
+class BehaviourSet:
+    """The behaviours a client (or, with no client, the default set) is graded on."""
+
+    client: str | None
+    current: list[Behaviour]
+    own: bool  # the client's own set, not the default one
+    chosen: int | None = None  # how many were just set (None: nothing changed)
+
+
+@dataclass(frozen=True)
+class Rated:
+    client: str
+    month: str
+    grades: list[str]  # "1=A", in the order given
+
+
+@dataclass(frozen=True)
+class Report:
+    client: str
+    grid: Grid
+
+
+@dataclass(frozen=True)
+class Form:
+    client: str
+    behaviours: list[Behaviour]
+
+
+def set_behaviours(
+    store: Store, typed: str | None, texts: list[str] | None, *, owner: str, now: datetime
+) -> BehaviourSet:
+    """Show, or with ``texts`` replace, the behaviours of a client or of the default set.
+
+    Replacing a set retires the old behaviours (their ratings are kept); a client moving off
+    the default set retires nothing.
+    """
+    ref = client(store, typed) if typed else None
+    pid = ref.id if ref else None
+    current, own = behaviours(store, pid)
+    if not texts:
+        return BehaviourSet(ref.name if ref else None, current, own)
+    chosen = choose_behaviours(texts)
+    if own or ref is None:
+        for b in current:
+            store.update("behaviours", b.id, {"retired_at": now, "updated_at": now})
+    for position, text in enumerate(chosen, 1):
+        store.insert(
+            "behaviours",
+            {"id": uuid.uuid4(), "owner": owner, "created_at": now, "updated_at": now,
+             "prospect_id": pid, "name": text, "position": position, "retired_at": None},
+        )  # fmt: skip
+    current, own = behaviours(store, pid)
+    return BehaviourSet(ref.name if ref else None, current, own, len(chosen))
+
+
+def parse_grades(specs: list[str]) -> list[Pair]:
+    """``["1=A", "3=D:slow replies"]`` -> ``[("1", "A", None), ("3", "D", "slow replies")]``."""
+    pairs: list[Pair] = []
+    for spec in specs:
+        which, sep, rest = spec.partition("=")
+        if not sep:
+            raise InvalidInput("GRADES", f"'{spec}': write behaviour=grade, e.g. 1=A")
+        grade, _, remark = rest.partition(":")
+        pairs.append((which, grade, remark.strip() or None))
+    return pairs
+
+
+def read_form(path: Path) -> list[Pair]:
+    """The graded lines of a filled-in form (CSV from ``crc form -f csv``)."""
+    import csv
+
+    from salestrack.errors import UsageError
+
+    pairs: list[Pair] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for n, row in enumerate(csv.DictReader(handle), 2):
+                if not (row.get("grade") or "").strip():
+                    continue
+                which = (row.get("behaviour") or row.get("name") or "").strip()
+                if not which:
+                    raise InvalidInput("--file", f"line {n}: no behaviour number or name")
+                pairs.append((which, row["grade"], (row.get("comment") or "").strip() or None))
+    except OSError as exc:
+        raise UsageError(f"--file: can't read '{path}' ({exc.strerror})") from None
+    return pairs
+
+
+def rate(
+    store: Store, typed: str, pairs: list[Pair], *, month: str, owner: str, now: datetime
+) -> Rated:
+    """Record grades for ``month``; a grade already given that month is superseded (kept)."""
+    ref = client(store, typed)
+    current, _ = behaviours(store, ref.id)
+    if not current:
+        raise InvalidInput(
+            "CLIENT", "no behaviours to grade; set them: salestrack crc behaviours --set 1 ..."
+        )
+    done = []
+    for which, grade_text, comment in pairs:
+        b = pick(current, which)
+        grade = check_grade(grade_text)
+        for (old_id,) in store.rows(
+            "SELECT id FROM ratings WHERE prospect_id = :p AND behaviour_id = :b "
+            "AND month = :m AND superseded_at IS NULL",
+            p=ref.id, b=b.id, m=month,
+        ):  # fmt: skip
+            store.update("ratings", uid(old_id), {"superseded_at": now, "updated_at": now})
+        store.insert(
+            "ratings",
+            {"id": uuid.uuid4(), "owner": owner, "created_at": now, "updated_at": now,
+             "prospect_id": ref.id, "behaviour_id": b.id, "month": month, "grade": grade,
+             "comment": comment, "rated_at": now, "superseded_at": None},
+        )  # fmt: skip
+        done.append(f"{b.position}={grade}")
+    return Rated(ref.name, month, done)
+
+
+def report(store: Store, typed: str, months: list[str]) -> Report:
+    """The client's grades for ``months``: a grid of months by behaviours."""
+    from salestrack.store import lookup
+
+    ref = lookup.find_prospect(store, typed)
+    return Report(ref.name, grid(store, ref.id, months))
+
+
+def form(store: Store, typed: str) -> Form:
+    """What a blank form for the client lists: the behaviours it grades."""
+    from salestrack.store import lookup
+
+    ref = lookup.find_prospect(store, typed)
+    current, _ = behaviours(store, ref.id)
+    return Form(ref.name, current)

@@ -132,8 +132,8 @@ class _Prospect:
     name: str
     segment: str
     value: float
+    created_at: datetime
     stage: str = "lead"
-    created_at: datetime | None = None
     due: date | None = None  # the day the rep will next call
     attempts: int = 0
     gatekeeper: uuid.UUID | None = None
@@ -913,7 +913,6 @@ class _Sim:
         """Write back each prospect's final state; a few objectives for the next call."""
         rng = self.rng
         for p in self.prospects:
-            assert p.created_at is not None
             self.add(
                 "prospects",
                 p.created_at,

@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from salestrack.errors import NotFound
 from salestrack.intel import availability, checklist
 from salestrack.store import lookup, settings
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, when_set
 
 SAMPLE = 2000
 MIN_DIALS = 100
 MIN_SLOT = 10
 TOUCHES = 5
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Slot:
         return self.connects / self.dials
 
     def label(self) -> str:
-        return f"{_DAY_NAMES[self.weekday]} {self.hour:02d}:00-{self.hour + 1:02d}:00"
+        return f"{DAY_NAMES[self.weekday]} {self.hour:02d}:00-{self.hour + 1:02d}:00"
 
 
 @dataclass
@@ -143,9 +144,7 @@ def best_time(
     )
     counts: dict[tuple[int, int], list[int]] = {}
     for occurred, reached in rows:
-        at = when(occurred)
-        assert at is not None
-        local = at.astimezone(tz)
+        local = when_set(occurred).astimezone(tz)
         cell = counts.setdefault((local.weekday(), local.hour), [0, 0])
         cell[0] += 1
         cell[1] += reached == "decision_maker"
@@ -177,7 +176,8 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -
         "FROM prospects WHERE id = :id",
         id=pid,
     )
-    assert row is not None
+    if row is None:  # found a moment ago, in the same transaction
+        raise NotFound(f"unknown prospect '{typed}'; see: salestrack prospect list")
     name, company, segment, stage, value, objective, objective_set_at = row
     since = reader.one(
         "SELECT max(changed_at) FROM stage_changes WHERE prospect_id = :id AND to_stage = :s",
@@ -271,126 +271,3 @@ def _focus(reader: Store, now: datetime) -> str | None:
 
     found = quality.focus(reader, now=now)
     return None if found is None else found.describe()
-
-
-def as_json(b: Brief) -> dict[str, Any]:
-    from salestrack.output.render import plain
-
-    def clean(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: plain(v) for k, v in d.items()}
-
-    bt = b.best_time
-    return {
-        "id": str(b.id),
-        "name": b.name,
-        "company": b.company,
-        "segment": b.segment,
-        "stage": b.stage,
-        "value": b.value,
-        "stage_since": plain(b.stage_since),
-        "contacts": [clean(c) for c in b.contacts],
-        "intel": [clean(f) for f in b.facts],
-        "missing": b.missing,
-        "checklist": b.checklist,
-        "objective": b.objective,
-        "objective_set_at": plain(b.objective_set_at),
-        "best_time": {
-            "enough_history": bt.enough,
-            "dials_sampled": bt.dials,
-            "hours": [
-                {
-                    "weekday": _DAY_NAMES[s.weekday],
-                    "hour": s.hour,
-                    "dials": s.dials,
-                    "connects": s.connects,
-                    "connect_rate": round(s.rate, 4),
-                }
-                for s in bt.slots
-            ],
-            "availability": bt.availability,
-            "available_now": bt.available_now,
-            "away_until": bt.away_until.isoformat() if bt.away_until else None,
-            "not_understood": bt.not_understood,
-        },
-        "open_promises": [clean(p) for p in b.promises],
-        "next_step": clean(b.next_step) if b.next_step else None,
-        "last_touches": [clean(t.__dict__) for t in b.touches],
-        "wins": b.wins,
-        "dials": b.dials,
-        "focus": b.focus,
-    }
-
-
-def as_text(b: Brief, *, now: datetime) -> str:
-    from salestrack.output import show
-
-    head = [b.name, b.stage]
-    if b.stage_since is not None:
-        head[-1] += f" for {show.ago(b.stage_since).removesuffix(' ago')}"
-        head[-1] += f" (since {show.when(b.stage_since)})"
-    if b.segment:
-        head.append(f"segment {b.segment}")
-    if b.value is not None:
-        head.append(f"{b.value:,.0f}")
-    lines = [" · ".join(head)]
-
-    def section(label: str, items: list[str]) -> None:
-        first = True
-        for item in items or ["-"]:
-            lines.append(f"{label if first else '':<14}{item}")
-            first = False
-
-    section(
-        "contacts",
-        [
-            c["name"]
-            + (
-                f" ({', '.join(x for x in (show.word(c['role']), c['title']) if x)})"
-                if c["role"] or c["title"]
-                else ""
-            )
-            for c in b.contacts
-        ],
-    )
-    section(
-        "intel",
-        [
-            f"{show.word(f['kind'])}: {f['value']}"
-            + (f" (from {f['contact']})" if f["contact"] else "")
-            + f" · {show.when(f['learned_at'])}"
-            for f in b.facts
-        ],
-    )
-    section("missing", [", ".join(b.missing) if b.missing else "nothing on the checklist"])
-    section("objective", [b.objective or "none set (salestrack intel NAME --objective ...)"])
-    if b.focus:
-        section("focus", [b.focus])
-    section("best time", [b.best_time.advice()])
-    section(
-        "promises",
-        [
-            p["text"] + (f" (due {show.when(p['due_at'])})" if p["due_at"] else "")
-            for p in b.promises
-        ]
-        or ["none open"],
-    )
-    if b.next_step is None:
-        section("next step", ["none: set one when you log the call (--next, --due)"])
-    else:
-        due = b.next_step["due_at"]
-        late = f", overdue {show.ago(due).removesuffix(' ago')}" if due and due < now else ""
-        tail = f" (due {show.when(due)}{late})" if due else ""
-        section("next step", [f"{b.next_step['action']}{tail}"])
-    touches = []
-    for t in b.touches:
-        what = " ".join(x for x in (t.kind, show.word(t.outcome)) if x)
-        if t.reached and t.reached not in ("nobody", t.outcome):
-            what += f", reached {show.word(t.reached)}"
-        if t.contact:
-            what += f" with {t.contact}"
-        if t.notes:
-            what += f": {t.notes}"
-        touches.append(f"{show.when(t.occurred_at)}  {what}")
-    section("last touches", touches or ["none yet"])
-    section("wins", [f"{b.wins} from {show.count(b.dials, 'dial')}"])
-    return "\n".join(lines) + "\n"

@@ -31,7 +31,7 @@ from typing import Any
 from salestrack.errors import InvalidInput
 from salestrack.intel import brief
 from salestrack.store import settings
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, when_set
 
 SETTING = "next_weights"
 DEFAULTS: dict[str, float] = {
@@ -97,6 +97,14 @@ def parse_weights(specs: list[str]) -> dict[str, float]:
     return changes
 
 
+def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> dict[str, float]:
+    """Keep tuned weights of the score; returns every weight now in use."""
+    current = weights(settings.setting(store, SETTING))
+    current.update(changes)
+    store.upsert_setting(SETTING, json.dumps(current), now)
+    return current
+
+
 def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
     w = weights(settings.setting(reader, SETTING))
     stages = settings.stages(reader)
@@ -105,9 +113,7 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
         "SELECT prospect_id, value, learned_at FROM intel "
         "WHERE kind = 'availability' AND superseded_at IS NULL"
     ):
-        at = when(learned)
-        assert at is not None
-        facts.setdefault(uid(pid), []).append((value, at))
+        facts.setdefault(uid(pid), []).append((value, when_set(learned)))
     local_now = now.astimezone(tz)
     end_of_day = datetime.combine(local_now.date(), datetime.max.time(), tz)
     found = []

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from salestrack import vocab
 from salestrack.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from salestrack.store.sql import Store
 
 SETTING = "checklist"
 
@@ -58,6 +64,17 @@ def load(raw: str | None) -> tuple[Item, ...]:
 
 def dump(items: tuple[Item, ...]) -> str:
     return json.dumps([{"kind": i.kind, "stage": i.stage} for i in items])
+
+
+def current(reader: Store) -> tuple[list[str], tuple[Item, ...]]:
+    """The pipeline stages and the checklist in use."""
+    from salestrack.store import settings
+
+    return settings.stages(reader), load(settings.setting(reader, SETTING))
+
+
+def save(store: Store, items: tuple[Item, ...], *, now: datetime) -> None:
+    store.upsert_setting(SETTING, dump(items), now)
 
 
 def parse(specs: list[str], stages: list[str]) -> tuple[Item, ...]:

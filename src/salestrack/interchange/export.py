@@ -28,7 +28,7 @@ from typing import IO, Any
 from salestrack import clock
 from salestrack.errors import UsageError
 from salestrack.interchange.entities import Entity
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when_set
 
 BATCH = 5000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -236,8 +236,7 @@ def write_ics(out: IO[str], reader: Store, filters: Filters) -> int:
     calendar.add("version", "2.0")
     n = 0
     for step_id, action, due, prospect in reader.rows(sql + " ORDER BY n.due_at, n.id", **params):
-        start = when(due)
-        assert start is not None
+        start = when_set(due)  # the query keeps only steps with a due time
         event = Event()
         event.add("uid", f"{uid(step_id)}@salestrack")
         event.add("summary", f"{action} · {prospect}")

@@ -469,13 +469,12 @@ def write(
         adds, changes = [], []
         for item in batch:
             row = item.row
-            if entity.has_prospect and (row.get("prospect_id") or item.prospect_name):
-                assert prospects is not None
-                if not prospects.resolve(
-                    writer, item, strict=strict, first_stage=first_stage, now=now,
-                    owner=owner, errors=errors, result=result,
-                ):  # fmt: skip
-                    continue
+            named = row.get("prospect_id") or item.prospect_name
+            if named and prospects is not None and not prospects.resolve(
+                writer, item, strict=strict, first_stage=first_stage, now=now,
+                owner=owner, errors=errors, result=result,
+            ):  # fmt: skip
+                continue
             values = {c: conv(row.get(c)) for c, conv in converters}
             found = existing.get(values["id"])
             if found is None:

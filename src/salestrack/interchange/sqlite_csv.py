@@ -36,7 +36,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from salestrack.errors import DatabaseError, SalestrackError
 from salestrack.interchange.entities import Entity
@@ -53,7 +53,6 @@ from salestrack.store.schema import Column
 from salestrack.store.sql import Store
 
 _CODES = ", ".join(str(ord(ch)) for ch in (*FORMULA_START, "'"))
-assert max(map(ord, (*FORMULA_START, "'"))) < ord("A")
 _NEEDS_QUOTES = "'*[,\"\r\n]*'"  # a GLOB pattern: a comma, a quote or a line break anywhere
 _uuid_parts = struct.Struct("8s4s4s4s12s").unpack
 _dash = b"-".join
@@ -225,7 +224,8 @@ def _cuts(reader: Store, entity: Entity, filters: Filters, wanted: int) -> list[
     cuts: list[list[Any] | None] = [None]
     for i in range(1, wanted):
         found = reader.one(f"{sql} LIMIT 1 OFFSET {total * i // wanted}", **params)
-        assert found is not None  # the rows can't change while the lock is held
+        if found is None:  # the rows can't change while the lock is held
+            raise DatabaseError("the rows changed while the export was planned; run it again")
         cuts.append(list(found))
     cuts.append(None)
     return [(cuts[i], cuts[i + 1]) for i in range(wanted)]
@@ -314,8 +314,8 @@ def _write_parts(
     with closing(first):
         lines = _begun(first)
         for worker, _ in workers:
-            assert worker.stdout is not None
-            worker.stdout.readline()  # its query has begun (or it failed: see below)
+            # its query has begun (or it failed: see below)
+            cast("IO[bytes]", worker.stdout).readline()
         lock.close()  # no commit came between the parts' snapshots; writers may go on
         n = _write_lines(binary, lines, tick)
     for worker, name in workers:

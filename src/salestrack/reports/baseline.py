@@ -496,7 +496,8 @@ _DIAGNOSIS = {
 
 def _gap(f: Figure) -> float:
     floor = {"rate": 0.05, "days": 1.0, "count": 1.0, "score": 0.5}.get(f.unit, 1.0)
-    assert f.value is not None and f.median is not None
+    if f.value is None or f.median is None:  # no usual value to be far from
+        return 0.0
     return abs(f.value - f.median) / max(abs(f.median), floor)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from salestrack import vocab
 from salestrack.reports import baseline
 from salestrack.store import settings
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, when_set
 
 HIGH = 3.5
 FOCUS_SETTING = "focus"
@@ -128,14 +128,11 @@ def report(
         "WHERE changed_at >= :s AND from_stage IS NOT NULL",
         s=start,
     ):
-        moved = when(at)
-        assert moved is not None
-        moves.setdefault(uid(pid), []).append((moved, to_stage, from_stage))
+        moves.setdefault(uid(pid), []).append((when_set(at), to_stage, from_stage))
     window = timedelta(days=days)
     splits: dict[tuple[str, str], Split] = {}
     for occurred, pid, segment, *scores in found:
-        at = when(occurred)
-        assert at is not None
+        at = when_set(occurred)
         if at + window > now:
             continue
         group = "high" if statistics.fmean(scores) >= HIGH else "low"

@@ -45,7 +45,8 @@ def _columns(table_name: str) -> list[str]:
 
 
 def _write_sqlite(target: DbTarget, ordered: list[tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
-    assert target.path is not None
+    if target.path is None:
+        raise DatabaseError(f"{target.display} is not a SQLite file")
     db = connect.sqlite_connection(target.path)
     try:
         db.execute("BEGIN IMMEDIATE")

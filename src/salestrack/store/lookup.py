@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from salestrack import names
 from salestrack.domain import Ref
 from salestrack.store.sql import Store, uid
@@ -41,3 +43,9 @@ def find_prospect(store: Store, typed: str, hint: str = "") -> Ref:
     if not isinstance(found, Ref):
         raise names.not_found(typed, found, hint=hint)
     return found
+
+
+def contacts(store: Store, prospect_id: uuid.UUID) -> list[Ref]:
+    """The prospect's contacts, to resolve a name typed with ``--contact``."""
+    rows = store.rows("SELECT id, name FROM contacts WHERE prospect_id = :p", p=prospect_id)
+    return [Ref(uid(i), n) for i, n in rows]

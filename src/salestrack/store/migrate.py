@@ -48,7 +48,10 @@ def head() -> str:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    assert len(heads) == 1, f"migrations must have one head, found {heads}"
+    if len(heads) != 1:
+        raise DatabaseError(
+            f"the migrations must have one head, found {heads}; reinstall salestrack"
+        )
     return heads[0]
 
 

@@ -213,3 +213,14 @@ def when(value: Any) -> datetime | None:
     if not isinstance(value, datetime):
         raise DatabaseError(f"expected a stored time, found {type(value).__name__}")
     return clock.to_utc(value)
+
+
+def when_set(value: Any) -> datetime:
+    """A time from a column that is never NULL (``occurred_at``, ``learned_at``...)."""
+    found = when(value)
+    if found is None:
+        raise DatabaseError(
+            "a required time is empty (NULL) in the database; restore a backup "
+            "(salestrack db restore) or correct the row"
+        )
+    return found
