@@ -170,11 +170,14 @@ class AppGroup(LazyGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
+        with config.running(config.App(db=ctx.params.get("db"))):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: Any) -> Any:
         from salestrack.output.console import error
 
         try:
-            with config.running(config.App(db=ctx.params.get("db"))):
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except SalestrackError as exc:
             error(exc.message)
             raise typer.Exit(exc.exit_code) from None
