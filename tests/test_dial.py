@@ -152,3 +152,12 @@ def test_the_cadence_can_be_set(cli: Cli, db_path: Path) -> None:
     due = rows(db_path, "SELECT due_at FROM next_steps WHERE done_at IS NULL")
     assert due == [("2026-11-24 10:15:00.000000",)]  # Fri 15:00 (afternoon): Tue morning
     assert "days=0" in cli.fails("dial", "--cadence", "days=0").stderr
+
+
+def test_the_queue_can_be_one_stage(cli: Cli, db_path: Path) -> None:
+    for name, stage in (("Acme", "lead"), ("Beta", "qualified")):
+        cli.ok("prospect", "add", name, "--stage", stage)
+    out = cli.ok("dial", "--stage", "qual", input="q\n")
+    assert "Beta" in out.stdout and "Acme" not in out.stdout
+    bad = cli.fails("dial", "--stage", "nope")
+    assert bad.stderr.startswith("error: --stage: unknown stage 'nope'; use one of: lead")

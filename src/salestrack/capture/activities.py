@@ -228,7 +228,7 @@ def edit(
         if change.contact == "":
             put("contact_id", None)
         else:
-            refs = capture.contacts(store, activity.prospect_id)
+            refs = lookup.contacts(store, activity.prospect_id)
             found = names.resolve_among(change.contact, refs, what="contact")
             if not isinstance(found, Ref):
                 raise names.not_found(change.contact, found, what="contact", hint="")

@@ -222,11 +222,6 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
     )
 
 
-def contacts(store: Store, prospect_id: uuid.UUID) -> list[Ref]:
-    rows = store.rows("SELECT id, name FROM contacts WHERE prospect_id = :p", p=prospect_id)
-    return [Ref(uid(i), n) for i, n in rows]
-
-
 def _open_next_steps(store: Store, prospect_id: uuid.UUID) -> list[tuple[uuid.UUID, datetime]]:
     """Each open next step of the prospect, with when it was set."""
     rows = store.rows(
@@ -283,7 +278,7 @@ def record(
     contact_name: str | None = None
     contact_created = False
     if cap.contact is not None:
-        people = [] if prospect_created else contacts(store, prospect.id)
+        people = [] if prospect_created else lookup.contacts(store, prospect.id)
         found_contact = names.resolve_among(cap.contact, people, what="contact")
         if isinstance(found_contact, Ref):
             contact_id, contact_name = found_contact.id, found_contact.name

@@ -66,6 +66,15 @@ def cadence(reader: Store) -> dict[str, Any]:
     return chosen
 
 
+def set_cadence(store: Store, text: str, *, now: datetime) -> dict[str, Any]:
+    """Change the retry cadence (``days=2,morning=10:00``) and store it; returns the rule."""
+    import json
+
+    rule = parse_cadence(text, cadence(store))
+    store.upsert_setting(CADENCE_SETTING, json.dumps(rule), now)
+    return rule
+
+
 def parse_cadence(text: str, current: dict[str, Any]) -> dict[str, Any]:
     """``days=2,morning=10:00,afternoon=16:00`` (any of them) on top of ``current``."""
     import re

@@ -148,6 +148,5 @@ def team_setup(
     from salestrack.store.sql import write
 
     with write(target) as store:
-        for statement in statements:
-            store.execute(statement)
+        team.apply_setup(store, statements)
     say(f"team set up on {target.display}: {len(rep or [])} reps, {len(manager or [])} managers")

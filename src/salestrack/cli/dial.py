@@ -84,22 +84,17 @@ def dial(
 
     target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
     if cadence is not None:
-        import json
-
-        from salestrack.store import settings
         from salestrack.store.sql import write
 
-        with read(target) as r:
-            rule = service.parse_cadence(cadence, service.cadence(r))
         with write(target) as store:
-            store.upsert_setting(service.CADENCE_SETTING, json.dumps(rule), clock.now())
+            rule = service.set_cadence(store, cadence, now=clock.now())
         sys.stdout.write(f"cadence: retry after {rule['days']} business days, at "
                          f"{rule['morning']} or {rule['afternoon']}\n")  # fmt: skip
     with read(target) as r:
         if stage is not None:
-            from salestrack import vocab
+            from salestrack.capture.prospects import check_stage
 
-            stage = vocab.choose("--stage", stage, tuple(settings.stages(r)), what="stage")
+            stage = check_stage(r, stage, "--stage")
         names = service.queue(r, now=clock.now(), tz=tz, limit=limit, stage=stage, segment=segment)
         rule = service.cadence(r)
         tally = service.Tally(usual=service.usual_rates(r, now=clock.now()))

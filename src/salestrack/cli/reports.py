@@ -285,23 +285,16 @@ def focus(
     clear: Annotated[bool, typer.Option("--clear", help="Go back to the weakest one.")] = False,
 ) -> None:
     """The one qualitative point to work on today (shown in baseline and intel too)."""
-    import json
 
-    from salestrack import clock, config, vocab
+    from salestrack import clock, config
     from salestrack.output.console import emit, say
     from salestrack.reports import quality as service
     from salestrack.store.sql import read, write
 
     now = clock.now()
     if dimension is not None or clear:
-        value = "{}"
-        if dimension is not None:
-            chosen = vocab.choose(
-                "DIMENSION", dimension, vocab.QUALITY_DIMENSIONS, what="dimension"
-            )
-            value = json.dumps({"dimension": chosen, "set_at": now.isoformat()})
         with write(config.resolve()) as store:
-            store.upsert_setting(service.FOCUS_SETTING, value, now)
+            service.set_focus(store, dimension, now=now)
     with read(config.resolve()) as r:
         found = service.focus(r, now=now)
     if found is None:

@@ -215,6 +215,18 @@ class Focus:
         return f"{self.dimension} ({why}): {TIPS[self.dimension]}"
 
 
+def set_focus(store: Store, dimension: str | None, *, now: datetime) -> None:
+    """Choose the day's focus (a quality dimension, by its name or a unique start), or clear
+    it with ``None`` so the weakest dimension is chosen again."""
+    import json
+
+    value = "{}"
+    if dimension is not None:
+        chosen = vocab.choose("DIMENSION", dimension, vocab.QUALITY_DIMENSIONS, what="dimension")
+        value = json.dumps({"dimension": chosen, "set_at": now.isoformat()})
+    store.upsert_setting(FOCUS_SETTING, value, now)
+
+
 def focus(reader: Store, *, now: datetime) -> Focus | None:
     raw = settings.setting(reader, FOCUS_SETTING)
     if raw:

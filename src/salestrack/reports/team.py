@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from salestrack.errors import InvalidInput
+from salestrack.store.sql import Store
 
 REP, MANAGER = "salestrack_rep", "salestrack_manager"
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -29,6 +30,12 @@ def _role(name: str, field: str) -> str:
     if not _ROLE.match(name):
         raise InvalidInput(field, f"'{name}' is not a role name; use lower-case letters, digits, _")
     return name
+
+
+def apply_setup(store: Store, statements: list[str]) -> None:
+    """Run the team set-up (:func:`setup_sql`) in the store's transaction."""
+    for statement in statements:
+        store.execute(statement)
 
 
 def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
