@@ -247,14 +247,11 @@ def scorecard(
     Promises kept and kept on time, an uptime figure, successes, lessons, initiatives, the
     activity and the Customer Report Card; as Markdown, one HTML file, or JSON.
     """
-    import json
-
     from salestrack import clock, config, dates
     from salestrack.capture import capture
     from salestrack.clients import clients
     from salestrack.errors import UsageError
     from salestrack.output import documents
-    from salestrack.output.render import plain
     from salestrack.store.sql import read
 
     chosen = (fmt or "markdown").lower()
@@ -270,23 +267,7 @@ def scorecard(
         card = clients.scorecard(r, client, start=s, end=e, label=label)
     figures = card.figures(now)
     if chosen == "json":
-        data = {
-            "client": card.client,
-            "period": label,
-            "from": plain(s),
-            "to": plain(e),
-            **figures,
-            "promise_list": [
-                {k: plain(v) for k, v in p.as_row(now).items()} for p in card.promises
-            ],
-            "success_list": [{k: plain(v) for k, v in x.items()} for x in card.successes],
-            "lesson_list": [{k: plain(v) for k, v in x.items()} for x in card.lessons],
-            "initiative_list": [{k: plain(v) for k, v in x.items()} for x in card.initiatives],
-            "activity": card.activity,
-            "last_touch": plain(card.last_touch),
-            "crc": card.crc,
-        }
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = documents.scorecard_json(card, figures, now, label=label, start=s, end=e)
     elif chosen == "html":
         text = documents.scorecard_html(card, figures, now)
     else:

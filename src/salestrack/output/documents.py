@@ -93,6 +93,31 @@ def _bars(values: list[tuple[str, float | None]]) -> str:
     return "".join(parts)
 
 
+def scorecard_json(
+    card: Any, figures: dict[str, Any], now: datetime, *, label: str, start: Any, end: Any
+) -> str:
+    """The scorecard as one JSON document (``scorecard -f json``)."""
+    import json
+
+    from salestrack.output.render import plain
+
+    data = {
+        "client": card.client,
+        "period": label,
+        "from": plain(start),
+        "to": plain(end),
+        **figures,
+        "promise_list": [{k: plain(v) for k, v in p.as_row(now).items()} for p in card.promises],
+        "success_list": [{k: plain(v) for k, v in x.items()} for x in card.successes],
+        "lesson_list": [{k: plain(v) for k, v in x.items()} for x in card.lessons],
+        "initiative_list": [{k: plain(v) for k, v in x.items()} for x in card.initiatives],
+        "activity": card.activity,
+        "last_touch": plain(card.last_touch),
+        "crc": card.crc,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def scorecard_html(card: Any, figures: dict[str, Any], now: datetime) -> str:
     def rows(items: list[str]) -> str:
         return "".join(items) or '<tr><td class="muted" colspan="4">none</td></tr>'
