@@ -163,14 +163,25 @@ def build(url: str, team: Team) -> tuple[int, dict[str, float]]:
     return int(row[0]), steps
 
 
-def run(url: str, exe: str, env: dict[str, str], *, quick: bool, runs: int) -> list[Row]:
-    """Build the team database at ``url`` and measure; the rows for bench.py's table."""
+def run(
+    url: str, exe: str, env: dict[str, str], *, quick: bool, runs: int, reuse: bool = False
+) -> list[Row]:
+    """Build the team database at ``url`` (unless ``reuse``: built before) and measure; the
+    rows for bench.py's table."""
+    import psycopg
+
     team = QUICK if quick else FULL
     on_pg = {**env, "SALESTRACK_DB": url, "SALESTRACK_NOW": NOW.isoformat()}
     on_pg.pop("SALESTRACK_REP", None)
     subprocess.run([exe, "db", "upgrade"], env=on_pg, check=True, capture_output=True)
     began = time.perf_counter()
-    n, steps = build(url, team)
+    if reuse:
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain) as conn:
+            found = conn.execute("SELECT count(*) FROM activities").fetchone()
+        n, steps = int(found[0]) if found else 0, {"reused": 0.0}
+    else:
+        n, steps = build(url, team)
     took = time.perf_counter() - began
     reps = [x for r in range(1, team.reps + 1) for x in ("--rep", rep(r))]
     subprocess.run([exe, "db", "team-setup", *reps, "--manager", MANAGER, "--apply"],
@@ -251,6 +262,7 @@ def main() -> int:
     )
     parser.add_argument("--as-manager", action="store_true", help="with --explain: rep1's part")
     parser.add_argument("--lines", type=int, default=14, help="with --explain: plan lines")
+    parser.add_argument("--reuse", action="store_true", help="measure a team built before")
     args = parser.parse_args()
     if args.explain:
         explain(args.url, args.explain, team=args.as_manager, lines=args.lines)
@@ -260,7 +272,7 @@ def main() -> int:
         raise SystemExit("salestrack is not installed: pip install -e .")
     env: dict[str, Any] = {**os.environ, "NO_COLOR": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    rows = run(args.url, exe, env, quick=args.quick, runs=args.runs)
+    rows = run(args.url, exe, env, quick=args.quick, runs=args.runs, reuse=args.reuse)
     print("| what | command | median | peak RSS | reference | ratio | result |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:

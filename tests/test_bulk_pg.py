@@ -53,8 +53,7 @@ def test_copy_writes_every_row_as_given(pg_url: str) -> None:
     p, a, q = batch["prospects"][0], batch["activities"][0], batch["quality"][0]
     assert _read(
         pg_url,
-        "SELECT id, owner, name, name_key, company, stage, value, notes, created_at "
-        "FROM prospects",
+        "SELECT id, owner, name, name_key, company, stage, value, notes, created_at FROM prospects",
     ) == [(p["id"], "alice", "Acme Corp", "acme corp", None, "lead", 12500.5, p["notes"], AT)]
     assert _read(
         pg_url,

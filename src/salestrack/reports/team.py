@@ -68,6 +68,10 @@ def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
             f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') "
             f"THEN CREATE ROLE {role} LOGIN; END IF; END $$",
             f"GRANT {group} TO {role}",
+            # a report is many small index-driven queries: compiling one (JIT) or starting
+            # parallel workers for it costs more than running it
+            f"ALTER ROLE {role} SET jit = off",
+            f"ALTER ROLE {role} SET max_parallel_workers_per_gather = 0",
         ]
     return statements
 
