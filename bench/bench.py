@@ -2,6 +2,7 @@
 
     python bench/bench.py            # full run: 10k and 1M-activity databases (about 5 min)
     python bench/bench.py --quick    # CI mode: small databases; checks scaling and imports
+    python bench/bench.py --pg URL   # and a team of 100 reps on PostgreSQL (bench/team_pg.py)
 
 Every command runs as a real process, once to warm up and then several times; the median wall
 time and the largest peak resident memory are shown next to a reference measured in the same
@@ -179,38 +180,6 @@ def measure_interchange(
     return exported["export"], exported["shell"], done["import"], done["shell"]
 
 
-def measure_team(
-    url: str, exe: str, env: dict[str, str], size: str, runs: int
-) -> tuple[Measure, int]:
-    """8 reps' demos in one PostgreSQL database, row-level security on, baseline as rep1."""
-    weeks, dials = SIZES[size]
-    code = (
-        "import sys; from datetime import datetime; from salestrack import config; "
-        "from salestrack.demo.generator import build_demo\n"
-        "n = 0\n"
-        "for r in range(8):\n"
-        f"    n += build_demo(config.target_from(sys.argv[1]), now=datetime.fromisoformat("
-        f"'{NOW.isoformat()}'), weeks={weeks}, dials_per_day={max(1, dials // 8)}, "
-        "seed=50 + r, owner=f'rep{r + 1}', mark=r == 0).activities\n"
-        "print(n)"
-    )
-    on_pg = {**env, "SALESTRACK_DB": url}
-    on_pg.pop("SALESTRACK_REP", None)
-    subprocess.run([exe, "db", "upgrade"], env=on_pg, check=True, capture_output=True)
-    built = subprocess.run([sys.executable, "-c", code, url], env=on_pg, capture_output=True,
-                           text=True, check=False)  # fmt: skip
-    if built.returncode != 0:
-        raise SystemExit(f"building the team database failed:\n{built.stderr[-2000:]}")
-    reps = [x for r in range(8) for x in ("--rep", f"rep{r + 1}")]
-    subprocess.run([exe, "db", "team-setup", *reps, "--apply"], env=on_pg, check=True,
-                   capture_output=True)  # fmt: skip
-    scheme, rest = url.split("://", 1)
-    as_rep = {**on_pg, "SALESTRACK_DB": f"{scheme}://rep1@{rest.split('@', 1)[1]}"}
-    week = f"{NOW.isocalendar().year}-W{NOW.isocalendar().week:02d}"
-    found = measure({"team": ([exe, "baseline", "--week", week, "--format", "csv"], as_rep)}, runs)
-    return found["team"], int(built.stdout.strip() or 0)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small databases, few runs (CI)")
@@ -218,8 +187,14 @@ def main() -> int:
     parser.add_argument(
         "--pg",
         metavar="URL",
-        help="also measure baseline for one rep on a team database on this PostgreSQL "
-        "server (an empty database; a superuser URL); about 4 minutes more",
+        help="also build a team of 100 reps (about 10M activities) in this empty PostgreSQL "
+        "database (a superuser URL) and measure a rep's baseline and the manager's team "
+        "baseline (bench/team_pg.py); about 10 minutes more",
+    )
+    parser.add_argument(
+        "--pg-quick",
+        metavar="URL",
+        help="the same with a team of 10 reps (about 180k activities); about a minute more",
     )
     args = parser.parse_args()
     runs = args.runs or (5 if args.quick else 15)
@@ -301,14 +276,12 @@ def main() -> int:
             Row("prospect list", "salestrack prospect list --format csv", listing["list"],
                 FLOOR, floor, None),
         ]  # fmt: skip
-        if args.pg:
-            team, team_n = measure_team(
-                args.pg, exe, env, small_size if args.quick else big_size, max(3, runs // 3)
+        if args.pg or args.pg_quick:
+            import team_pg
+
+            rows += team_pg.run(
+                args.pg or args.pg_quick, exe, env, quick=not args.pg, runs=max(3, runs // 3)
             )
-            rows.append(
-                Row("team baseline", f"baseline as one of 8 reps, team database of {team_n:,}",
-                    team, "a fixed 1.5 s", Measure(1.5, 0), 1.0)
-            )  # fmt: skip
         if interchange is not None:
             export, shell_export, imported, shell_import = interchange
             rows += [

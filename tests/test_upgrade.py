@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0003"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -36,10 +36,10 @@ def test_older_database_is_backed_up_then_upgraded(
     cli: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli.ok("log", "call", "Acme Corp", "-o", "connected", "-w", "a win", "-i", "pain: x")
-    before = dump(db_path)
+    before, head = dump(db_path), revision.HEAD
     newer = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, newer)
-    (newer / "versions" / "9001_test.py").write_text(NEXT_REVISION)
+    (newer / "versions" / "9001_test.py").write_text(NEXT_REVISION.replace("{head}", head))
     monkeypatch.setattr(migrate, "MIGRATIONS", newer)
     monkeypatch.setattr(revision, "HEAD", "9001")  # a release bumps both
 
@@ -57,7 +57,7 @@ def test_older_database_is_backed_up_then_upgraded(
     for table in ("prospects", "activities", "wins", "intel"):
         assert after[table] == before[table]
     db = sqlite3.connect(backups[0])
-    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
     db.close()
 
 

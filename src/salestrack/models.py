@@ -105,6 +105,7 @@ class Activity(Row, table=True):
         Index("ix_activities_prospect_time", "prospect_id", "occurred_at"),
         Index("ix_activities_time", "occurred_at", "id"),  # the export order
         Index("ix_activities_created", "created_at"),
+        Index("ix_activities_owner_time", "owner", "occurred_at"),  # a rep's window (RLS)
         CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
         CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
         CheckConstraint("reached IS NULL OR " + _in("reached", vocab.REACHED), "ck_reached"),
@@ -133,6 +134,7 @@ class StageChange(Row, table=True):
     __table_args__ = (
         Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
         Index("ix_stage_changes_time", "changed_at"),
+        Index("ix_stage_changes_owner_time", "owner", "changed_at"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -153,6 +155,7 @@ class NextStep(Row, table=True):
         Index("ix_next_steps_prospect", "prospect_id", "done_at"),
         Index("ix_next_steps_done", "done_at"),
         Index("ix_next_steps_due", "due_at"),
+        Index("ix_next_steps_owner_done", "owner", "done_at"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -190,7 +193,10 @@ class Win(Row, table=True):
     """A small win: progress that a closed deal alone would hide."""
 
     __tablename__ = "wins"
-    __table_args__ = (Index("ix_wins_time", "won_at"),)
+    __table_args__ = (
+        Index("ix_wins_time", "won_at"),
+        Index("ix_wins_owner_time", "owner", "won_at"),
+    )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     activity_id: uuid.UUID | None = Field(

@@ -170,15 +170,19 @@ class Scope:
     owner: str | None = None
 
     def sql(self, column: str) -> str:
-        """SQL limiting rows whose ``column`` is a prospect id (nothing when unscoped)."""
-        conds = []
-        if self.segment is not None:
-            conds.append("segment = :segment")
+        """SQL limiting rows whose ``column`` is a prospect id (nothing when unscoped).
+
+        A rep's rows are the rows they own (every row's owner is its prospect's owner: a rep
+        writes only their own rows, about their own prospects), so the owner is read from
+        the row itself, which an index leading with ``owner`` finds without the prospects.
+        """
+        found = ""
         if self.owner is not None:
-            conds.append("owner = :owner")
-        if not conds:
-            return ""
-        return f" AND {column} IN (SELECT id FROM prospects WHERE {' AND '.join(conds)})"
+            table = column.rpartition(".")[0]
+            found = f" AND {table + '.' if table else ''}owner = :owner"
+        if self.segment is not None:
+            found += f" AND {column} IN (SELECT id FROM prospects WHERE segment = :segment)"
+        return found
 
     def params(self) -> dict[str, Any]:
         found: dict[str, Any] = {}

@@ -1,10 +1,11 @@
 """The bulk path: many rows into any salestrack database in one transaction.
 
 Rows are plain dicts keyed by column name (missing nullable columns are written as NULL),
-grouped by table and written in foreign-key order (:data:`salestrack.models.TABLES`). On
-SQLite the standard library writes them with ``executemany`` in the stored forms of
-:func:`salestrack.store.sql.stored`; on a server SQLAlchemy Core does. Either way the whole
-batch is one transaction: a failure leaves the database as it was.
+grouped by table and written in foreign-key order (:data:`salestrack.store.schema.TABLES`,
+then ``settings``). On SQLite the standard library writes them with ``executemany`` in the
+stored forms of :func:`salestrack.store.sql.stored`; on PostgreSQL psycopg streams them with
+``COPY ... FROM STDIN``, one ``COPY`` per table. Either way the whole batch is one
+transaction: a failure leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -14,49 +15,53 @@ from typing import Any
 
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
-from salestrack.store import connect, migrate
+from salestrack.store import connect, migrate, schema
 from salestrack.store.errors import translate_errors
 from salestrack.store.sql import stored
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
+Batches = list[tuple[str, Sequence[Mapping[str, Any]]]]
+
+ORDER = (*schema.TABLES, "settings")
+# Stored columns that are not exported (store/schema.py lists the exported ones).
+_STORED_ONLY = {"prospects": ("name_key",)}
+_SETTINGS = ("key", "value", "updated_at")
 
 
 def write(target: DbTarget, rows: Rows) -> dict[str, int]:
     """Insert ``rows`` (table name -> rows) into ``target``; returns the count per table."""
-    from salestrack.models import TABLES
-
-    unknown = sorted(set(rows) - set(TABLES))
+    unknown = sorted(set(rows) - set(ORDER))
     if unknown:
         raise DatabaseError(f"no such table: {', '.join(unknown)}")
-    ordered = [(name, rows[name]) for name in TABLES if rows.get(name)]
-    migrate.upgrade(target)
+    ordered = [(name, rows[name]) for name in ORDER if rows.get(name)]
     with translate_errors(target):
         if target.path is not None:
+            migrate.upgrade(target)
             _write_sqlite(target, ordered)
         else:
             _write_server(target, ordered)
     return {name: len(batch) for name, batch in ordered}
 
 
-def _columns(table_name: str) -> list[str]:
-    from salestrack.models import TABLES
+def columns(table: str) -> list[str]:
+    """Every stored column of ``table``."""
+    if table == "settings":
+        return list(_SETTINGS)
+    return [c.name for c in schema.columns(table)] + list(_STORED_ONLY.get(table, ()))
 
-    return [c.name for c in TABLES[table_name].__table__.columns]  # type: ignore[attr-defined]
 
-
-def _write_sqlite(target: DbTarget, ordered: list[tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
+def _write_sqlite(target: DbTarget, ordered: Batches) -> None:
     if target.path is None:
         raise DatabaseError(f"{target.display} is not a SQLite file")
     db = connect.sqlite_connection(target.path)
     try:
         db.execute("BEGIN IMMEDIATE")
         for name, batch in ordered:
-            columns = _columns(name)
+            names = columns(name)
             sql = (
-                f"INSERT INTO {name} ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})"
+                f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
             )
-            db.executemany(sql, ([stored(r.get(c)) for c in columns] for r in batch))
+            db.executemany(sql, ([stored(r.get(c)) for c in names] for r in batch))
         db.execute("COMMIT")
     finally:
         if db.in_transaction:
@@ -64,16 +69,36 @@ def _write_sqlite(target: DbTarget, ordered: list[tuple[str, Sequence[Mapping[st
         db.close()
 
 
-def _write_server(target: DbTarget, ordered: list[tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
-    from salestrack.models import TABLES
-    from salestrack.store.engine import make_engine
+def _write_server(target: DbTarget, ordered: Batches) -> None:
+    """One ``COPY`` per table in one transaction, on a connection at the current schema.
 
-    engine = make_engine(target)
+    Values go as psycopg adapts them (UUIDs, aware datetimes, booleans, numbers); naive
+    datetimes are refused rather than read in the server's time zone.
+    """
+    connection = connect.open_server(target)
     try:
-        with engine.begin() as connection:
+        with connection.cursor() as cursor:
             for name, batch in ordered:
-                table = TABLES[name].__table__  # type: ignore[attr-defined]
-                columns = _columns(name)
-                connection.execute(table.insert(), [{c: r.get(c) for c in columns} for r in batch])
+                names = columns(name)
+                times = [c for c in names if c in _times(name)]
+                with cursor.copy(f"COPY {name} ({', '.join(names)}) FROM STDIN") as copy:
+                    for r in batch:
+                        for c in times:
+                            at = r.get(c)
+                            if at is not None and at.tzinfo is None:
+                                raise DatabaseError(
+                                    f"{name}.{c}: naive datetime {at}; attach a time zone"
+                                )
+                        copy.write_row([r.get(c) for c in names])
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
     finally:
-        engine.dispose()
+        connection.close()
+
+
+def _times(table: str) -> set[str]:
+    if table == "settings":
+        return {"updated_at"}
+    return {c.name for c in schema.columns(table) if c.kind == "time"}
