@@ -10,10 +10,9 @@ from typing import Any
 from salestrack import names, rules, vocab
 from salestrack.capture import capture
 from salestrack.domain import Ref
-from salestrack.errors import Ambiguous, InvalidInput, NotFound
+from salestrack.errors import InvalidInput, NotFound
+from salestrack.store import lookup
 from salestrack.store.sql import Store, uid, when
-
-_HEX = set("0123456789abcdef")
 
 
 @dataclass
@@ -119,32 +118,12 @@ def undo(store: Store) -> Undone:
 
 def find(store: Store, typed: str) -> Activity:
     """An activity by its id or a unique start of it (dashes optional, 4+ digits)."""
-    digits = typed.strip().lower().replace("-", "")
-    if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
-        raise InvalidInput("ID", f"'{typed}' is not an activity id; ids are hex, e.g. 3f2a9c1b")
-    if len(digits) == 32:
-        row = store.one(f"SELECT {_COLUMNS} FROM activities WHERE id = :a", a=uuid.UUID(digits))
-        if row is None:
-            raise NotFound(f"no activity has the id {typed}")
-        return _activity(row)
-    if store.sqlite:  # ids are stored as 32 hex digits: a range on the primary key
-        found = store.rows(
-            f"SELECT {_COLUMNS} FROM activities WHERE id >= :lo AND id < :hi LIMIT 5",
-            lo=digits,
-            hi=digits + "g",
+    return _activity(
+        lookup.by_id(
+            store, "activities", _COLUMNS, typed, what="activity",
+            hint="salestrack prospect show NAME",
         )
-    else:
-        found = store.rows(
-            f"SELECT {_COLUMNS} FROM activities "
-            "WHERE replace(CAST(id AS text), '-', '') LIKE :start LIMIT 5",
-            start=digits + "%",
-        )
-    if not found:
-        raise NotFound(f"no activity id starts with {typed}; see: salestrack prospect show NAME")
-    if len(found) > 1:
-        shown = [uid(r[0]).hex[:12] for r in found]
-        raise Ambiguous(f"'{typed}' starts {len(found)} activity ids; type more of it", shown)
-    return _activity(found[0])
+    )  # fmt: skip
 
 
 @dataclass
@@ -212,8 +191,6 @@ def edit(
     for name in ("kind", "outcome", "reached", "occurred_at", "duration_s", "notes"):
         put(name, getattr(fields, name))
     if change.prospect is not None:
-        from salestrack.store import lookup
-
         target = lookup.find_prospect(store, change.prospect)
         if target.id != activity.prospect_id:
             put("prospect_id", target.id)

@@ -21,11 +21,10 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from salestrack.clients.refs import client, required_text
-from salestrack.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup
 from salestrack.store.sql import Store, uid, when
 
-_HEX = set("0123456789abcdef")
 TABLES = {"promise": "promises", "initiative": "initiatives"}
 
 
@@ -62,26 +61,13 @@ def find_row(
 ) -> tuple[uuid.UUID, dict[str, Any]]:
     """A row by its id or a unique start of it (4 or more hex digits): its id and the named
     ``columns``."""
-    digits = typed.strip().lower().replace("-", "")
-    if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
-        raise InvalidInput("ID", f"'{typed}' is not a {what} id; ids are hex, e.g. 3f2a9c1b")
-    if reader.sqlite:
-        rows = reader.rows(
-            f"SELECT id, {', '.join(columns)} FROM {table} WHERE id >= :lo AND id < :hi LIMIT 5",
-            lo=digits,
-            hi=digits + "g",
-        )
-    else:
-        rows = reader.rows(
-            f"SELECT id, {', '.join(columns)} FROM {table} "
-            "WHERE replace(CAST(id AS TEXT), '-', '') LIKE :p LIMIT 5",
-            p=digits + "%",
-        )
-    if not rows:
-        raise NotFound(f"no {what} id starts with {typed}; see: salestrack {what} list")
-    if len(rows) > 1:
-        raise Ambiguous(f"'{typed}' starts {len(rows)} {what} ids; type more of it", [])
-    return uid(rows[0][0]), dict(zip(columns, rows[0][1:], strict=True))
+    from salestrack.store import lookup
+
+    row = lookup.by_id(
+        reader, table, ", ".join(("id", *columns)), typed, what=what,
+        hint=f"salestrack {what} list",
+    )  # fmt: skip
+    return uid(row[0]), dict(zip(columns, row[1:], strict=True))
 
 
 @dataclass

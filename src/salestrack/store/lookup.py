@@ -1,11 +1,14 @@
-"""Finding a prospect by what the user typed: the one place its SQL is written."""
+"""Finding a row by what the user typed (a prospect's name, an id's start): the one place
+that SQL is written."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from salestrack import names
 from salestrack.domain import Ref
+from salestrack.errors import Ambiguous, InvalidInput, NotFound
 from salestrack.store.sql import Store, uid
 
 
@@ -49,3 +52,42 @@ def contacts(store: Store, prospect_id: uuid.UUID) -> list[Ref]:
     """The prospect's contacts, to resolve a name typed with ``--contact``."""
     rows = store.rows("SELECT id, name FROM contacts WHERE prospect_id = :p", p=prospect_id)
     return [Ref(uid(i), n) for i, n in rows]
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def by_id(
+    store: Store, table: str, columns: str, typed: str, *, what: str, hint: str
+) -> tuple[Any, ...]:
+    """The row of ``table`` whose id is ``typed`` or starts with it (4 or more hex digits,
+    dashes optional): ``columns`` (SQL, the id first). The one place ids are matched."""
+    digits = typed.strip().lower().replace("-", "")
+    article = "an" if what[0] in "aeiou" else "a"
+    if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
+        raise InvalidInput(
+            "ID", f"'{typed}' is not {article} {what} id; ids are hex, e.g. 3f2a9c1b"
+        )
+    if len(digits) == 32:
+        row = store.one(f"SELECT {columns} FROM {table} WHERE id = :i", i=uuid.UUID(digits))
+        if row is None:
+            raise NotFound(f"no {what} has the id {typed}")
+        return row
+    if store.sqlite:  # ids are stored as 32 hex digits: a range on the primary key
+        found = store.rows(
+            f"SELECT {columns} FROM {table} WHERE id >= :lo AND id < :hi LIMIT 5",
+            lo=digits,
+            hi=digits + "g",
+        )
+    else:
+        found = store.rows(
+            f"SELECT {columns} FROM {table} "
+            "WHERE replace(CAST(id AS text), '-', '') LIKE :start LIMIT 5",
+            start=digits + "%",
+        )
+    if not found:
+        raise NotFound(f"no {what} id starts with {typed}; see: {hint}")
+    if len(found) > 1:
+        shown = [uid(r[0]).hex[:12] for r in found]
+        raise Ambiguous(f"'{typed}' starts {len(found)} {what} ids; type more of it", shown)
+    return found[0]
