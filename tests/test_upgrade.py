@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -57,7 +57,7 @@ def test_older_database_is_backed_up_then_upgraded(
     for table in ("prospects", "activities", "wins", "intel"):
         assert after[table] == before[table]
     db = sqlite3.connect(backups[0])
-    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
     db.close()
 
 

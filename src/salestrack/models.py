@@ -98,6 +98,7 @@ class Activity(Row, table=True):
         Index("ix_activities_prospect_time", "prospect_id", "occurred_at"),
         Index("ix_activities_time", "occurred_at", "id"),  # the export order
         Index("ix_activities_created", "created_at"),
+        Index("ix_activities_contact", "contact_id"),
         CheckConstraint(_in("kind", ("call", "email", "meeting", "task", "note")), "ck_kind"),
         CheckConstraint(_in("direction", ("outbound", "inbound")), "ck_direction"),
         CheckConstraint(
@@ -132,6 +133,7 @@ class StageChange(Row, table=True):
     __table_args__ = (
         Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
         Index("ix_stage_changes_time", "changed_at"),
+        Index("ix_stage_changes_activity", "activity_id"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -152,6 +154,8 @@ class NextStep(Row, table=True):
         Index("ix_next_steps_prospect", "prospect_id", "done_at"),
         Index("ix_next_steps_done", "done_at"),
         Index("ix_next_steps_due", "due_at"),
+        Index("ix_next_steps_activity", "activity_id"),
+        Index("ix_next_steps_done_by", "done_by_activity_id"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -168,7 +172,10 @@ class Intel(Row, table=True):
     """A fact learned about a prospect or contact."""
 
     __tablename__ = "intel"
-    __table_args__ = (Index("ix_intel_prospect_kind", "prospect_id", "kind"),)
+    __table_args__ = (
+        Index("ix_intel_prospect_kind", "prospect_id", "kind"),
+        Index("ix_intel_activity", "activity_id"),
+    )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     contact_id: uuid.UUID | None = Field(
@@ -189,7 +196,7 @@ class Win(Row, table=True):
     """A small win: progress that a closed deal alone would hide."""
 
     __tablename__ = "wins"
-    __table_args__ = (Index("ix_wins_time", "won_at"),)
+    __table_args__ = (Index("ix_wins_time", "won_at"), Index("ix_wins_activity", "activity_id"))
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     activity_id: uuid.UUID | None = Field(
