@@ -106,6 +106,7 @@ class Activity(Row, table=True):
         Index("ix_activities_time", "occurred_at", "id"),  # the export order
         Index("ix_activities_created", "created_at"),
         Index("ix_activities_owner_time", "owner", "occurred_at"),  # a rep's window (RLS)
+        Index("ix_activities_contact", "contact_id"),
         CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
         CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
         CheckConstraint("reached IS NULL OR " + _in("reached", vocab.REACHED), "ck_reached"),
@@ -135,6 +136,7 @@ class StageChange(Row, table=True):
         Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
         Index("ix_stage_changes_time", "changed_at"),
         Index("ix_stage_changes_owner_time", "owner", "changed_at"),
+        Index("ix_stage_changes_activity", "activity_id"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -156,6 +158,8 @@ class NextStep(Row, table=True):
         Index("ix_next_steps_done", "done_at"),
         Index("ix_next_steps_due", "due_at"),
         Index("ix_next_steps_owner_done", "owner", "done_at"),
+        Index("ix_next_steps_activity", "activity_id"),
+        Index("ix_next_steps_done_by", "done_by_activity_id"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -172,7 +176,10 @@ class Intel(Row, table=True):
     """A fact learned about a prospect or contact."""
 
     __tablename__ = "intel"
-    __table_args__ = (Index("ix_intel_prospect_kind", "prospect_id", "kind"),)
+    __table_args__ = (
+        Index("ix_intel_prospect_kind", "prospect_id", "kind"),
+        Index("ix_intel_activity", "activity_id"),
+    )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     contact_id: uuid.UUID | None = Field(
@@ -196,6 +203,7 @@ class Win(Row, table=True):
     __table_args__ = (
         Index("ix_wins_time", "won_at"),
         Index("ix_wins_owner_time", "owner", "won_at"),
+        Index("ix_wins_activity", "activity_id"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")

@@ -172,9 +172,9 @@ class ProspectLine:
         return dict(self.__dict__)
 
 
-def listing(
-    store: Store, *, stage: str | None = None, segment: str | None = None
-) -> list[ProspectLine]:
+def _listing_filter(
+    store: Store, stage: str | None, segment: str | None
+) -> tuple[str, dict[str, Any]]:
     where, params = [], {}
     if stage:
         where.append("p.stage = :stage")
@@ -182,18 +182,44 @@ def listing(
     if segment:
         where.append("p.segment = :segment")
         params["segment"] = segment
-    rows = store.rows(
-        "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, s.since, t.n, t.last "
-        "FROM prospects p "
-        "LEFT JOIN (SELECT prospect_id, max(changed_at) AS since FROM stage_changes "
-        "GROUP BY prospect_id) s ON s.prospect_id = p.id "
-        "LEFT JOIN (SELECT prospect_id, count(*) AS n, max(occurred_at) AS last "
-        "FROM activities GROUP BY prospect_id) t ON t.prospect_id = p.id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY p.name_key",
-        **params,
-    )
-    steps = _open_steps(store)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def listing(
+    store: Store, *, stage: str | None = None, segment: str | None = None, limit: int | None = None
+) -> list[ProspectLine]:
+    """Prospects by name; with ``limit``, the first ``limit`` of them.
+
+    With a limit only those prospects' histories are read (through the indexes on
+    ``prospect_id``); without one, the whole history once, grouped.
+    """
+    where, params = _listing_filter(store, stage, segment)
+    if limit is None:
+        rows = store.rows(
+            "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, s.since, t.n, t.last "
+            "FROM prospects p "
+            "LEFT JOIN (SELECT prospect_id, max(changed_at) AS since FROM stage_changes "
+            "GROUP BY prospect_id) s ON s.prospect_id = p.id "
+            "LEFT JOIN (SELECT prospect_id, count(*) AS n, max(occurred_at) AS last "
+            "FROM activities GROUP BY prospect_id) t ON t.prospect_id = p.id"
+            + where
+            + " ORDER BY p.name_key",
+            **params,
+        )
+        steps = _open_steps(store)
+    else:
+        rows = store.rows(
+            "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, "
+            "(SELECT max(changed_at) FROM stage_changes WHERE prospect_id = p.id), "
+            "(SELECT count(*) FROM activities WHERE prospect_id = p.id), "
+            "(SELECT max(occurred_at) FROM activities WHERE prospect_id = p.id) "
+            "FROM prospects p" + where + " ORDER BY p.name_key LIMIT :limit",
+            **params,
+            limit=limit,
+        )
+        steps = {}
+        for row in rows:
+            steps.update(_open_steps(store, uid(row[0])))
     lines = []
     for pid, name, company, segment_, stage_, value, stage_since, count, last in rows:
         step = steps.get(uid(pid))
@@ -213,6 +239,12 @@ def listing(
             )
         )
     return lines
+
+
+def listed_count(store: Store, *, stage: str | None = None, segment: str | None = None) -> int:
+    """How many prospects :func:`listing` would give without a limit."""
+    where, params = _listing_filter(store, stage, segment)
+    return int(store.scalar("SELECT count(*) FROM prospects p" + where, **params) or 0)
 
 
 @dataclass

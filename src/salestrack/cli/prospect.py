@@ -56,6 +56,10 @@ def add(
 def list_(
     stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, help="Only the first N, in the same order."),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List prospects with their stage, last touch and next step."""
@@ -67,7 +71,12 @@ def list_(
 
     fmt = check_format(fmt)
     with read(config.resolve()) as db:
-        lines = prospects.listing(db, stage=stage, segment=segment)
+        lines = prospects.listing(db, stage=stage, segment=segment, limit=limit)
+        total = (
+            prospects.listed_count(db, stage=stage, segment=segment)
+            if limit is not None and len(lines) == limit
+            else len(lines)
+        )
     table = Table(
         title="Prospects",
         columns=[
@@ -84,7 +93,9 @@ def list_(
             Column("due_at", "due", show=show.when),
         ],
         rows=[line.as_row() for line in lines],
-        caption=f"{len(lines)} prospects",
+        caption=f"{len(lines):,} of {total:,} prospects"
+        if total > len(lines)
+        else f"{len(lines)} prospects",
         empty="no prospects yet; add one with: salestrack prospect add NAME",
     )
     render(table, fmt)

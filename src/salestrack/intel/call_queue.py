@@ -31,7 +31,7 @@ from typing import Any
 from salestrack.errors import InvalidInput
 from salestrack.intel import brief
 from salestrack.store import settings
-from salestrack.store.sql import Store, uid, when, when_set
+from salestrack.store.sql import Store, when, when_set
 
 SETTING = "next_weights"
 DEFAULTS: dict[str, float] = {
@@ -105,56 +105,123 @@ def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> di
     return current
 
 
+_OPEN = "p.stage NOT IN ('won', 'lost')"
+_WITH_STEP = "SELECT n.prospect_id FROM next_steps n WHERE n.done_at IS NULL"
+_LAST = "(SELECT max(a.occurred_at) FROM activities a WHERE a.prospect_id = p.id)"
+
+
 def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
+    """The ``limit`` best-scored open prospects, best first (ties by name).
+
+    Exact, without scoring every open prospect. A prospect with an open next step (few) is
+    scored as it is. Every other one scores its group's fixed part (no next step, stage,
+    segment) plus at most 14 stale days and the better of available or not, so a group
+    whose best possible score is below the ``limit``-th score found is never read.
+    """
     w = weights(settings.setting(reader, SETTING))
     stages = settings.stages(reader)
-    facts: dict[Any, list[tuple[str, datetime]]] = {}
+    facts: dict[Any, list[tuple[str, datetime]]] = {}  # by the driver's own prospect id
     for pid, value, learned in reader.rows(
-        "SELECT prospect_id, value, learned_at FROM intel "
-        "WHERE kind = 'availability' AND superseded_at IS NULL"
+        "SELECT i.prospect_id, i.value, i.learned_at FROM intel i "
+        "JOIN prospects p ON p.id = i.prospect_id "
+        f"WHERE i.kind = 'availability' AND i.superseded_at IS NULL AND {_OPEN}"
     ):
-        facts.setdefault(uid(pid), []).append((value, when_set(learned)))
+        facts.setdefault(pid, []).append((value, when_set(learned)))
     local_now = now.astimezone(tz)
     end_of_day = datetime.combine(local_now.date(), datetime.max.time(), tz)
-    found = []
+
+    def available(pid: Any) -> bool:
+        avail, _ = brief.current_availability(facts.get(pid, []), now, tz)
+        return avail.allows(local_now)
+
+    found: list[Candidate] = []
     for pid, name, stage, segment, action, due, last in reader.rows(
-        "SELECT p.id, p.name, p.stage, p.segment, n.action, n.due_at, "
-        "(SELECT max(a.occurred_at) FROM activities a WHERE a.prospect_id = p.id) "
+        "SELECT p.id, p.name, p.stage, p.segment, n.action, n.due_at, " + _LAST + " "
         "FROM prospects p LEFT JOIN next_steps n ON n.id = ("
         " SELECT n2.id FROM next_steps n2 WHERE n2.prospect_id = p.id AND n2.done_at IS NULL"
         " ORDER BY n2.due_at IS NULL, n2.due_at LIMIT 1) "
-        "WHERE p.stage NOT IN ('won', 'lost')"
+        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP})"
     ):
-        due_at, last_at = when(due), when(last)
+        due_at = when(due)
         if due_at is not None and due_at > end_of_day:
             continue
-        avail, _ = brief.current_availability(facts.get(uid(pid), []), now, tz)
-        c = Candidate(name, stage, segment, action, due_at, last_at, avail.allows(local_now))
-        if due_at is not None and due_at <= now:
-            days = min((now - due_at).days, 10)
-            c.score += w["overdue"] + w["overdue_day"] * days
-            c.why.append(f"overdue {days}d" if days else "due now")
-        elif due_at is not None:
-            c.score += w["due_today"]
-            c.why.append("due today")
-        elif action is None:
-            c.score += w["no_next_step"]
-            c.why.append("no next step")
-        if last_at is not None:
-            stale = min((now - last_at).days, 14)
-            if stale:
-                c.score += w["stale_day"] * stale
-                c.why.append(f"{stale}d since last touch")
-        place = stages.index(stage) if stage in stages else 0
-        if place:
-            c.score += w["stage"] * place
-            c.why.append(stage)
-        if segment in ("A", "B"):
-            c.score += w[f"segment_{segment.lower()}"]
-            c.why.append(f"segment {segment}")
-        if not c.available_now:
-            c.score += w["unavailable"]
-            c.why.append("not a good time now")
-        found.append(c)
+        c = Candidate(name, stage, segment, action, due_at, when(last), available(pid))
+        found.append(_scored(c, w, stages, now))
+    # the rest: no open next step, in groups by stage (one for stages not in the list)
+    # and segment (A, B, any other)
+    groups = []
+    for place, stage in [(None, None), *enumerate(stages)]:
+        if stage in ("won", "lost"):
+            continue
+        for seg in ("A", "B", None):
+            fixed = max(
+                _scored(Candidate("", stage or "", seg, None, None, None, ok), w,
+                        stages if place is not None else [], now).score
+                for ok in (True, False)
+            )  # fmt: skip
+            # a negative stale_day rewards touches in the future (meetings): no bound then
+            stale = 14 * w["stale_day"] if w["stale_day"] >= 0 else float("inf")
+            groups.append((fixed + stale, stage, seg))
+    groups.sort(key=lambda g: -g[0])
+    for best, stage, seg in groups:
+        if len(found) >= limit and best + 1e-9 < _nth_score(found, limit):
+            break
+        where = [_OPEN, f"p.id NOT IN ({_WITH_STEP})"]
+        params: dict[str, Any] = {}
+        if stage is None:
+            where.append("p.stage NOT IN (" + ", ".join(f":s{i}" for i in range(len(stages))) + ")")
+            params.update({f"s{i}": s for i, s in enumerate(stages)})
+        else:
+            where.append("p.stage = :stage")
+            params["stage"] = stage
+        if seg is None:
+            where.append("(p.segment IS NULL OR p.segment NOT IN ('A', 'B'))")
+        else:
+            where.append("p.segment = :segment")
+            params["segment"] = seg
+        for pid, name, stage_, segment, last in reader.rows(
+            f"SELECT p.id, p.name, p.stage, p.segment, {_LAST} FROM prospects p WHERE "
+            + " AND ".join(where),
+            **params,
+        ):
+            c = Candidate(name, stage_, segment, None, None, when(last), available(pid))
+            found.append(_scored(c, w, stages, now))
     found.sort(key=lambda c: (-c.score, c.name))
     return found[:limit]
+
+
+def _nth_score(found: list[Candidate], n: int) -> float:
+    import heapq
+
+    return heapq.nlargest(n, (c.score for c in found))[-1]
+
+
+def _scored(c: Candidate, w: dict[str, float], stages: list[str], now: datetime) -> Candidate:
+    """``c`` with its score and the reasons for it."""
+    due_at, last_at = c.due_at, c.last_touch
+    if due_at is not None and due_at <= now:
+        days = min((now - due_at).days, 10)
+        c.score += w["overdue"] + w["overdue_day"] * days
+        c.why.append(f"overdue {days}d" if days else "due now")
+    elif due_at is not None:
+        c.score += w["due_today"]
+        c.why.append("due today")
+    elif c.next_step is None:
+        c.score += w["no_next_step"]
+        c.why.append("no next step")
+    if last_at is not None:
+        stale = min((now - last_at).days, 14)
+        if stale:
+            c.score += w["stale_day"] * stale
+            c.why.append(f"{stale}d since last touch")
+    place = stages.index(c.stage) if c.stage in stages else 0
+    if place:
+        c.score += w["stage"] * place
+        c.why.append(c.stage)
+    if c.segment in ("A", "B"):
+        c.score += w[f"segment_{c.segment.lower()}"]
+        c.why.append(f"segment {c.segment}")
+    if not c.available_now:
+        c.score += w["unavailable"]
+        c.why.append("not a good time now")
+    return c
