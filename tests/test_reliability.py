@@ -125,7 +125,16 @@ def test_a_first_revision_database_upgrades_with_every_row(cli: Cli, db_path: Pa
         if table == "alembic_version":
             continue
         assert n > 0, f"the fixture has no {table}"
+        if table == "prospects":  # revision 0006 adds stage_since, last: the rest is as it was
+            assert [r[:-1] for r in after[table]] == old_rows[table]
+            continue
         assert after[table] == old_rows[table], table
+    # stage_since is filled in from each prospect's stage history
+    latest = dict(
+        rows(db_path, "SELECT prospect_id, max(changed_at) FROM stage_changes GROUP BY 1")
+    )
+    since = dict(rows(db_path, "SELECT id, stage_since FROM prospects"))
+    assert since == {pid: latest.get(pid) for pid in since} and len(since) == before["prospects"]
     # every row reads back through the models
     from sqlmodel import Session, select
 

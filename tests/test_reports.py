@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
-from tests.conftest import Cli
+from tests.conftest import Cli, rows
 
 
 def fixture(cli: Cli) -> None:
@@ -164,3 +165,31 @@ def test_plan_works_back_from_the_persons_own_rates(cli: Cli) -> None:
     ]
     assert "33.3% conversations per dial" in out.stderr
     assert "no working day" in cli.fails("plan", "--deals", "1", "--by", "2026-11-19").stderr
+
+
+def test_pipeline_gaps_first_page(cli: Cli) -> None:
+    for n in range(5):
+        cli.ok("log", "call", f"Prospect {n}", "--new", "-o", "voicemail", "--at", "2026-11-02")
+    page = cli.ok("pipeline", "--gaps", "--limit", "2", "-f", "table")
+    assert "2 of 5 prospects with a gap" in page.stdout
+    out = cli.ok("pipeline", "--gaps", "-n", "2", "-f", "csv").stdout
+    found = list(csv.DictReader(io.StringIO(out)))
+    assert [g["name"] for g in found] == ["Prospect 0", "Prospect 1"]
+    assert "goes with --gaps" in cli.fails("pipeline", "--limit", "2", code=2).stderr
+
+
+def test_stage_since_follows_every_stage_change(cli: Cli, db_path: Path) -> None:
+    """The trigger behind the pipeline's time in stage (revision 0006): capture, a move, an
+    imported later or earlier change, and a removed prospect."""
+    cli.ok("log", "call", "Acme", "--new", "-o", "voicemail", "--at", "2026-11-02 10:00")
+    since = "SELECT stage_since FROM prospects WHERE name = 'Acme'"
+    assert rows(db_path, since) == [("2026-11-02 10:00:00.000000",)]
+    cli.ok("prospect", "stage", "Acme", "qualified", "--at", "2026-11-05 09:00")
+    assert rows(db_path, since) == [("2026-11-05 09:00:00.000000",)]
+    for at, expected in (("2026-11-04T09:00:00+00:00", "2026-11-05 09:00:00.000000"),
+                         ("2026-11-06T12:00:00+00:00", "2026-11-06 12:00:00.000000")):  # fmt: skip
+        cli.ok("import", "stage-changes", "-", input=(
+            "prospect,from_stage,to_stage,changed_at\n"
+            f"Acme,qualified,meeting,{at}\n"
+        ))  # fmt: skip
+        assert rows(db_path, since) == [(expected,)]

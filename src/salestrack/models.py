@@ -80,6 +80,8 @@ class Prospect(Row, table=True):
     notes: str | None = None
     objective: str | None = None  # the aim set for the next call
     objective_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # derived: the latest of its stage changes, kept by a trigger (revision 0006); not exported
+    stage_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Contact(Row, table=True):

@@ -190,16 +190,15 @@ def listing(
 ) -> list[ProspectLine]:
     """Prospects by name; with ``limit``, the first ``limit`` of them.
 
-    With a limit only those prospects' histories are read (through the indexes on
-    ``prospect_id``); without one, the whole history once, grouped.
+    With a limit only those prospects' activities are read (through the indexes on
+    ``prospect_id``); without one, all of them once, grouped. The time in stage is the
+    prospect's own ``stage_since`` (kept by a trigger on the stage changes).
     """
     where, params = _listing_filter(store, stage, segment)
     if limit is None:
         rows = store.rows(
-            "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, s.since, t.n, t.last "
-            "FROM prospects p "
-            "LEFT JOIN (SELECT prospect_id, max(changed_at) AS since FROM stage_changes "
-            "GROUP BY prospect_id) s ON s.prospect_id = p.id "
+            "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, p.stage_since, t.n, "
+            "t.last FROM prospects p "
             "LEFT JOIN (SELECT prospect_id, count(*) AS n, max(occurred_at) AS last "
             "FROM activities GROUP BY prospect_id) t ON t.prospect_id = p.id"
             + where
@@ -209,8 +208,7 @@ def listing(
         steps = _open_steps(store)
     else:
         rows = store.rows(
-            "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, "
-            "(SELECT max(changed_at) FROM stage_changes WHERE prospect_id = p.id), "
+            "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, p.stage_since, "
             "(SELECT count(*) FROM activities WHERE prospect_id = p.id), "
             "(SELECT max(occurred_at) FROM activities WHERE prospect_id = p.id) "
             "FROM prospects p" + where + " ORDER BY p.name_key LIMIT :limit",

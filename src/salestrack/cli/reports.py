@@ -124,22 +124,29 @@ def pipeline(
         bool,
         typer.Option("--gaps", help="List the prospects with a gap instead of the stage totals."),
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, help="With --gaps: only the first N prospects, by name."
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting."""
     from salestrack import clock, config
+    from salestrack.errors import UsageError
     from salestrack.output.render import Column, Table, render
     from salestrack.output.show import when
     from salestrack.reports import pipeline as service
-    from salestrack.store import settings
     from salestrack.store.sql import read
 
     fmt = check_format(fmt)
+    if limit is not None and not gaps:
+        raise UsageError("--limit: goes with --gaps (the totals are one row per stage)")
     now = clock.now()
-    with read(config.resolve()) as r:
-        found, usual = service.lines(r, now=now)
-        stages = settings.stages(r)
     if gaps:
+        with read(config.resolve()) as r:
+            found, total, _ = service.gap_lines(r, now=now, limit=limit)
         table = Table(
             title="Pipeline gaps",
             columns=[
@@ -151,12 +158,16 @@ def pipeline(
                 Column("due_at", "due", show=when),
                 Column("gaps"),
             ],
-            rows=[line.as_row() for line in found if line.gaps],
+            rows=[line.as_row() for line in found],
+            caption=f"{len(found):,} of {total:,} prospects with a gap"
+            if total > len(found)
+            else None,
             empty="no gaps: every open prospect has a next step on time",
         )
         render(table, fmt)
         return
-    rows = service.by_stage(found, usual, stages)
+    with read(config.resolve()) as r:
+        rows = service.by_stage(r, now=now)
     table = Table(
         title="Pipeline",
         columns=[

@@ -34,7 +34,7 @@ _ENTITIES = {
     "quality": ("quality", "created_at", "created_at, id"),
 }
 
-DERIVED = {"name_key"}  # in the tables, not exported: recomputed on import
+DERIVED = {"name_key", "stage_since"}  # in the tables, not exported: recomputed on import
 
 
 @dataclass(frozen=True)

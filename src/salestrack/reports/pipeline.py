@@ -52,50 +52,119 @@ class Line:
         }
 
 
-def lines(reader: Store, *, now: datetime) -> tuple[list[Line], dict[str, float | None]]:
+_OPEN = "p.stage NOT IN ('won', 'lost')"
+_HAS_STEP = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL)"
+_OVERDUE = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL AND due_at < :now)"
+
+
+def _late(usual: dict[str, float | None], now: datetime) -> tuple[str, dict[str, Any]]:
+    """SQL that is true for a prospect in its stage longer than the stage's usual days.
+
+    ``stage_since`` is kept on the prospect by a trigger (revision 0006), so this reads no
+    stage history."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (stage, days) in enumerate(sorted(usual.items())):
+        if days is None:
+            continue
+        parts.append(f"WHEN :st{i} THEN p.stage_since < :lt{i}")
+        params[f"st{i}"], params[f"lt{i}"] = stage, now - timedelta(days=days)
+    if not parts:
+        return "0 = 1", params
+    return f"(p.stage_since IS NOT NULL AND CASE p.stage {' '.join(parts)} ELSE 0 = 1 END)", params
+
+
+def gap_lines(
+    reader: Store, *, now: datetime, limit: int | None = None
+) -> tuple[list[Line], int, dict[str, float | None]]:
+    """The open prospects with a gap, by name (the first ``limit``), how many there are in
+    all, and each stage's usual days."""
     stages = settings.stages(reader)
     usual = usual_days(reader, stages, now=now)
-    found = []
-    for name, stage, value, since, action, due in reader.rows(
-        "SELECT p.name, p.stage, p.value, "
-        "(SELECT max(c.changed_at) FROM stage_changes c WHERE c.prospect_id = p.id), "
-        "n.action, n.due_at "
-        "FROM prospects p LEFT JOIN next_steps n ON n.id = ("
-        " SELECT n2.id FROM next_steps n2 WHERE n2.prospect_id = p.id AND n2.done_at IS NULL"
-        " ORDER BY n2.due_at IS NULL, n2.due_at LIMIT 1) "
-        "WHERE p.stage NOT IN ('won', 'lost') ORDER BY p.name_key"
+    late, params = _late(usual, now)
+    gap = f"(NOT {_HAS_STEP} OR {_OVERDUE} OR {late})"
+    where = f"WHERE {_OPEN} AND {gap}"
+    page = "" if limit is None else f" LIMIT {int(limit)}"
+    rows = reader.rows(
+        f"SELECT p.id, p.name, p.stage, p.value, p.stage_since FROM prospects p {where} "
+        f"ORDER BY p.name_key{page}",
+        now=now,
+        **params,
+    )
+    total = len(rows)
+    if limit is not None and total >= limit:
+        total = int(reader.scalar(f"SELECT count(*) FROM prospects p {where}", now=now, **params))
+    steps = _soonest_steps(reader, [r[0] for r in rows])
+    return [_line(r, steps, usual, now) for r in rows], total, usual
+
+
+def _soonest_steps(reader: Store, ids: list[Any]) -> dict[Any, tuple[str, datetime | None]]:
+    """Each prospect's soonest-due open next step (one without a due date comes last)."""
+    if not ids:
+        return {}
+    found: dict[Any, tuple[str, datetime | None]] = {}
+    for pid, action, due in reader.rows(
+        "SELECT prospect_id, action, due_at FROM next_steps WHERE done_at IS NULL "
+        "ORDER BY due_at IS NULL, due_at, created_at, id"
     ):
-        entered, due_at = when(since), when(due)
-        days = None if entered is None else (now - entered).total_seconds() / DAY
-        gaps = []
-        if action is None:
-            gaps.append("no next step")
-        elif due_at is not None and due_at < now:
-            gaps.append("overdue")
-        limit = usual.get(stage)
-        if days is not None and limit is not None and days > limit:
-            future = action is not None and (due_at is None or due_at >= now)
-            gaps.append("waiting" if future else "stalled")
-        found.append(Line(name, stage, value, days, action, due_at, gaps))
-    return found, usual
+        found.setdefault(pid, (action, when(due)))
+    wanted = set(ids)
+    return {k: v for k, v in found.items() if k in wanted}
 
 
-def by_stage(
-    found: list[Line], usual: dict[str, float | None], stages: list[str]
-) -> list[dict[str, Any]]:
+def _line(
+    row: tuple[Any, ...],
+    steps: dict[Any, tuple[str, datetime | None]],
+    usual: dict[str, float | None],
+    now: datetime,
+) -> Line:
+    pid, name, stage, value, since = row
+    action, due_at = steps.get(pid, (None, None))
+    entered = when(since)
+    days = None if entered is None else (now - entered).total_seconds() / DAY
+    gaps = []
+    if action is None:
+        gaps.append("no next step")
+    elif due_at is not None and due_at < now:
+        gaps.append("overdue")
+    limit = usual.get(stage)
+    if days is not None and limit is not None and days > limit:
+        future = action is not None and (due_at is None or due_at >= now)
+        gaps.append("waiting" if future else "stalled")
+    return Line(name, stage, value, days, action, due_at, gaps)
+
+
+def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
+    """Prospects, value and gaps per open stage, counted by the database."""
+    stages = settings.stages(reader)
+    usual = usual_days(reader, stages, now=now)
+    late, params = _late(usual, now)
+    counted = {
+        stage: (n, total, no_step, overdue, stalled, waiting)
+        for stage, n, total, no_step, overdue, stalled, waiting in reader.rows(
+            "SELECT p.stage, count(*), sum(p.value), "
+            f"sum(CASE WHEN {_HAS_STEP} THEN 0 ELSE 1 END), "
+            f"sum(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN {late} AND (NOT {_HAS_STEP} OR {_OVERDUE}) THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN {late} AND {_HAS_STEP} AND NOT {_OVERDUE} THEN 1 ELSE 0 END) "
+            f"FROM prospects p WHERE {_OPEN} GROUP BY p.stage",
+            now=now,
+            **params,
+        )
+    }
     rows = []
     for stage in [s for s in stages if s not in vocab.CLOSED_STAGES]:
-        here = [line for line in found if line.stage == stage]
+        n, total, no_step, overdue, stalled, waiting = counted.get(stage, (0, None, 0, 0, 0, 0))
         days = usual.get(stage)
         rows.append(
             {
                 "stage": stage,
-                "prospects": len(here),
-                "value": sum(line.value or 0 for line in here),
-                "no_next_step": sum("no next step" in line.gaps for line in here),
-                "overdue": sum("overdue" in line.gaps for line in here),
-                "stalled": sum("stalled" in line.gaps for line in here),
-                "waiting": sum("waiting" in line.gaps for line in here),
+                "prospects": int(n),
+                "value": 0 if total is None else float(total),
+                "no_next_step": int(no_step or 0),
+                "overdue": int(overdue or 0),
+                "stalled": int(stalled or 0),
+                "waiting": int(waiting or 0),
                 "usual_days": None if days is None else round(days, 1),
             }
         )

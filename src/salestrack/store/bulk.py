@@ -24,7 +24,7 @@ Batches = list[tuple[str, Sequence[Mapping[str, Any]]]]
 
 ORDER = (*schema.TABLES, "settings")
 # Stored columns that are not exported (store/schema.py lists the exported ones).
-_STORED_ONLY = {"prospects": ("name_key",)}
+_STORED_ONLY = {"prospects": ("name_key", "stage_since")}
 _SETTINGS = ("key", "value", "updated_at")
 
 
