@@ -12,13 +12,14 @@ import pytest
 from salestrack.store import migrate, revision
 from tests.conftest import Cli, dump, rows
 
+CURRENT = revision.HEAD  # the revision the test's next one follows
 NEXT_REVISION = '''"""test: an index added in a later revision"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0003"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -39,7 +40,7 @@ def test_older_database_is_backed_up_then_upgraded(
     before = dump(db_path)
     newer = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, newer)
-    (newer / "versions" / "9001_test.py").write_text(NEXT_REVISION)
+    (newer / "versions" / "9001_test.py").write_text(NEXT_REVISION.replace("HEAD", CURRENT))
     monkeypatch.setattr(migrate, "MIGRATIONS", newer)
     monkeypatch.setattr(revision, "HEAD", "9001")  # a release bumps both
 
@@ -57,7 +58,7 @@ def test_older_database_is_backed_up_then_upgraded(
     for table in ("prospects", "activities", "wins", "intel"):
         assert after[table] == before[table]
     db = sqlite3.connect(backups[0])
-    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (CURRENT,)
     db.close()
 
 

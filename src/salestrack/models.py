@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -56,6 +56,18 @@ def _score(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} BETWEEN {low} AND {high}", f"ck_quality_{column}")
 
 
+def _source(table: str) -> Index:
+    """Where an imported row came from: unique per owner, only over rows that have one."""
+    where = text("source_key IS NOT NULL")
+    return Index(
+        f"uq_{table}_source", "owner", "source_key", unique=True,
+        sqlite_where=where, postgresql_where=where,
+    )  # fmt: skip
+
+
+SOURCE_KEY_LENGTH = 200
+
+
 class Row(SQLModel):
     """Columns every table has."""
 
@@ -69,7 +81,10 @@ class Prospect(Row, table=True):
     """A company or person being sold to; a client once won."""
 
     __tablename__ = "prospects"
-    __table_args__ = (UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),)
+    __table_args__ = (
+        UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),
+        _source("prospects"),
+    )
 
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200, index=True)  # casefolded name, for lookups
@@ -80,13 +95,14 @@ class Prospect(Row, table=True):
     notes: str | None = None
     objective: str | None = None  # the aim set for the next call
     objective_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class Contact(Row, table=True):
     """A person at a prospect: gatekeeper, decision maker, champion..."""
 
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_prospect", "prospect_id"),)
+    __table_args__ = (Index("ix_contacts_prospect", "prospect_id"), _source("contacts"))
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     name: str = Field(max_length=200)
@@ -95,6 +111,7 @@ class Contact(Row, table=True):
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=50)
     notes: str | None = None
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class Activity(Row, table=True):
@@ -105,6 +122,7 @@ class Activity(Row, table=True):
         Index("ix_activities_prospect_time", "prospect_id", "occurred_at"),
         Index("ix_activities_time", "occurred_at", "id"),  # the export order
         Index("ix_activities_created", "created_at"),
+        _source("activities"),
         CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
         CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
         CheckConstraint("reached IS NULL OR " + _in("reached", vocab.REACHED), "ck_reached"),
@@ -124,6 +142,7 @@ class Activity(Row, table=True):
     notes: str | None = None
     objective: str | None = None  # the objective that stood when this call was made
     objective_met: bool | None = None
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class StageChange(Row, table=True):
@@ -133,6 +152,7 @@ class StageChange(Row, table=True):
     __table_args__ = (
         Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
         Index("ix_stage_changes_time", "changed_at"),
+        _source("stage_changes"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -143,6 +163,7 @@ class StageChange(Row, table=True):
     activity_id: uuid.UUID | None = Field(
         default=None, foreign_key="activities.id", ondelete="SET NULL"
     )
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class NextStep(Row, table=True):
@@ -153,6 +174,7 @@ class NextStep(Row, table=True):
         Index("ix_next_steps_prospect", "prospect_id", "done_at"),
         Index("ix_next_steps_done", "done_at"),
         Index("ix_next_steps_due", "due_at"),
+        _source("next_steps"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -163,6 +185,7 @@ class NextStep(Row, table=True):
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_by_activity_id: uuid.UUID | None = None
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class Intel(Row, table=True):
