@@ -171,6 +171,40 @@ def import_(
             help='A saved mapping: {"columns": {...}, "values": {"outcome": {...}}} (JSON).',
         ),
     ] = None,
+    constants: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="COLUMN=VALUE",
+            help="Give a column one value on every row, e.g. --set kind=call.",
+        ),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            metavar="FORMAT",
+            help="How the file writes times (strptime), e.g. '%m/%d/%Y %I:%M %p'.",
+        ),
+    ] = None,
+    zone: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="The time zone of times without an offset, e.g. America/New_York "
+            "(default: yours).",
+        ),
+    ] = None,
+    duration_unit: Annotated[
+        str | None,
+        typer.Option(
+            "--duration-unit",
+            metavar="UNIT",
+            help="What a bare number of duration_s counts: s (default), ms or min. "
+            "HH:MM:SS and HH:MM are read as such.",
+        ),
+    ] = None,
 ) -> None:
     """Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run.
 
@@ -197,7 +231,10 @@ def import_(
         except OSError as exc:
             raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
     try:
-        rules = service.Mapping.parse(mapping, map_values or [], saved)
+        rules = service.Mapping.parse(
+            mapping, map_values or [], saved, constants=constants, date_format=date_format,
+            duration_unit=duration_unit,
+        )  # fmt: skip
     except ValueError as exc:
         raise UsageError(f"--map-file: not a JSON mapping ({exc})") from None
     if source == "-":
@@ -207,7 +244,8 @@ def import_(
             handle = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise UsageError(f"FILE: can't read '{source}' ({exc.strerror})") from None
-    now, tz, owner = clock.now(), dates.local_tz(), config.rep()
+    now, owner = clock.now(), config.rep()
+    tz = dates.local_tz() if zone is None else _zone(zone)
     try:
         result = _run_import(
             chosen, handle, fmt, rules, strict=strict, dry_run=dry_run, now=now, tz=tz,
@@ -217,6 +255,19 @@ def import_(
         if handle is not sys.stdin.buffer:
             handle.close()
     say(result.summary(chosen.name, dry_run=dry_run))
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from salestrack.errors import UsageError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"--tz: unknown time zone '{name}'; use a name such as Europe/London or UTC"
+        ) from None
 
 
 class _DryRun(Exception):
