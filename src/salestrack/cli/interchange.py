@@ -209,7 +209,10 @@ def import_(
     """Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run.
 
     A row whose id exists is updated when its updated_at is newer and skipped when the same,
-    so importing a file twice changes nothing. Rows may name their prospect by name.
+    so importing a file twice changes nothing. A row without an id (another tool's file)
+    keeps a source key, that tool's own id or a fingerprint of its values, so a second run
+    changes nothing there either; prospects match by name. Rows may name their prospect by
+    name. See docs/export.md for --map, --set, --date-format, --tz and --duration-unit.
     """
     from salestrack import clock, config, dates
     from salestrack.errors import UsageError
