@@ -338,3 +338,53 @@ def test_source_keys_on_postgres(cli: Cli, pg_url: str, calls_file: Path) -> Non
     assert Counter(r["outcome"] for r in listed) == Counter(
         DISPOSITIONS[c["Call outcome"]] for c in calls
     )
+
+
+def test_the_hubspot_preset_reads_its_calls_export_in_one_command(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    calls = hubspot_calls(240)
+    for c in calls:  # the calls index export has these too; no column of ours holds them
+        c["Call title"] = "Discovery"
+    path = tmp_path / "hubspot-calls.csv"
+    path.write_text(as_csv(calls), encoding="utf-8", newline="")
+    out = cli.ok("import", "activities", str(path), "--from", "HubSpot", "--tz", "America/New_York")
+    assert out.stderr == (
+        "imported activities: 240 added, 0 updated, 0 unchanged, 0 kept (stored row newer); "
+        "10 new prospects; not imported (no column for them): Activity assigned to, Call title\n"
+    )
+    stored = rows(db_path, "SELECT outcome, COUNT(*) FROM activities GROUP BY outcome")
+    assert dict(stored) == dict(Counter(DISPOSITIONS[c["Call outcome"]] for c in calls))
+    durations = [seconds(c["Call duration"]) for c in calls]
+    assert rows(db_path, "SELECT SUM(duration_s), COUNT(duration_s) FROM activities") == [
+        (sum(d for d in durations if d), len([d for d in durations if d]))
+    ]
+    first = rows(db_path, "SELECT occurred_at FROM activities ORDER BY occurred_at LIMIT 1")
+    assert first == [(utc_text(calls[0]["Activity date"]),)]
+    again = cli.ok(
+        "import", "activities", str(path), "--from", "hubspot", "--tz", "America/New_York"
+    )
+    assert again.stderr.startswith("imported activities: 0 added, 0 updated, 240 unchanged")
+
+    api = tmp_path / "api.csv"  # the calls API's property names: ms durations, ISO times
+    api.write_text(
+        "hs_object_id,hs_timestamp,hs_call_disposition,hs_call_duration,hs_call_direction,"
+        "hs_call_body,Associated Company\r\n"
+        "512,2026-11-18T10:30:00.000Z,Connected,1800000,OUTBOUND,Discussed needs,Acme Corp\r\n",
+        newline="",
+    )
+    cli.ok("import", "activities", str(api), "--from", "hubspot")
+    assert rows(
+        db_path,
+        "SELECT source_key, occurred_at, outcome, duration_s, direction, notes FROM activities "
+        "WHERE source_key = '512'",
+    ) == [("512", "2026-11-18 10:30:00.000000", "connected", 1800, "outbound", "Discussed needs")]
+
+
+def test_an_unknown_preset_names_the_ones_there_are(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("a\r\n1\r\n")
+    bad = cli.fails("import", "activities", str(path), "--from", "zoho")
+    assert bad.stderr == (
+        "error: --from: no preset 'zoho' for activities; the presets are: hubspot-activities\n"
+    )

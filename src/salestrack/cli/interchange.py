@@ -171,6 +171,15 @@ def import_(
             help='A saved mapping: {"columns": {...}, "values": {"outcome": {...}}} (JSON).',
         ),
     ] = None,
+    crm: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="CRM",
+            help="A shipped mapping for a CRM's export: hubspot (activities). "
+            "See docs/export.md for which export each expects.",
+        ),
+    ] = None,
     constants: Annotated[
         list[str] | None,
         typer.Option(
@@ -233,10 +242,11 @@ def import_(
             saved = map_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
+    shipped = None if crm is None else service.preset(crm, chosen)
     try:
         rules = service.Mapping.parse(
             mapping, map_values or [], saved, constants=constants, date_format=date_format,
-            duration_unit=duration_unit,
+            duration_unit=duration_unit, preset=shipped,
         )  # fmt: skip
     except ValueError as exc:
         raise UsageError(f"--map-file: not a JSON mapping ({exc})") from None
@@ -285,6 +295,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
 
     target = config.resolve()
     errors: list[str] = []
+    unused: list[str] = []
     result: Any = None
 
     def go(store: Any) -> Any:
@@ -293,7 +304,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
         stages = settings.stages(store)
         checked = service.validate(
             entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
-            as_mine=kw["as_mine"], stages=stages,
+            as_mine=kw["as_mine"], stages=stages, unused=unused,
         )  # fmt: skip
         with _progress(None, f"import {entity.name}") as tick:
             done = service.write(
@@ -307,6 +318,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
             count = f"more than {service.MAX_ERRORS}" if many else str(n)
             count += " bad line" if n == 1 else " bad lines"
             raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
+        done.unused = unused
         result = done
         if kw["dry_run"]:
             raise _DryRun

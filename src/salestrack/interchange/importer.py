@@ -57,6 +57,8 @@ class Mapping:
     date_format: str | None = None
     duration_unit: str = "s"
     named: dict[str, str] = field(default_factory=dict)  # column -> the option naming it
+    preset: str | None = None  # --from: their other columns are listed, not refused
+    date_formats: tuple[str, ...] = ()  # a preset's formats, tried in order ("iso": ISO-8601)
 
     @classmethod
     def parse(
@@ -68,8 +70,12 @@ class Mapping:
         constants: list[str] | None = None,
         date_format: str | None = None,
         duration_unit: str | None = None,
+        preset: str | None = None,
     ) -> Mapping:
         m = cls()
+        if preset:
+            m._load(json.loads(preset), "preset")
+            m.preset = "preset"
         if saved:
             m._load(json.loads(saved), "--map-file")
         for part in (spec or "").split(","):
@@ -119,7 +125,9 @@ class Mapping:
             self.values.setdefault(str(col), {}).update({str(k): str(v) for k, v in table.items()})
             self.named.setdefault(str(col), option)
         self.constants.update({str(k): str(v) for k, v in data.get("set", {}).items()})
-        if data.get("date_format"):
+        if isinstance(data.get("date_format"), list):
+            self.date_formats = tuple(str(f) for f in data["date_format"])
+        elif data.get("date_format"):
             self.date_format = str(data["date_format"])
         if data.get("duration_unit"):
             self.duration_unit = str(data["duration_unit"])
@@ -140,6 +148,7 @@ class Result:
     unchanged: int = 0
     kept_newer: int = 0
     prospects_created: int = 0
+    unused: list[str] = field(default_factory=list)  # their columns a preset leaves out
 
     def summary(self, entity: str, *, dry_run: bool) -> str:
         verb = "would import" if dry_run else "imported"
@@ -149,6 +158,8 @@ class Result:
         )
         if self.prospects_created:
             text += f"; {self.prospects_created} new prospects"
+        if self.unused:
+            text += "; not imported (no column for them): " + ", ".join(self.unused)
         return text + (" (dry run: nothing written)" if dry_run else "")
 
 
@@ -323,7 +334,11 @@ class _Plan:
             ours_from.setdefault(ours, "--set")
         known = set(kinds) | ({"prospect"} if entity.has_prospect else set())
         unknown = sorted(set(ours_from) - known)
-        if unknown:
+        self.unused = [ours_from[u] for u in unknown] if mapping.preset else []
+        if self.unused:  # with a preset, their other columns are listed at the end
+            self.cols = [(h, o) for h, o in self.cols if o in known]
+            ours_from = {o: h for o, h in ours_from.items() if o in known}
+        elif unknown:
             raise InvalidInput(
                 "FILE",
                 f"unknown column {', '.join(repr(u) for u in unknown)} for {entity.name}; "
@@ -345,6 +360,7 @@ class _Plan:
         self.given = frozenset(ours_from)
         self.constants = dict(mapping.constants)
         self.date_format = mapping.date_format
+        self.date_formats = (mapping.date_format,) if mapping.date_format else mapping.date_formats
         self.unit = DURATION_UNITS[mapping.duration_unit]
         self.times = {c for c, k in kinds.items() if k == "time"}
         self._missing(entity, stages)
@@ -396,19 +412,46 @@ class _Plan:
             value = table[value]
             if not value:
                 return None
-        if ours in self.times and self.date_format:
-            try:
-                return datetime.strptime(value.strip(), self.date_format)
-            except ValueError:
-                raise _BadValue(
-                    f"{ours}: '{value}' does not match --date-format '{self.date_format}'"
-                ) from None
+        if ours in self.times and self.date_formats:
+            for fmt in self.date_formats:
+                try:
+                    if fmt == "iso":
+                        return datetime.fromisoformat(value.strip())
+                    return datetime.strptime(value.strip(), fmt)
+                except ValueError:
+                    continue
+            raise _BadValue(
+                f"{ours}: '{value}' does not match --date-format '{self.date_formats[0]}'"
+                if self.date_format
+                else f"{ours}: '{value}' is not a time this export writes; give --date-format"
+            )
         if ours == "duration_s":
             seconds = _seconds(value, self.unit)
             if table is not None and str(seconds) in table:
                 return table[str(seconds)] or None
             return seconds
         return value
+
+
+def preset(crm: str, entity: Entity) -> str:
+    """The text of a shipped preset (``--from``) for ``entity``, in the --map-file format."""
+    from importlib import resources
+
+    name = crm.strip().lower()
+    found = sorted(
+        p.name.removesuffix(".json")
+        for p in resources.files("salestrack.interchange.presets").iterdir()
+        if p.name.endswith(".json")
+    )
+    wanted = f"{name}-{entity.name}"
+    if wanted not in found:
+        have = ", ".join(found) or "none"
+        raise InvalidInput(
+            "--from", f"no preset '{name}' for {entity.name}; the presets are: {have}"
+        )
+    return (resources.files("salestrack.interchange.presets") / f"{wanted}.json").read_text(
+        encoding="utf-8"
+    )
 
 
 def _is_uuid(text: str) -> bool:
@@ -459,6 +502,7 @@ def validate(
     errors: list[str],
     as_mine: bool = False,
     stages: list[str] | None = None,
+    unused: list[str] | None = None,
 ) -> Iterator[Checked]:
     """The good rows, normalised; bad ones are described in ``errors`` (and not yielded).
 
@@ -483,6 +527,8 @@ def validate(
     for line, raw, from_csv in rows:
         if HEADER in raw:
             plan = _Plan(entity, mapping, raw[HEADER], rules.stages)
+            if unused is not None:
+                unused.extend(plan.unused)
             continue
         if "__width__" in raw:
             got, want = raw["__width__"]
@@ -493,6 +539,8 @@ def validate(
             plan = plans.get(shape)
             if plan is None:
                 plan = plans[shape] = _Plan(entity, mapping, shape, rules.stages)
+                if unused is not None:
+                    unused.extend(u for u in plan.unused if u not in unused)
         if plan is None:  # pragma: no cover - CSV always starts with its header
             continue
         try:
