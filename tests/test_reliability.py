@@ -125,7 +125,9 @@ def test_a_first_revision_database_upgrades_with_every_row(cli: Cli, db_path: Pa
         if table == "alembic_version":
             continue
         assert n > 0, f"the fixture has no {table}"
-        assert after[table] == old_rows[table], table
+        width = len(old_rows[table][0])  # later revisions add columns, empty on old rows
+        assert [r[:width] for r in after[table]] == old_rows[table], table
+        assert all(v is None for r in after[table] for v in r[width:]), table
     # every row reads back through the models
     from sqlmodel import Session, select
 
