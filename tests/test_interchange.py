@@ -150,7 +150,8 @@ def test_another_tools_csv_with_a_mapping(cli: Cli, db_path: Path, tmp_path: Pat
                    "Type=kind,Comments=notes,Owner email=",
                    "--map-values", "outcome:Left message=voicemail,Spoke=connected",
                    "--map-values", "kind:Call=call")  # fmt: skip
-    assert "2 added" in again.stderr  # no ids in their file: each import adds rows
+    assert " 0 added, 0 updated, 2 unchanged," in again.stderr  # the rows' source keys
+    assert len(rows(db_path, "SELECT id FROM activities")) == 2
 
 
 def test_dry_run_writes_nothing(cli: Cli, filled: Path, tmp_path: Path) -> None:
@@ -180,7 +181,8 @@ def test_bad_files_are_refused_with_every_bad_line(cli: Cli, db_path: Path, tmp_
         "dupes.jsonl": '{"id": "6c84a7c0-fa61-4260-b155-43f54164b4a7", "prospect": "Acme", '
         '"kind": "note", "occurred_at": "2026-11-19T10:00:00+00:00"}\n' * 2,
         "huge.csv": header + "Acme,note,," + "2026-11-19\r\n".replace("2026", "x" * 1_000_001),
-        "nul.jsonl": '{"prospect": "Acme", "kind": "note", "notes": "a\\u0000b"}\n',
+        "nul.jsonl": '{"prospect": "Acme", "kind": "note", "notes": "a\\u0000b", '
+        '"occurred_at": "2026-11-19T10:00:00+00:00"}\n',
     }
     messages = {}
     for name, body in cases.items():

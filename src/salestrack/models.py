@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Dialect, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -56,6 +56,18 @@ def _score(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} BETWEEN {low} AND {high}", f"ck_quality_{column}")
 
 
+def _source(table: str) -> Index:
+    """Where an imported row came from: unique per owner, only over rows that have one."""
+    where = text("source_key IS NOT NULL")
+    return Index(
+        f"uq_{table}_source", "owner", "source_key", unique=True,
+        sqlite_where=where, postgresql_where=where,
+    )  # fmt: skip
+
+
+SOURCE_KEY_LENGTH = 200
+
+
 class Row(SQLModel):
     """Columns every table has."""
 
@@ -69,7 +81,10 @@ class Prospect(Row, table=True):
     """A company or person being sold to; a client once won."""
 
     __tablename__ = "prospects"
-    __table_args__ = (UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),)
+    __table_args__ = (
+        UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),
+        _source("prospects"),
+    )
 
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200, index=True)  # casefolded name, for lookups
@@ -82,13 +97,14 @@ class Prospect(Row, table=True):
     objective_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # derived: the latest of its stage changes, kept by a trigger (revision 0006); not exported
     stage_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class Contact(Row, table=True):
     """A person at a prospect: gatekeeper, decision maker, champion..."""
 
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_prospect", "prospect_id"),)
+    __table_args__ = (Index("ix_contacts_prospect", "prospect_id"), _source("contacts"))
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
     name: str = Field(max_length=200)
@@ -97,6 +113,7 @@ class Contact(Row, table=True):
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=50)
     notes: str | None = None
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class Activity(Row, table=True):
@@ -109,6 +126,7 @@ class Activity(Row, table=True):
         Index("ix_activities_created", "created_at"),
         Index("ix_activities_owner_time", "owner", "occurred_at"),  # a rep's window (RLS)
         Index("ix_activities_contact", "contact_id"),
+        _source("activities"),
         CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
         CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
         CheckConstraint("reached IS NULL OR " + _in("reached", vocab.REACHED), "ck_reached"),
@@ -128,6 +146,7 @@ class Activity(Row, table=True):
     notes: str | None = None
     objective: str | None = None  # the objective that stood when this call was made
     objective_met: bool | None = None
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class StageChange(Row, table=True):
@@ -139,6 +158,7 @@ class StageChange(Row, table=True):
         Index("ix_stage_changes_time", "changed_at"),
         Index("ix_stage_changes_owner_time", "owner", "changed_at"),
         Index("ix_stage_changes_activity", "activity_id"),
+        _source("stage_changes"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -149,6 +169,7 @@ class StageChange(Row, table=True):
     activity_id: uuid.UUID | None = Field(
         default=None, foreign_key="activities.id", ondelete="SET NULL"
     )
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class NextStep(Row, table=True):
@@ -162,6 +183,7 @@ class NextStep(Row, table=True):
         Index("ix_next_steps_owner_done", "owner", "done_at"),
         Index("ix_next_steps_activity", "activity_id"),
         Index("ix_next_steps_done_by", "done_by_activity_id"),
+        _source("next_steps"),
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -172,6 +194,7 @@ class NextStep(Row, table=True):
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_by_activity_id: uuid.UUID | None = None
+    source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
 
 
 class Intel(Row, table=True):

@@ -171,11 +171,57 @@ def import_(
             help='A saved mapping: {"columns": {...}, "values": {"outcome": {...}}} (JSON).',
         ),
     ] = None,
+    crm: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="CRM",
+            help="A shipped mapping for a CRM's export: hubspot (activities). "
+            "See docs/export.md for which export each expects.",
+        ),
+    ] = None,
+    constants: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="COLUMN=VALUE",
+            help="Give a column one value on every row, e.g. --set kind=call.",
+        ),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            metavar="FORMAT",
+            help="How the file writes times (strptime), e.g. '%m/%d/%Y %I:%M %p'.",
+        ),
+    ] = None,
+    zone: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="The time zone of times without an offset, e.g. America/New_York "
+            "(default: yours).",
+        ),
+    ] = None,
+    duration_unit: Annotated[
+        str | None,
+        typer.Option(
+            "--duration-unit",
+            metavar="UNIT",
+            help="What a bare number of duration_s counts: s (default), ms or min. "
+            "HH:MM:SS and HH:MM are read as such.",
+        ),
+    ] = None,
 ) -> None:
     """Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run.
 
     A row whose id exists is updated when its updated_at is newer and skipped when the same,
-    so importing a file twice changes nothing. Rows may name their prospect by name.
+    so importing a file twice changes nothing. A row without an id (another tool's file)
+    keeps a source key, that tool's own id or a fingerprint of its values, so a second run
+    changes nothing there either; prospects match by name. Rows may name their prospect by
+    name. See docs/export.md for --map, --set, --date-format, --tz and --duration-unit.
     """
     from salestrack import clock, config, dates
     from salestrack.errors import UsageError
@@ -196,8 +242,12 @@ def import_(
             saved = map_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
+    shipped = None if crm is None else service.preset(crm, chosen)
     try:
-        rules = service.Mapping.parse(mapping, map_values or [], saved)
+        rules = service.Mapping.parse(
+            mapping, map_values or [], saved, constants=constants, date_format=date_format,
+            duration_unit=duration_unit, preset=shipped,
+        )  # fmt: skip
     except ValueError as exc:
         raise UsageError(f"--map-file: not a JSON mapping ({exc})") from None
     if source == "-":
@@ -207,7 +257,8 @@ def import_(
             handle = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise UsageError(f"FILE: can't read '{source}' ({exc.strerror})") from None
-    now, tz, owner = clock.now(), dates.local_tz(), config.rep()
+    now, owner = clock.now(), config.rep()
+    tz = dates.local_tz() if zone is None else _zone(zone)
     try:
         result = _run_import(
             chosen, handle, fmt, rules, strict=strict, dry_run=dry_run, now=now, tz=tz,
@@ -217,6 +268,19 @@ def import_(
         if handle is not sys.stdin.buffer:
             handle.close()
     say(result.summary(chosen.name, dry_run=dry_run))
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from salestrack.errors import UsageError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"--tz: unknown time zone '{name}'; use a name such as Europe/London or UTC"
+        ) from None
 
 
 class _DryRun(Exception):
@@ -231,6 +295,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
 
     target = config.resolve()
     errors: list[str] = []
+    unused: list[str] = []
     result: Any = None
 
     def go(store: Any) -> Any:
@@ -239,7 +304,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
         stages = settings.stages(store)
         checked = service.validate(
             entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
-            as_mine=kw["as_mine"], stages=stages,
+            as_mine=kw["as_mine"], stages=stages, unused=unused,
         )  # fmt: skip
         with _progress(None, f"import {entity.name}") as tick:
             done = service.write(
@@ -253,6 +318,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
             count = f"more than {service.MAX_ERRORS}" if many else str(n)
             count += " bad line" if n == 1 else " bad lines"
             raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
+        done.unused = unused
         result = done
         if kw["dry_run"]:
             raise _DryRun

@@ -37,21 +37,47 @@ class ImportFailed(SalestrackError):
     """Bad lines: the message lists them; nothing was written."""
 
 
+DURATION_UNITS = {"s": 1, "ms": 0.001, "min": 60}
+
+
 @dataclass
 class Mapping:
-    """Renames (their column -> ours; empty to drop) and value maps per column."""
+    """How another tool's file becomes our rows: renames, value maps, constants, formats.
+
+    ``columns`` maps their column (matched case-insensitively) to ours, or to "" to drop it;
+    ``values`` maps values per column (ours or theirs); ``constants`` (``--set``) give a
+    column one value on every row; ``date_format`` is a strptime format for every time;
+    ``duration_unit`` is what a bare number of ``duration_s`` counts (s, ms or min).
+    ``named`` are the columns the user named, which the file must have.
+    """
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    duration_unit: str = "s"
+    named: dict[str, str] = field(default_factory=dict)  # column -> the option naming it
+    preset: str | None = None  # --from: their other columns are listed, not refused
+    date_formats: tuple[str, ...] = ()  # a preset's formats, tried in order ("iso": ISO-8601)
 
     @classmethod
-    def parse(cls, spec: str | None, values: list[str], saved: str | None) -> Mapping:
+    def parse(
+        cls,
+        spec: str | None,
+        values: list[str],
+        saved: str | None,
+        *,
+        constants: list[str] | None = None,
+        date_format: str | None = None,
+        duration_unit: str | None = None,
+        preset: str | None = None,
+    ) -> Mapping:
         m = cls()
+        if preset:
+            m._load(json.loads(preset), "preset")
+            m.preset = "preset"
         if saved:
-            data = json.loads(saved)
-            m.columns.update({str(k): str(v) for k, v in data.get("columns", {}).items()})
-            for col, table in data.get("values", {}).items():
-                m.values.setdefault(str(col), {}).update({str(k): str(v) for k, v in table.items()})
+            m._load(json.loads(saved), "--map-file")
         for part in (spec or "").split(","):
             if not part.strip():
                 continue
@@ -59,6 +85,7 @@ class Mapping:
             if not sep:
                 raise InvalidInput("--map", f"'{part}': write THEIR COLUMN=our_column")
             m.columns[theirs.strip()] = ours.strip()
+            m.named.setdefault(theirs.strip(), "--map")
         for spec_value in values:
             col, sep, pairs = spec_value.partition(":")
             if not sep:
@@ -68,7 +95,50 @@ class Mapping:
                 if not sep:
                     raise InvalidInput("--map-values", f"'{pair}': write theirs=ours")
                 m.values.setdefault(col.strip(), {})[theirs.strip()] = ours.strip()
+            m.named.setdefault(col.strip(), "--map-values")
+        for item in constants or []:
+            col, sep, value = item.partition("=")
+            if not sep or not col.strip():
+                raise InvalidInput("--set", f"'{item}': write column=value, e.g. kind=call")
+            m.constants[col.strip()] = value.strip()
+        if date_format is not None:
+            m.date_format = date_format
+        if duration_unit is not None:
+            m.duration_unit = duration_unit
+        if m.duration_unit not in DURATION_UNITS:
+            raise InvalidInput(
+                "--duration-unit", f"unknown unit '{m.duration_unit}'; use s, ms or min"
+            )
+        if m.date_format is not None and "%" not in m.date_format:
+            raise InvalidInput(
+                "--date-format", f"'{m.date_format}' has no % field; e.g. '%m/%d/%Y %I:%M %p'"
+            )
         return m
+
+    def _load(self, data: Any, option: str) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("expected an object with columns and values")
+        for k, v in data.get("columns", {}).items():
+            self.columns[str(k)] = str(v)
+            self.named.setdefault(str(k), option)
+        for col, table in data.get("values", {}).items():
+            self.values.setdefault(str(col), {}).update({str(k): str(v) for k, v in table.items()})
+            self.named.setdefault(str(col), option)
+        self.constants.update({str(k): str(v) for k, v in data.get("set", {}).items()})
+        if isinstance(data.get("date_format"), list):
+            self.date_formats = tuple(str(f) for f in data["date_format"])
+        elif data.get("date_format"):
+            self.date_format = str(data["date_format"])
+        if data.get("duration_unit"):
+            self.duration_unit = str(data["duration_unit"])
+
+    @property
+    def plain(self) -> bool:
+        """Nothing to translate: the file has our own columns and values."""
+        return (
+            not (self.columns or self.values or self.constants or self.date_format)
+            and self.duration_unit == "s"
+        )
 
 
 @dataclass
@@ -78,6 +148,7 @@ class Result:
     unchanged: int = 0
     kept_newer: int = 0
     prospects_created: int = 0
+    unused: list[str] = field(default_factory=list)  # their columns a preset leaves out
 
     def summary(self, entity: str, *, dry_run: bool) -> str:
         verb = "would import" if dry_run else "imported"
@@ -87,6 +158,8 @@ class Result:
         )
         if self.prospects_created:
             text += f"; {self.prospects_created} new prospects"
+        if self.unused:
+            text += "; not imported (no column for them): " + ", ".join(self.unused)
         return text + (" (dry run: nothing written)" if dry_run else "")
 
 
@@ -200,10 +273,222 @@ class Checked:
     line: int
     row: dict[str, Any]
     prospect_name: str | None
+    given: frozenset[str] = frozenset()  # the columns the file (or --set) gives
+    filled: frozenset[str] = frozenset()  # id, created_at, updated_at when import made them
 
 
-def _local(value: datetime, tz: tzinfo) -> datetime:
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+class _BadValue(Exception):
+    """One value of a row can't be read (its column and the fix)."""
+
+
+_FILLED = ("id", "created_at", "updated_at")
+_SET_EXAMPLES = {"kind": "call", "direction": "outbound", "status": "open", "source": "explicit"}
+SOURCE_KEYED = ("prospects", "contacts", "activities", "stage_changes", "next_steps")
+
+
+def _fingerprint(row: dict[str, Any]) -> str:
+    """A stable key of a row's own values, for files without ids."""
+    import hashlib
+
+    own = sorted(
+        (k, str(v)) for k, v in row.items() if v is not None and k not in _NOT_FINGERPRINTED
+    )
+    digest = hashlib.blake2b(json.dumps(own).encode(), digest_size=16).hexdigest()
+    return f"fp:{digest}"
+
+
+_NOT_FINGERPRINTED = {"id", "owner", "created_at", "updated_at", "source_key"}
+
+
+class _Plan:
+    """How the columns of one header become ours: worked out once per file (per key set)."""
+
+    def __init__(
+        self, entity: Entity, mapping: Mapping, header: Iterable[str], stages: tuple[str, ...]
+    ) -> None:
+        header = list(header)
+        folded = {k.casefold(): v for k, v in mapping.columns.items()}
+        have = {h.casefold() for h in header}
+        for column, option in mapping.named.items():
+            if option == "--map" and column.casefold() not in have:
+                raise InvalidInput(
+                    option,
+                    f"the file has no column '{column}'; its columns are {_listed(header)}",
+                )
+        self.cols: list[tuple[str, str]] = []
+        ours_from: dict[str, str] = {}
+        kinds = {c.name: c.kind for c in entity.columns}
+        for h in header:
+            ours = mapping.columns.get(h)
+            if ours is None:
+                ours = folded.get(h.casefold(), h)
+            if not ours:
+                continue
+            if ours in ours_from:
+                raise InvalidInput(
+                    "--map", f"'{ours_from[ours]}' and '{h}' both become {ours}; drop one"
+                )
+            ours_from[ours] = h
+            self.cols.append((h, ours))
+        for ours in mapping.constants:
+            ours_from.setdefault(ours, "--set")
+        known = set(kinds) | ({"prospect"} if entity.has_prospect else set())
+        unknown = sorted(set(ours_from) - known)
+        self.unused = [ours_from[u] for u in unknown] if mapping.preset else []
+        if self.unused:  # with a preset, their other columns are listed at the end
+            self.cols = [(h, o) for h, o in self.cols if o in known]
+            ours_from = {o: h for o, h in ours_from.items() if o in known}
+        elif unknown:
+            raise InvalidInput(
+                "FILE",
+                f"unknown column {', '.join(repr(u) for u in unknown)} for {entity.name}; "
+                "rename it with --map 'theirs=ours' or drop it with --map 'theirs='",
+            )
+        self.values: dict[str, dict[str, str]] = {}
+        for column, table in mapping.values.items():
+            ours = column if column in ours_from else mapping.columns.get(column, "")
+            if ours not in ours_from:
+                ours = folded.get(column.casefold(), "")
+            if ours not in ours_from:
+                if mapping.named.get(column) == "--map-values":
+                    raise InvalidInput(
+                        "--map-values",
+                        f"the file has no column '{column}'; its columns are {_listed(header)}",
+                    )
+                continue
+            self.values.setdefault(ours, {}).update(table)
+        self.given = frozenset(ours_from)
+        self.constants = dict(mapping.constants)
+        self.date_format = mapping.date_format
+        self.date_formats = (mapping.date_format,) if mapping.date_format else mapping.date_formats
+        self.unit = DURATION_UNITS[mapping.duration_unit]
+        self.times = {c for c, k in kinds.items() if k == "time"}
+        self._missing(entity, stages)
+
+    def _missing(self, entity: Entity, stages: tuple[str, ...]) -> None:
+        defaults = {*_FILLED, "owner", "source_key"}
+        if entity.table == "activities":
+            defaults.add("direction")
+        if entity.table == "prospects":
+            defaults.add("stage")
+        for c in entity.columns:
+            if c.nullable or c.name in defaults or c.name in self.given:
+                continue
+            if c.name == "prospect_id":
+                if "prospect" not in self.given:
+                    raise InvalidInput(
+                        "FILE",
+                        "the file has no prospect column: map the column naming the prospect "
+                        "(e.g. --map 'Company=prospect') or add --set prospect=NAME",
+                    )
+                continue
+            if c.kind == "time":
+                fix = f"map one, e.g. --map 'Date={c.name}'"
+            else:
+                example = _SET_EXAMPLES.get(c.name, "VALUE")
+                fix = f"add --set {c.name}={example} or map one"
+            raise InvalidInput("FILE", f"the file has no {c.name} column: {fix}")
+
+    def row(self, raw: dict[str, Any], from_csv: bool) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        items = [(ours, raw.get(theirs)) for theirs, ours in self.cols]
+        items += list(self.constants.items())
+        for ours, value in items:
+            if isinstance(value, str):
+                if from_csv:
+                    value = unprotect(value) if value else None
+                if value is not None:
+                    value = self._value(ours, value)
+            row[ours] = value
+        ident = row.get("id")
+        if isinstance(ident, str) and ident and not _is_uuid(ident):
+            row["source_key"] = row.get("source_key") or ident  # another tool's own id
+            row["id"] = None
+        return row
+
+    def _value(self, ours: str, value: str) -> Any:
+        table = self.values.get(ours)
+        if table is not None and value in table:
+            value = table[value]
+            if not value:
+                return None
+        if ours in self.times and self.date_formats:
+            for fmt in self.date_formats:
+                try:
+                    if fmt == "iso":
+                        return datetime.fromisoformat(value.strip())
+                    return datetime.strptime(value.strip(), fmt)
+                except ValueError:
+                    continue
+            raise _BadValue(
+                f"{ours}: '{value}' does not match --date-format '{self.date_formats[0]}'"
+                if self.date_format
+                else f"{ours}: '{value}' is not a time this export writes; give --date-format"
+            )
+        if ours == "duration_s":
+            seconds = _seconds(value, self.unit)
+            if table is not None and str(seconds) in table:
+                return table[str(seconds)] or None
+            return seconds
+        return value
+
+
+def preset(crm: str, entity: Entity) -> str:
+    """The text of a shipped preset (``--from``) for ``entity``, in the --map-file format."""
+    from importlib import resources
+
+    name = crm.strip().lower()
+    found = sorted(
+        p.name.removesuffix(".json")
+        for p in resources.files("salestrack.interchange.presets").iterdir()
+        if p.name.endswith(".json")
+    )
+    wanted = f"{name}-{entity.name}"
+    if wanted not in found:
+        have = ", ".join(found) or "none"
+        raise InvalidInput(
+            "--from", f"no preset '{name}' for {entity.name}; the presets are: {have}"
+        )
+    return (resources.files("salestrack.interchange.presets") / f"{wanted}.json").read_text(
+        encoding="utf-8"
+    )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _listed(header: list[str]) -> str:
+    shown = ", ".join(repr(h) for h in header[:12])
+    return shown + (f" and {len(header) - 12} more" if len(header) > 12 else "") or "(none)"
+
+
+def _seconds(text: str, unit: float) -> int:
+    """A duration cell in seconds: HH:MM:SS, HH:MM, or a number counted in ``unit``."""
+    s = text.strip()
+    try:
+        if ":" in s:
+            parts = [int(p) for p in s.split(":")]
+            if len(parts) not in (2, 3) or any(p < 0 for p in parts) or parts[-1] >= 60:
+                raise ValueError
+            h, m, sec = [*parts, 0] if len(parts) == 2 else parts
+            if len(parts) == 3 and m >= 60:
+                raise ValueError
+            return h * 3600 + m * 60 + sec
+        amount = float(s.replace(",", ""))
+    except ValueError:
+        raise _BadValue(
+            f"duration_s: '{text}' is not a duration; write seconds, HH:MM:SS or HH:MM "
+            "(or --duration-unit ms for milliseconds)"
+        ) from None
+    if amount != amount or amount in (float("inf"), float("-inf")):
+        raise _BadValue(f"duration_s: '{text}' is not a duration; write a number of seconds")
+    seconds = amount * unit
+    return int(seconds + 0.5) if seconds >= 1 or seconds <= 0 else 1
 
 
 def validate(
@@ -217,88 +502,113 @@ def validate(
     errors: list[str],
     as_mine: bool = False,
     stages: list[str] | None = None,
+    unused: list[str] | None = None,
 ) -> Iterator[Checked]:
     """The good rows, normalised; bad ones are described in ``errors`` (and not yielded).
 
     With ``as_mine`` every row is given to ``owner`` (moving a solo database to a team).
     ``stages`` (from :func:`store.settings.stages`) are the ones a prospect may be at.
+    A row without an id keeps a source key: the other tool's id when the file has one that
+    is not a UUID, else a fingerprint of its values (the n-th identical row gets ``:n``).
     """
     from pydantic import ValidationError
 
     model = _model(entity)
-    known = {c.name for c in entity.columns} | ({"prospect"} if entity.has_prospect else set())
     required = [c.name for c in entity.columns if not c.nullable and c.name != "prospect_id"]
     seen: set[bytes] = set()
-    checked_header = False
-    plain = not mapping.columns and not mapping.values
+    keys: set[tuple[str, str]] = set()
+    prints: dict[str, int] = {}
+    plain = mapping.plain
     rules = _Rules(entity, stages)
-
-    def check_columns(names: Iterable[str]) -> None:
-        ours = {mapping.columns.get(n, n) for n in names} - {""}
-        unknown = sorted(ours - known)
-        if unknown:
-            raise InvalidInput(
-                "FILE",
-                f"unknown column {', '.join(repr(u) for u in unknown)} for {entity.name}; "
-                "rename it with --map 'theirs=ours' or drop it with --map 'theirs='",
-            )
+    keyed = entity.table in SOURCE_KEYED
+    plans: dict[tuple[str, ...], _Plan] = {}
+    plan: _Plan | None = None
 
     for line, raw, from_csv in rows:
         if HEADER in raw:
-            check_columns(raw[HEADER])
-            checked_header = True
+            plan = _Plan(entity, mapping, raw[HEADER], rules.stages)
+            if unused is not None:
+                unused.extend(plan.unused)
             continue
         if "__width__" in raw:
             got, want = raw["__width__"]
             _note(errors, f"line {line}: {got} fields where the header has {want}")
             continue
-        if plain and from_csv:  # the usual case: our own columns, nothing to translate
-            row = {
-                k: (None if v == "" else unprotect(v) if v[0] == "'" else v) for k, v in raw.items()
-            }
-        else:
-            row = _mapped(raw, mapping, from_csv)
-        if not checked_header:
-            check_columns(row)
-            checked_header = True
+        if not from_csv:  # JSON: each key set its own plan (rows may leave keys out)
+            shape = tuple(raw)
+            plan = plans.get(shape)
+            if plan is None:
+                plan = plans[shape] = _Plan(entity, mapping, shape, rules.stages)
+                if unused is not None:
+                    unused.extend(u for u in plan.unused if u not in unused)
+        if plan is None:  # pragma: no cover - CSV always starts with its header
+            continue
+        try:
+            if plain and from_csv:  # the usual case: our own columns, nothing to translate
+                row = {
+                    k: (None if v == "" else unprotect(v) if v[0] == "'" else v)
+                    for k, v in raw.items()
+                }
+            else:
+                row = plan.row(raw, from_csv)
+        except _BadValue as exc:
+            _note(errors, f"line {line}: {exc}")
+            continue
         try:
             data = model.model_validate(row).model_dump()
         except ValidationError as exc:
-            for e in exc.errors():
-                where = ".".join(str(x) for x in e["loc"]) or "row"
-                _note(errors, f"line {line}: {where}: {_explain(e)}")
-            continue
+            bad = exc.errors()
+            if plain and [e["loc"] for e in bad] == [("id",)] and isinstance(row.get("id"), str):
+                row = plan.row(raw, from_csv)  # an id that is not a UUID: a source key
+                try:
+                    data = model.model_validate(row).model_dump()
+                    bad = []
+                except ValidationError as again:
+                    bad = again.errors()
+            if bad:
+                for e in bad:
+                    where = ".".join(str(x) for x in e["loc"]) or "row"
+                    _note(errors, f"line {line}: {where}: {_explain(e)}")
+                continue
         if as_mine:
             data["owner"] = owner
+        filled = frozenset(c for c in _FILLED if data[c] is None)
+        if keyed and "id" in filled and data["source_key"] is None and entity.table != "prospects":
+            key = _fingerprint(row)
+            n = prints[key] = prints.get(key, 0) + 1
+            data["source_key"] = key if n == 1 else f"{key}:{n}"
+        if entity.table == "prospects" and data["stage"] is None:
+            data["stage"] = rules.stages[0]
         problem = rules.complete(data, tz=tz, now=now, owner=owner)
         if problem:
             _note(errors, f"line {line}: {problem}")
             continue
-        key = data["id"].bytes
-        if key in seen:
+        ident = data["id"].bytes
+        if ident in seen:
             _note(errors, f"line {line}: id {data['id']} appears twice in the file; keep one row")
             continue
-        seen.add(key)
+        seen.add(ident)
+        if keyed and data["source_key"] is not None:
+            if len(data["source_key"]) > SOURCE_KEY_LENGTH:
+                _note(errors, f"line {line}: source_key: longer than {SOURCE_KEY_LENGTH}")
+                continue
+            pair = (data["owner"], data["source_key"])
+            if pair in keys and "id" in filled:
+                _note(
+                    errors,
+                    f"line {line}: source key '{data['source_key']}' appears twice in the file; "
+                    "keep one row",
+                )
+                continue
+            keys.add(pair)
         missing = [c for c in required if data.get(c) is None]
         if missing:
             _note(errors, f"line {line}: {missing[0]}: is required; give a value")
             continue
-        yield Checked(line, data, data.pop("prospect", None))
+        yield Checked(line, data, data.pop("prospect", None), plan.given, filled)
 
 
-def _mapped(raw: dict[str, Any], mapping: Mapping, from_csv: bool) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for theirs, value in raw.items():
-        ours = mapping.columns.get(theirs, theirs)
-        if not ours:
-            continue
-        if isinstance(value, str):
-            if from_csv:
-                value = unprotect(value) if value else None
-            if value is not None and ours in mapping.values:
-                value = mapping.values[ours].get(value, value)
-        row[ours] = value
-    return row
+SOURCE_KEY_LENGTH = 200  # as models.SOURCE_KEY_LENGTH
 
 
 def _explain(error: Any) -> str:
@@ -412,9 +722,9 @@ def _note(errors: list[str], text: str) -> None:
 # -- writing -----------------------------------------------------------------------------------
 
 
-def _same(writer: Store, kind: str, incoming: Any, stored_value: Any) -> bool:
+def _same(writer: Store, kind: str, incoming: Any, converted: Any, stored_value: Any) -> bool:
     if writer.sqlite:
-        return bool(writer.value(incoming) == stored_value)
+        return bool(converted == stored_value)
     if kind == "time" and stored_value is not None and incoming is not None:
         from salestrack import clock
 
@@ -434,22 +744,38 @@ def write(
     errors: list[str],
     tick: Callable[[int], None],
 ) -> Result:
-    """Write the good rows (the caller rolls back when ``errors`` is not empty)."""
+    """Write the good rows (the caller rolls back when ``errors`` is not empty).
+
+    A row is the stored row with its id; failing that (a row the file gave no id), the
+    stored row with its source key, and for prospects the one with its name. Such a match
+    keeps the stored id and times and the stored values of columns the file does not have.
+    """
     result = Result()
-    cols = [c.name for c in entity.columns] + (["name_key"] if entity.table == "prospects" else [])
+    table = entity.table
+    cols = [c.name for c in entity.columns] + (["name_key"] if table == "prospects" else [])
     kinds = {c.name: c.kind for c in entity.columns} | {"name_key": "text"}
-    insert = (
-        f"INSERT INTO {entity.table} ({', '.join(cols)}) "
-        f"VALUES ({', '.join(':' + c for c in cols)})"
-    )
+    insert = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
     update = (
-        f"UPDATE {entity.table} SET "
+        f"UPDATE {table} SET "
         + ", ".join(f"{c} = :{c}" for c in cols if c != "id")
         + " WHERE id = :id"
     )
+    keyed = "source_key" in kinds
+    at = {c: i for i, c in enumerate(cols)}
     prospects: Prospects | None = None
     batch: list[Checked] = []
     converters = [(c, writer.converter(kinds[c])) for c in cols]
+    conv_updated = writer.converter("time")
+
+    def stored_by(column: str, wanted: list[Any]) -> dict[tuple[Any, Any], tuple[Any, ...]]:
+        if not wanted:
+            return {}
+        marks = ", ".join(f":k{n}" for n in range(len(wanted)))
+        found = writer.rows(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE {column} IN ({marks})",
+            **{f"k{n}": v for n, v in enumerate(wanted)},
+        )
+        return {(r[at["owner"]], r[at[column]]): r for r in found}
 
     def flush() -> None:
         nonlocal prospects
@@ -462,27 +788,57 @@ def write(
         existing = {
             r[0]: r
             for r in writer.rows(
-                f"SELECT {', '.join(cols)} FROM {entity.table} WHERE id IN ({marks})",
+                f"SELECT {', '.join(cols)} FROM {table} WHERE id IN ({marks})",
                 **{f"i{n}": v for n, v in enumerate(ids)},
             )
         }
+        unmatched = [c.row for c in batch if writer.value(c.row["id"]) not in existing]
+        by_key = by_name = {}
+        if keyed:
+            by_key = stored_by(
+                "source_key", [r["source_key"] for r in unmatched if r["source_key"]]
+            )
+        if table == "prospects":
+            by_name = stored_by("name_key", [r["name_key"] for r in unmatched])
         adds, changes = [], []
         for item in batch:
             row = item.row
             named = row.get("prospect_id") or item.prospect_name
             if named and prospects is not None and not prospects.resolve(
                 writer, item, strict=strict, first_stage=first_stage, now=now,
-                owner=owner, errors=errors, result=result,
+                owner=owner, errors=errors, result=result, time_column=entity.time_column,
             ):  # fmt: skip
                 continue
             values = {c: conv(row.get(c)) for c, conv in converters}
             found = existing.get(values["id"])
+            matched = False
+            if found is None:
+                if keyed and row["source_key"] and "id" in item.filled:
+                    found = by_key.get((values["owner"], values["source_key"]))
+                if found is None and table == "prospects":
+                    found = by_name.get((values["owner"], values["name_key"]))
+                if found is not None:  # the stored row: keep its id, times, other columns
+                    matched = True
+                    for c in cols:
+                        if c in item.filled or c == "id" or (
+                            c not in item.given and c not in ("name_key", "owner")
+                            and (c != "source_key" or not row["source_key"]
+                                 or found[at[c]] is not None)
+                        ):  # fmt: skip
+                            values[c] = found[at[c]]
+                            row[c] = found[at[c]]
             if found is None:
                 adds.append(values)
                 result.added += 1
-            elif all(_same(writer, kinds[c], row.get(c), found[i]) for i, c in enumerate(cols)):
+            elif all(
+                _same(writer, kinds[c], row.get(c), values[c], found[i]) for i, c in enumerate(cols)
+            ):
                 result.unchanged += 1
-            elif _newer(writer, row["updated_at"], found[cols.index("updated_at")]):
+            elif matched and "updated_at" in item.filled:
+                values["updated_at"] = conv_updated(now)
+                changes.append(values)
+                result.updated += 1
+            elif _newer(writer, row["updated_at"], found[at["updated_at"]]):
                 changes.append(values)
                 result.updated += 1
             else:
@@ -502,6 +858,8 @@ def write(
         if len(batch) >= BATCH:
             flush()
     flush()
+    if prospects is not None and not errors:
+        prospects.settle(writer)
     return result
 
 
@@ -527,6 +885,18 @@ class Prospects:
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
         self.by_key: dict[str, Any] = {str(k): i for k, i in rows}
         self.ids: set[Any] = set(self.by_key.values())
+        self.created: dict[Any, datetime] = {}  # prospects this import made: earliest time
+        self.first: dict[Any, datetime] = {}  # and the time their first stage was given
+
+    def settle(self, writer: Store) -> None:
+        """A prospect this import made starts its first stage at its earliest row's time."""
+        for pid, since in self.created.items():
+            if since < self.first[pid]:
+                writer.execute(
+                    "UPDATE stage_changes SET changed_at = :t "
+                    "WHERE prospect_id = :p AND from_stage IS NULL",
+                    t=writer.value(since), p=pid,
+                )  # fmt: skip
 
     def resolve(
         self,
@@ -539,8 +909,11 @@ class Prospects:
         owner: str,
         errors: list[str],
         result: Result,
+        time_column: str = "",
     ) -> bool:
         row = item.row
+        when = row.get(time_column)
+        since = when if isinstance(when, datetime) and when <= now else now
         if row.get("prospect_id") is not None:
             if writer.value(row["prospect_id"]) in self.ids:
                 return True
@@ -555,6 +928,8 @@ class Prospects:
         key = names.key(name)
         if key in self.by_key:
             found = self.by_key[key]
+            if found in self.created and since < self.created[found]:
+                self.created[found] = since
             row["prospect_id"] = found if isinstance(found, uuid.UUID) else uuid.UUID(str(found))
             return True
         if strict:
@@ -572,9 +947,10 @@ class Prospects:
         from salestrack.capture import prospects
 
         pid = prospects.create(
-            writer, name, owner=owner, now=now, stage=first_stage, since=now
+            writer, name, owner=owner, now=now, stage=first_stage, since=since
         )  # the prospect and its first stage change, as log and prospect add write them
         self.by_key[key] = writer.value(pid)
+        self.created[writer.value(pid)] = self.first[writer.value(pid)] = since
         self.ids.add(writer.value(pid))
         row["prospect_id"] = pid
         result.prospects_created += 1

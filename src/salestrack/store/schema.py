@@ -29,16 +29,16 @@ class Column:
 _EVERY = "id uuid, owner text, created_at time, updated_at time"
 _COLUMNS = {
     "prospects": "name text, company text?, segment text?, stage text, value float?, "
-    "notes text?, objective text?, objective_set_at time?",
+    "notes text?, objective text?, objective_set_at time?, source_key text?",
     "contacts": "prospect_id uuid, name text, role text?, title text?, email text?, phone text?, "
-    "notes text?",
+    "notes text?, source_key text?",
     "activities": "prospect_id uuid, contact_id uuid?, kind text, occurred_at time, "
     "duration_s int?, direction text, reached text?, outcome text?, notes text?, "
-    "objective text?, objective_met bool?",
+    "objective text?, objective_met bool?, source_key text?",
     "stage_changes": "prospect_id uuid, from_stage text?, to_stage text, changed_at time, "
-    "reason text?, activity_id uuid?",
+    "reason text?, activity_id uuid?, source_key text?",
     "next_steps": "prospect_id uuid, activity_id uuid?, action text, due_at time?, "
-    "done_at time?, done_by_activity_id uuid?",
+    "done_at time?, done_by_activity_id uuid?, source_key text?",
     "intel": "prospect_id uuid, contact_id uuid?, activity_id uuid?, kind text, value text, "
     "learned_at time, review_at time?, superseded_at time?, superseded_by_id uuid?",
     "wins": "prospect_id uuid, activity_id uuid?, text text, source text, won_at time",
