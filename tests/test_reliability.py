@@ -323,7 +323,7 @@ def test_big_notes_and_files_that_are_not_databases(
 def test_a_full_disk_gives_a_clear_error(cli: Cli, tmp_path: Path) -> None:
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=900k", "tmpfs", str(mount)],
                           capture_output=True)  # fmt: skip
     if done.returncode != 0:
         pytest.skip("this machine can't mount a tmpfs")
