@@ -23,7 +23,6 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from salestrack import clock, dates, names, rules, vocab
-from salestrack.capture import prospects
 from salestrack.domain import Ref
 from salestrack.errors import InvalidInput, NotFound
 from salestrack.intel.facts import add_win, write_intel
@@ -267,6 +266,8 @@ def record(
         )
     else:
         stage = settings.stages(store)[0]
+        from salestrack.capture import prospects  # only for a new prospect: ~10 ms of import
+
         pid = prospects.create(
             store, cap.prospect, owner=owner, now=now, stage=stage, since=cap.occurred_at,
             new_id=new_id,

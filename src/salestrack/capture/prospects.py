@@ -10,7 +10,7 @@ from typing import Any
 
 from salestrack import names, rules, vocab
 from salestrack.errors import Conflict, InvalidInput
-from salestrack.store import lookup, schema, settings
+from salestrack.store import lookup, settings
 from salestrack.store.sql import Store, uid, when
 
 MAX_SEGMENT = 50
@@ -475,6 +475,8 @@ def move(
 
 def remove(store: Store, typed: str) -> tuple[str, dict[str, int]]:
     """Delete a prospect and everything recorded about it. Returns what was deleted."""
+    from salestrack.store import schema
+
     prospect = find(store, typed)
     counts: dict[str, int] = {}
     for table in schema.prospect_tables():
