@@ -215,7 +215,7 @@ def run(
 
 def explain(url: str, user: str, *, team: bool, lines: int) -> None:
     """Print the plan (EXPLAIN ANALYZE, BUFFERS) of every query of ``baseline`` (or of
-    ``team baseline``'s first rep) as ``user``: the report runs once, and each query is
+    ``team baseline``, every rep at once) as ``user``: the report runs once, and each query is
     explained just before it runs."""
     from datetime import timedelta
 
@@ -244,7 +244,9 @@ def explain(url: str, user: str, *, team: bool, lines: int) -> None:
     with sql.read(config.target_from(as_user(url, user))) as store:
         args: dict[str, Any] = {"chosen": week, "trailing": 8, "now": NOW + timedelta(0), "tz": tz}
         if team:
-            baseline.build(store, **args, owner=rep(1))
+            from salestrack.reports import team as teams
+
+            teams.team_baseline(store, **args)
         else:
             baseline.build(store, **args)
 
@@ -260,7 +262,7 @@ def main() -> int:
     parser.add_argument(
         "--explain", metavar="USER", help="no build: the plans of baseline's queries as USER"
     )
-    parser.add_argument("--as-manager", action="store_true", help="with --explain: rep1's part")
+    parser.add_argument("--as-manager", action="store_true", help="with --explain: team baseline")
     parser.add_argument("--lines", type=int, default=14, help="with --explain: plan lines")
     parser.add_argument("--reuse", action="store_true", help="measure a team built before")
     args = parser.parse_args()

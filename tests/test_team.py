@@ -166,3 +166,95 @@ def test_eight_concurrent_writers_lose_nothing(cli: Cli, pg_url: str, tmp_path: 
         ).fetchall()
     assert per == sorted([(f"Caller {n}", 25) for n in range(8)] +
                          [(f"Writer {n}", 1000) for n in range(8)])  # fmt: skip
+
+
+REPS = ("alice", "bob", "dave")
+HEADLINE_ORDER = (
+    ("activity", "calls"),
+    ("reach", "conversation rate"),
+    ("reach", "meeting set rate"),
+    ("wins", "wins per dial"),
+    ("lag", "follow-up lag (median)"),
+    ("conversion", "win rate"),
+)
+
+
+def _team_of_demos(target: str) -> None:
+    """Three reps' demos (different seeds) in one database."""
+    from salestrack import config
+    from salestrack.demo.generator import build_demo
+    from tests.conftest import NOW
+
+    for n, rep in enumerate(REPS):
+        build_demo(config.target_from(target), now=NOW, weeks=10, dials_per_day=15, seed=20 + n,
+                   owner=rep, mark=n == 0)  # fmt: skip
+
+
+def _grouped_equals_each_reps_own(target: str) -> None:
+    from salestrack import config, dates
+    from salestrack.reports import baseline, team
+    from salestrack.store.sql import read
+    from tests.conftest import NOW
+
+    tz = dates.local_tz()
+    with read(config.target_from(target)) as r:
+        for week in (None, "2026-W45"):  # this week so far, and a whole week before it
+            args = {"chosen": week, "trailing": 6, "now": NOW, "tz": tz}
+            many = baseline.build_many(r, **args, owners=[*REPS, "nobody"])
+            headline = baseline.build_many(r, **args, owners=REPS, want=team.HEADLINE)
+            own = {rep: baseline.build(r, **args, owner=rep) for rep in [*REPS, "nobody"]}
+            for rep, report in own.items():
+                assert many[rep].rows() == report.rows(), (rep, week)
+                assert many[rep].week == report.week and many[rep].partial == report.partial
+            assert [f.values for f in many["nobody"].figures[:4]] == [[0] * 7] * 4  # no calls
+            # the reps differ, and each has lags and wins to get wrong
+            calls = {rep: own[rep].rows()[0]["trend"] for rep in REPS}
+            assert len(set(calls.values())) == 3
+            for rep in REPS:
+                assert own[rep].worst_lags and own[rep].lost_reasons
+                wanted = [f.row() for f in own[rep].figures if (f.section, f.name)
+                          in team.HEADLINE]  # fmt: skip
+                assert [f.row() for f in headline[rep].figures] == wanted
+                assert len(wanted) == len(team.HEADLINE)
+                assert any(f["value"] for f in wanted if f["figure"] == "follow-up lag (median)")
+            label, rows = team.team_baseline(r, **args)
+            shown = {(row["rep"], row["figure"]): row["value"] for row in rows}
+            assert shown == {
+                (rep, f.name): baseline.rounded(f.value)
+                for rep in REPS
+                for f in own[rep].figures
+                if (f.section, f.name) in team.HEADLINE
+            }
+            assert label == own["alice"].week.label
+
+
+def test_the_grouped_baseline_gives_each_rep_their_own_figures_on_sqlite(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "team.db")
+    _team_of_demos(path)
+    _grouped_equals_each_reps_own(path)
+
+
+def test_the_grouped_baseline_gives_each_rep_their_own_figures_on_postgres(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SALESTRACK_REP")
+    cli.ok("--db", pg_url, "db", "upgrade")
+    _team_of_demos(pg_url)
+    _grouped_equals_each_reps_own(pg_url)
+    # and the manager's table says what each rep's own baseline says, logged in as the rep
+    cli.ok("--db", pg_url, "db", "team-setup", *[x for r in REPS for x in ("--rep", r)],
+           "--manager", "carol", "--apply")  # fmt: skip
+    rows = json.loads(
+        cli.ok("--db", as_user(pg_url, "carol"), "team", "baseline", "-f", "json").stdout
+    )
+    for rep in REPS:
+        mine = json.loads(cli.ok("--db", as_user(pg_url, rep), "baseline", "-f", "json").stdout)
+        theirs = {(r["section"], r["figure"]): r for r in mine}
+        line = [r for r in rows if r["rep"] == rep]
+        assert [(r["figure"], r["value"], r["usual"], r["flag"]) for r in line] == [
+            (name, theirs[(section, name)]["value"], theirs[(section, name)]["median"],
+             theirs[(section, name)]["flag"])
+            for section, name in HEADLINE_ORDER
+        ]  # fmt: skip

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -196,14 +196,23 @@ class Scope:
 def _bucket(
     column: str, weeks: Sequence[Week], scope: Scope | None = None
 ) -> tuple[str, dict[str, Any]]:
-    """A CASE expression giving the week index of ``column``, and its parameters."""
-    parts: list[str] = []
+    """A CASE expression giving the week index of ``column``, and its parameters.
+
+    The weeks are in order and do not overlap, so the CASE halves them at each level (a
+    few comparisons a row, not two per week: for a team's every touch, that counts).
+    """
     params: dict[str, Any] = (scope or Scope()).params()
     for i, w in enumerate(weeks):
-        parts.append(f"WHEN {column} >= :s{i} AND {column} < :e{i} THEN {i}")
         params[f"s{i}"], params[f"e{i}"] = w.start, w.end
     params["s"], params["e"] = weeks[0].start, weeks[-1].end
-    return "CASE " + " ".join(parts) + " END", params
+
+    def among(lo: int, hi: int) -> str:  # the week index when it is one of lo .. hi - 1
+        if hi - lo == 1:
+            return f"CASE WHEN {column} >= :s{lo} AND {column} < :e{lo} THEN {lo} END"
+        mid = (lo + hi) // 2
+        return f"CASE WHEN {column} < :s{mid} THEN {among(lo, mid)} ELSE {among(mid, hi)} END"
+
+    return among(0, len(weeks)), params
 
 
 def _rate(n: float, d: float) -> float | None:
@@ -212,6 +221,24 @@ def _rate(n: float, d: float) -> float | None:
 
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
+
+
+Want = Collection[tuple[str, str]]
+
+
+def _key(by: str | None) -> str:
+    """The owner column that goes first in a grouped query's SELECT (nothing ungrouped)."""
+    return f"{by}, " if by else ""
+
+
+def _group(by: str | None, n: int) -> str:
+    """GROUP BY the first ``n`` columns, and the owner column before them when grouped."""
+    return "GROUP BY " + ", ".join(str(i) for i in range(1, n + 1 + (1 if by else 0)))
+
+
+def _split(row: Sequence[Any], by: str | None) -> tuple[str | None, Sequence[Any]]:
+    """A grouped query's row as (owner, the rest); (None, row) ungrouped."""
+    return (str(row[0]), row[1:]) if by else (None, row)
 
 
 def build(
@@ -224,12 +251,132 @@ def build(
     segment: str | None = None,
     owner: str | None = None,
 ) -> Baseline:
+    """The baseline of the rows in scope: everyone's, one segment's, one rep's."""
+    found = _build(
+        reader, chosen=chosen, trailing=trailing, now=now, tz=tz, scope=Scope(segment, owner)
+    )
+    return found[None]
+
+
+def build_many(
+    reader: Store,
+    *,
+    chosen: str | None,
+    trailing: int,
+    now: datetime,
+    tz: tzinfo,
+    owners: Sequence[str],
+    segment: str | None = None,
+    want: Want | None = None,
+) -> dict[str, Baseline]:
+    """Each of ``owners``' baseline, from one run of each query grouped by owner: each the
+    same as ``build(..., owner=...)`` gives that owner. With ``want`` (section, figure)
+    pairs, only those figures (and only the queries they need; no holes, worst lags or lost
+    reasons)."""
+    found = _build(
+        reader,
+        chosen=chosen,
+        trailing=trailing,
+        now=now,
+        tz=tz,
+        scope=Scope(segment),
+        by="owner",
+        keys=owners,
+        want=want,
+    )
+    return {str(k): v for k, v in found.items()}
+
+
+def _build(
+    reader: Store,
+    *,
+    chosen: str | None,
+    trailing: int,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope,
+    by: str | None = None,
+    keys: Sequence[str | None] = (None,),
+    want: Want | None = None,
+) -> dict[str | None, Baseline]:
+    """The baselines of ``keys``: the owners when grouped ``by`` the owner column, or
+    ``[None]`` for the one baseline of ``scope``."""
     weeks = windows(chosen, trailing, now=now, tz=tz)
     partial = weeks[-1].end > now
     if partial:  # compare the week so far with the same part of each trailing week
         elapsed = now - weeks[-1].start + timedelta(microseconds=1)  # now itself counts
         weeks = [Week(w.label, w.start, w.start + elapsed) for w in weeks]
+
+    def needs(section: str, name: str | None = None) -> bool:
+        return want is None or any(s == section and name in (None, f) for s, f in want)
+
+    counted = needs("activity") or needs("reach") or needs("wins")  # wins per dial: dials
+    grids = _activity_grid(reader, weeks, scope, by) if counted else {}
+    wins = _wins(reader, weeks, scope, by) if needs("wins") else {}
+    lags = (
+        _touch_lags(reader, weeks, scope, by=by, detail=want is None)
+        if needs("lag", FOLLOW_UP)
+        else {}
+    )
+    step_lags = _step_lags(reader, weeks, scope, by=by) if needs("lag", STEP_LAG) else {}
+    stages = settings.stages(reader)
+    moves = _moves(reader, weeks, scope, by) if needs("conversion") else {}
+    ended = _stays(reader, weeks, scope, by=by) if needs("duration") else {}
+    quality = _quality(reader, weeks, scope, by) if needs("quality") else {}
+    full = want is None
+    lost = _lost_reasons(reader, weeks, scope, by) if full else {}
     n = len(weeks)
+    reports: dict[str | None, Baseline] = {}
+    for key in keys:
+        figures = _figures(
+            n,
+            stages,
+            grids.get(key, {}),
+            wins.get(key, [0] * n),
+            lags.get(key, []),
+            step_lags.get(key, [[] for _ in weeks]),
+            moves.get(key, [defaultdict(int) for _ in range(n)]),
+            ended.get(key, defaultdict(lambda: [[] for _ in weeks])),
+            quality.get(key, {}),
+        )
+        if want is not None:
+            figures = [f for f in figures if (f.section, f.name) in want]
+        for f in figures:
+            f.settle()
+        report = Baseline(weeks[-1], weeks, partial, figures)
+        report.segment = scope.segment
+        if full:
+            report.lost_reasons = lost.get(key, [])
+            report.holes = holes(figures)
+        reports[key] = report
+    if full:
+        worst = {key: _worst(lags.get(key, []), n - 1) for key in keys}
+        names = _names(reader, [r[1] for found in worst.values() for r in found])
+        for key, found in worst.items():
+            reports[key].worst_lags = [
+                {"prospect": names.get(uid(pid), str(pid)), "from": when(at), "days": s / DAY}
+                for _, pid, at, s in found
+            ]
+    return reports
+
+
+FOLLOW_UP, STEP_LAG = "follow-up lag (median)", "next step done after due (median)"
+Grid = dict[int, dict[tuple[str, str | None, str | None], int]]
+
+
+def _figures(
+    n: int,
+    stages: list[str],
+    grid: Grid,
+    wins: list[int],
+    lag_rows: list[tuple[int, Any, Any, float]],
+    step_lags: list[list[float]],
+    moves: list[dict[tuple[str, str], int]],
+    ended: dict[str, list[list[float]]],
+    quality_rows: dict[int, tuple[Any, ...]],
+) -> list[Figure]:
+    """Every figure of one baseline (one owner's, or the scope's), from what the queries
+    found for it, oldest week first; not yet settled."""
     figures: list[Figure] = []
 
     def add(
@@ -238,21 +385,11 @@ def build(
         figures.append(Figure(section, name, unit, values, better))
 
     # -- activities and the reach ladder ---------------------------------------------------
-    seg = Scope(segment, owner)
-    case, params = _bucket("occurred_at", weeks, seg)
-    grid: dict[int, dict[tuple[str, str | None, str | None], int]] = defaultdict(dict)
-    for wk, kind, reached, outcome, c in reader.rows(
-        f"SELECT {case}, kind, reached, outcome, count(*) FROM activities "
-        "WHERE occurred_at >= :s AND occurred_at < :e"
-        f"{seg.sql('prospect_id')} GROUP BY 1, 2, 3, 4",
-        **params,
-    ):
-        if wk is not None:
-            grid[int(wk)][(kind, reached, outcome)] = int(c)
-
     def count(i: int, kind: str, test: Any = None) -> int:
         return sum(
-            c for (k, r, o), c in grid[i].items() if k == kind and (test is None or test(r, o))
+            c
+            for (k, r, o), c in grid.get(i, {}).items()
+            if k == kind and (test is None or test(r, o))
         )
 
     for kind in ("call", "email", "meeting", "task"):
@@ -277,47 +414,18 @@ def build(
     )
 
     # -- small wins ------------------------------------------------------------------------
-    case, params = _bucket("won_at", weeks, seg)
-    wins = [0] * n
-    for wk, c in reader.rows(
-        f"SELECT {case}, count(*) FROM wins WHERE won_at >= :s AND won_at < :e"
-        f"{seg.sql('prospect_id')} GROUP BY 1",
-        **params,
-    ):
-        if wk is not None:
-            wins[int(wk)] = int(c)
     add("wins", "wins", "count", list(map(float, wins)))
     add("wins", "wins per dial", "rate", [_rate(wins[i], dials[i]) for i in range(n)])
 
     # -- follow-up lag ---------------------------------------------------------------------
-    lag_rows = _touch_lags(reader, weeks, seg)
     per_week: list[list[float]] = [[] for _ in range(n)]
     for wk, _, _, seconds in lag_rows:
         per_week[wk].append(seconds / DAY)
-    add("lag", "follow-up lag (median)", "days", [_median(v) for v in per_week], better=False)
-    worst = sorted((r for r in lag_rows if r[0] == n - 1), key=lambda r: (-r[3], str(r[2])))[:5]
-    step_lags = _step_lags(reader, weeks, seg)
-    add(
-        "lag",
-        "next step done after due (median)",
-        "days",
-        [_median(v) for v in step_lags],
-        better=False,
-    )
+    add("lag", FOLLOW_UP, "days", [_median(v) for v in per_week], better=False)
+    add("lag", STEP_LAG, "days", [_median(v) for v in step_lags], better=False)
 
     # -- stages: flows, conversions, win rate, time in stage --------------------------------
-    stages = settings.stages(reader)
     open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
-    case, params = _bucket("changed_at", weeks, seg)
-    moves: list[dict[tuple[str, str], int]] = [defaultdict(int) for _ in range(n)]
-    for wk, before, after, c in reader.rows(
-        f"SELECT {case}, from_stage, to_stage, count(*) FROM stage_changes "
-        "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL"
-        f"{seg.sql('prospect_id')} GROUP BY 1, 2, 3",
-        **params,
-    ):
-        if wk is not None:
-            moves[int(wk)][(before, after)] += int(c)
     place = {stage: i for i, stage in enumerate(stages)}
 
     def onward(i: int, stage: str) -> float | None:
@@ -340,7 +448,6 @@ def build(
         "rate",
         [_rate(closed(i, "won"), closed(i, "won") + closed(i, "lost")) for i in range(n)],
     )
-    ended = stays(reader, weeks, seg)
     for stage in open_stages:
         add(
             "duration",
@@ -351,50 +458,120 @@ def build(
         )
 
     # -- conversation quality ---------------------------------------------------------------
-    case, params = _bucket("a.occurred_at", weeks, seg)
     quality: dict[str, list[float | None]] = {
         d: [None] * n for d in (*vocab.QUALITY_DIMENSIONS, "overall")
     }
-    for wk, v, u, o, c in reader.rows(
-        f"SELECT {case}, avg(q.value), avg(q.uncovered), avg(q.openness), avg(q.commitment) "
-        # CROSS JOIN keeps the window's activities as the outer loop on SQLite
-        "FROM activities a CROSS JOIN quality q "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
-        f"{seg.sql('a.prospect_id')} GROUP BY 1",
-        **params,
-    ):
-        if wk is None:
-            continue
-        i = int(wk)
+    for i, (v, u, o, c) in quality_rows.items():
         for dim, avg in zip(vocab.QUALITY_DIMENSIONS, (v, u, o, c), strict=True):
             quality[dim][i] = float(avg)
         quality["overall"][i] = (float(v) + float(u) + float(o) + float(c)) / 4
     if any(x is not None for x in quality["overall"]):
         for dim, values in quality.items():
             add("quality", dim, "score", values)
+    return figures
 
-    for f in figures:
-        f.settle()
-    report = Baseline(weeks[-1], weeks, partial, figures)
-    report.segment = segment
-    names = _names(reader, [r[1] for r in worst])
-    report.worst_lags = [
-        {"prospect": names.get(uid(pid), str(pid)), "from": when(at), "days": s / DAY}
-        for _, pid, at, s in worst
-    ]
-    report.lost_reasons = [
-        (str(reason or "no reason given"), int(c))
-        for reason, c in reader.rows(
-            "SELECT reason, count(*) FROM stage_changes WHERE to_stage = 'lost' "
-            f"AND changed_at >= :s AND changed_at < :e{seg.sql('prospect_id')} "
-            "GROUP BY 1 ORDER BY 2 DESC, 1",
-            s=weeks[0].start,
-            e=weeks[-1].end,
-            **seg.params(),
-        )
-    ]
-    report.holes = holes(figures)
-    return report
+
+def _activity_grid(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None
+) -> dict[str | None, Grid]:
+    """Activities by week, kind, who was reached and outcome (by owner when grouped)."""
+    case, params = _bucket("occurred_at", weeks, scope)
+    grids: dict[str | None, Grid] = defaultdict(lambda: defaultdict(dict))
+    for row in reader.rows(
+        f"SELECT {_key(by)}{case}, kind, reached, outcome, count(*) FROM activities "
+        "WHERE occurred_at >= :s AND occurred_at < :e"
+        f"{scope.sql('prospect_id')} {_group(by, 4)}",
+        **params,
+    ):
+        key, (wk, kind, reached, outcome, c) = _split(row, by)
+        if wk is not None:
+            grids[key][int(wk)][(kind, reached, outcome)] = int(c)
+    return grids
+
+
+def _wins(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None
+) -> dict[str | None, list[int]]:
+    """Small wins by week (by owner when grouped)."""
+    case, params = _bucket("won_at", weeks, scope)
+    wins: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(weeks))
+    for row in reader.rows(
+        f"SELECT {_key(by)}{case}, count(*) FROM wins WHERE won_at >= :s AND won_at < :e"
+        f"{scope.sql('prospect_id')} {_group(by, 1)}",
+        **params,
+    ):
+        key, (wk, c) = _split(row, by)
+        if wk is not None:
+            wins[key][int(wk)] = int(c)
+    return wins
+
+
+def _moves(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None
+) -> dict[str | None, list[dict[tuple[str, str], int]]]:
+    """Stage changes by week, from and to (by owner when grouped)."""
+    case, params = _bucket("changed_at", weeks, scope)
+    moves: dict[str | None, list[dict[tuple[str, str], int]]] = defaultdict(
+        lambda: [defaultdict(int) for _ in weeks]
+    )
+    for row in reader.rows(
+        f"SELECT {_key(by)}{case}, from_stage, to_stage, count(*) FROM stage_changes "
+        "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL"
+        f"{scope.sql('prospect_id')} {_group(by, 3)}",
+        **params,
+    ):
+        key, (wk, before, after, c) = _split(row, by)
+        if wk is not None:
+            moves[key][int(wk)][(before, after)] += int(c)
+    return moves
+
+
+def _quality(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None
+) -> dict[str | None, dict[int, tuple[Any, ...]]]:
+    """The average of each quality dimension by week (by owner when grouped)."""
+    column = f"a.{by}" if by else None
+    case, params = _bucket("a.occurred_at", weeks, scope)
+    found: dict[str | None, dict[int, tuple[Any, ...]]] = defaultdict(dict)
+    for row in reader.rows(
+        f"SELECT {_key(column)}{case}, avg(q.value), avg(q.uncovered), avg(q.openness), "
+        "avg(q.commitment) "
+        # CROSS JOIN keeps the window's activities as the outer loop on SQLite
+        "FROM activities a CROSS JOIN quality q "
+        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
+        f"{scope.sql('a.prospect_id')} {_group(column, 1)}",
+        **params,
+    ):
+        key, (wk, *averages) = _split(row, by)
+        if wk is not None:
+            found[key][int(wk)] = tuple(averages)
+    return found
+
+
+def _lost_reasons(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None
+) -> dict[str | None, list[tuple[str, int]]]:
+    """Why deals were lost in the window, most often first (by owner when grouped)."""
+    order = "ORDER BY 1, 3 DESC, 2" if by else "ORDER BY 2 DESC, 1"
+    found: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    for row in reader.rows(
+        f"SELECT {_key(by)}reason, count(*) FROM stage_changes WHERE to_stage = 'lost' "
+        f"AND changed_at >= :s AND changed_at < :e{scope.sql('prospect_id')} "
+        f"{_group(by, 1)} {order}",
+        s=weeks[0].start,
+        e=weeks[-1].end,
+        **scope.params(),
+    ):
+        key, (reason, c) = _split(row, by)
+        found[key].append((str(reason or "no reason given"), int(c)))
+    return found
+
+
+def _worst(
+    lag_rows: list[tuple[int, Any, Any, float]], week: int
+) -> list[tuple[int, Any, Any, float]]:
+    """The five longest follow-up lags of week ``week``."""
+    return sorted((r for r in lag_rows if r[0] == week), key=lambda r: (-r[3], str(r[2])))[:5]
 
 
 def _names(reader: Store, ids: list[Any]) -> dict[Any, str]:
@@ -409,50 +586,75 @@ def _names(reader: Store, ids: list[Any]) -> dict[Any, str]:
 
 
 def _touch_lags(
-    reader: Store, weeks: list[Week], segment: Scope | None = None
-) -> list[tuple[int, Any, Any, float]]:
+    reader: Store,
+    weeks: list[Week],
+    segment: Scope | None = None,
+    *,
+    by: str | None = None,
+    detail: bool = True,
+) -> dict[str | None, list[tuple[int, Any, Any, float]]]:
     """(week, prospect id, follow-up time as stored, seconds since the touch before it) for
-    each touch in the window that followed an earlier touch of the same prospect. Notes are
-    not touches. Measured on the follow-up, so a week's figure is final once it is over.
+    each touch in the window that followed an earlier touch of the same prospect, by owner
+    when grouped ``by`` the owner column (else under the key None). Notes are not touches.
+    Measured on the follow-up, so a week's figure is final once it is over. Without
+    ``detail``, the prospect and the time are None (for the medians alone: converting a
+    UUID and a time for every touch is a good part of the cost for a whole team).
 
     Reads the window's touches; only a prospect's first touch in the window looks further
-    back (one index lookup), so the cost is bounded by the window, not the history.
+    back (one index lookup), so the cost is bounded by the window, not the history. A
+    prospect's rows are all its owner's, so grouped, the owner only follows the prospect
+    in the PARTITION BY (sorting by the owner's text first costs twice as much).
     """
     case, params = _bucket("occurred_at", weeks, segment)
-    gap = reader.seconds("prev", "occurred_at")
-    found = []
-    for wk, pid, at, seconds in reader.rows(
-        f"SELECT {case}, prospect_id, occurred_at, {gap} FROM ("
-        " SELECT prospect_id, occurred_at, COALESCE(prev, ("
+    gap = f"CAST({reader.seconds('prev', 'occurred_at')} AS DOUBLE PRECISION)"
+    key = _key(by)
+    part = f"prospect_id, {by}" if by else "prospect_id"
+    which = "prospect_id, occurred_at" if detail else "NULL, NULL"
+    found: dict[str | None, list[tuple[int, Any, Any, float]]] = defaultdict(list)
+    # the touches without one before come back too (as NULL): filtering them in SQL has
+    # PostgreSQL look the touch before up twice
+    rows = reader.rows(
+        f"SELECT {key}{case}, {which}, {gap} FROM ("
+        f" SELECT {key}prospect_id, occurred_at, COALESCE(prev, ("
         "  SELECT max(b.occurred_at) FROM activities b WHERE b.prospect_id = w.prospect_id"
         "  AND b.occurred_at < :s AND b.kind != 'note')) AS prev FROM ("
-        "  SELECT prospect_id, occurred_at, LAG(occurred_at) OVER ("
-        "   PARTITION BY prospect_id ORDER BY occurred_at) AS prev"
+        f"  SELECT {key}prospect_id, occurred_at, LAG(occurred_at) OVER ("
+        f"   PARTITION BY {part} ORDER BY occurred_at) AS prev"
         "  FROM activities WHERE occurred_at >= :s AND occurred_at < :e AND kind != 'note'"
         f"{(segment or Scope()).sql('prospect_id')}"
         " ) w"
-        ") t WHERE prev IS NOT NULL",
+        ") t",
         **params,
-    ):
-        if wk is not None:
-            found.append((int(wk), pid, at, float(seconds)))
+    )
+    if not by:  # one row per touch: no _split, every row is the one owner's
+        mine = found[None]
+        for wk, pid, at, seconds in rows:
+            if wk is not None and seconds is not None:
+                mine.append((int(wk), pid, at, float(seconds)))
+        return found
+    for owner, wk, pid, at, seconds in rows:
+        if wk is not None and seconds is not None:
+            found[owner].append((int(wk), pid, at, float(seconds)))
     return found
 
 
-def _step_lags(reader: Store, weeks: list[Week], segment: Scope | None = None) -> list[list[float]]:
+def _step_lags(
+    reader: Store, weeks: list[Week], segment: Scope | None = None, *, by: str | None = None
+) -> dict[str | None, list[list[float]]]:
     """Days from each next step's due time to when it was done (0 when on time), by the
-    week it was done."""
+    week it was done (by owner when grouped)."""
     case, params = _bucket("done_at", weeks, segment)
     late = reader.seconds("due_at", "done_at")
-    out: list[list[float]] = [[] for _ in weeks]
-    for wk, seconds in reader.rows(
-        f"SELECT {case}, {late} FROM next_steps "
+    out: dict[str | None, list[list[float]]] = defaultdict(lambda: [[] for _ in weeks])
+    for row in reader.rows(
+        f"SELECT {_key(by)}{case}, {late} FROM next_steps "
         "WHERE done_at >= :s AND done_at < :e AND due_at IS NOT NULL"
         f"{(segment or Scope()).sql('prospect_id')}",
         **params,
     ):
+        owner, (wk, seconds) = _split(row, by)
         if wk is not None:
-            out[int(wk)].append(max(0.0, float(seconds)) / DAY)
+            out[owner][int(wk)].append(max(0.0, float(seconds)) / DAY)
     return out
 
 
@@ -465,20 +667,30 @@ def stays(
     that change is (forward, a skip, backward or lost). A skipped stage has no stay (not a
     zero); a backward move starts a new stay of the earlier stage.
     """
+    return _stays(reader, weeks, segment)[None]
+
+
+def _stays(
+    reader: Store, weeks: list[Week], segment: Scope | None = None, *, by: str | None = None
+) -> dict[str | None, dict[str, list[list[float]]]]:
+    """:func:`stays`, by owner when grouped ``by`` the owner column."""
     case, params = _bucket("c.changed_at", weeks, segment)
-    out: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in weeks])
-    for wk, stage, entered, left in reader.rows(
-        f"SELECT {case}, c.from_stage, "
+    out: dict[str | None, dict[str, list[list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: [[] for _ in weeks])
+    )
+    for row in reader.rows(
+        f"SELECT {_key(f'c.{by}' if by else None)}{case}, c.from_stage, "
         "(SELECT max(p.changed_at) FROM stage_changes p WHERE p.prospect_id = c.prospect_id "
         " AND p.changed_at < c.changed_at), c.changed_at "
         "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
         f"AND c.from_stage IS NOT NULL{(segment or Scope()).sql('c.prospect_id')}",
         **params,
     ):
+        owner, (wk, stage, entered, left) = _split(row, by)
         a, b = when(entered), when(left)
         if wk is None or a is None or b is None:
             continue
-        out[stage][int(wk)].append((b - a).total_seconds() / DAY)
+        out[owner][stage][int(wk)].append((b - a).total_seconds() / DAY)
     return out
 
 

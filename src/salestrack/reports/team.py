@@ -115,10 +115,10 @@ def team_baseline(
             e=weeks[-1].end,
         )
     ]
-    per_rep = {
-        rep: baseline.build(reader, chosen=chosen, trailing=trailing, now=now, tz=tz, owner=rep)
-        for rep in reps
-    }
+    # every rep at once: each query runs once, grouped by owner
+    per_rep = baseline.build_many(
+        reader, chosen=chosen, trailing=trailing, now=now, tz=tz, owners=reps, want=HEADLINE
+    )
     rows = []
     for section, name in HEADLINE:
         usuals = []
