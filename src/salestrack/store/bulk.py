@@ -75,27 +75,19 @@ def _write_server(target: DbTarget, ordered: Batches) -> None:
     Values go as psycopg adapts them (UUIDs, aware datetimes, booleans, numbers); naive
     datetimes are refused rather than read in the server's time zone.
     """
-    connection = connect.open_server(target)
-    try:
-        with connection.cursor() as cursor:
-            for name, batch in ordered:
-                names = columns(name)
-                times = [c for c in names if c in _times(name)]
-                with cursor.copy(f"COPY {name} ({', '.join(names)}) FROM STDIN") as copy:
-                    for r in batch:
-                        for c in times:
-                            at = r.get(c)
-                            if at is not None and at.tzinfo is None:
-                                raise DatabaseError(
-                                    f"{name}.{c}: naive datetime {at}; attach a time zone"
-                                )
-                        copy.write_row([r.get(c) for c in names])
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        connection.close()
+    with connect.transaction(target, write=True) as (connection, _), connection.cursor() as cur:
+        for name, batch in ordered:
+            names = columns(name)
+            times = [c for c in names if c in _times(name)]
+            with cur.copy(f"COPY {name} ({', '.join(names)}) FROM STDIN") as copy:
+                for r in batch:
+                    for c in times:
+                        at = r.get(c)
+                        if at is not None and at.tzinfo is None:
+                            raise DatabaseError(
+                                f"{name}.{c}: naive datetime {at}; attach a time zone"
+                            )
+                    copy.write_row([r.get(c) for c in names])
 
 
 def _times(table: str) -> set[str]:
