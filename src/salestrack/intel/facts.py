@@ -85,12 +85,11 @@ def write_intel(
     not written twice. With ``wins``, each new fact is a small win (the first gatekeeper name
     is its own rung).
     """
-    from salestrack import dates
-    from salestrack.intel import availability
-
     out = IntelWritten()
     if not facts:
         return out
+    from salestrack import dates
+    from salestrack.intel import availability  # parsing rules: only when there are facts
     history = intel_facts(store, prospect_id) if known is None else list(known)
     ever = {f.kind for f in history}
     current = [f for f in history if f.current]
