@@ -90,6 +90,7 @@ def write_intel(
         return out
     from salestrack import dates
     from salestrack.intel import availability  # parsing rules: only when there are facts
+
     history = intel_facts(store, prospect_id) if known is None else list(known)
     ever = {f.kind for f in history}
     current = [f for f in history if f.current]
