@@ -205,7 +205,7 @@ def listing(
             + " ORDER BY p.name_key",
             **params,
         )
-        steps = _open_steps(store)
+        steps = open_steps(store)
     else:
         rows = store.rows(
             "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, p.stage_since, "
@@ -217,7 +217,7 @@ def listing(
         )
         steps = {}
         for row in rows:
-            steps.update(_open_steps(store, uid(row[0])))
+            steps.update(open_steps(store, uid(row[0])))
     lines = []
     for pid, name, company, segment_, stage_, value, stage_since, count, last in rows:
         step = steps.get(uid(pid))
@@ -254,7 +254,7 @@ class Step:
     created_at: datetime
 
 
-def _open_steps(store: Store, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, Step]:
+def open_steps(store: Store, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, Step]:
     """The soonest-due open next step of each prospect."""
     sql = "SELECT id, prospect_id, action, due_at, created_at FROM next_steps WHERE done_at IS NULL"
     params: dict[str, Any] = {}

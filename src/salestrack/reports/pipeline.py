@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -18,7 +19,7 @@ from salestrack import vocab
 from salestrack.errors import InvalidInput
 from salestrack.reports import baseline
 from salestrack.store import settings
-from salestrack.store.sql import Store, when
+from salestrack.store.sql import Store, uid, when
 
 USUAL_WEEKS = 26
 DAY = 86400.0
@@ -94,32 +95,20 @@ def gap_lines(
     total = len(rows)
     if limit is not None and total >= limit:
         total = int(reader.scalar(f"SELECT count(*) FROM prospects p {where}", now=now, **params))
-    steps = _soonest_steps(reader, [r[0] for r in rows])
+    from salestrack.capture.prospects import open_steps
+
+    steps = {pid: (step.action, step.due_at) for pid, step in open_steps(reader).items()}
     return [_line(r, steps, usual, now) for r in rows], total, usual
-
-
-def _soonest_steps(reader: Store, ids: list[Any]) -> dict[Any, tuple[str, datetime | None]]:
-    """Each prospect's soonest-due open next step (one without a due date comes last)."""
-    if not ids:
-        return {}
-    found: dict[Any, tuple[str, datetime | None]] = {}
-    for pid, action, due in reader.rows(
-        "SELECT prospect_id, action, due_at FROM next_steps WHERE done_at IS NULL "
-        "ORDER BY due_at IS NULL, due_at, created_at, id"
-    ):
-        found.setdefault(pid, (action, when(due)))
-    wanted = set(ids)
-    return {k: v for k, v in found.items() if k in wanted}
 
 
 def _line(
     row: tuple[Any, ...],
-    steps: dict[Any, tuple[str, datetime | None]],
+    steps: dict[uuid.UUID, tuple[str, datetime | None]],
     usual: dict[str, float | None],
     now: datetime,
 ) -> Line:
     pid, name, stage, value, since = row
-    action, due_at = steps.get(pid, (None, None))
+    action, due_at = steps.get(uid(pid), (None, None))
     entered = when(since)
     days = None if entered is None else (now - entered).total_seconds() / DAY
     gaps = []
