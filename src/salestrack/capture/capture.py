@@ -102,7 +102,6 @@ class CaptureResult:
     quality: tuple[int, int, int, int] | None = None
 
 
-_text = rules.clean_text
 _MISSED = replace(rules.LOG, objective_met="--missed")
 
 
@@ -121,13 +120,13 @@ def parse_intel(text: str, field_name: str = "--intel") -> tuple[str, str]:
     head, sep, rest = text.partition(":")
     if sep and head.strip() and len(head) <= 30:
         kind = vocab.choose(field_name, head, vocab.INTEL_KINDS, what="intel kind")
-        value = _text(field_name, rest)
+        value = rules.clean_text(field_name, rest)
         if value is None:
             raise InvalidInput(
                 field_name, f"'{text.strip()}' gives no fact; write it as '{kind}: the fact'"
             )
         return kind, value
-    value = _text(field_name, text)
+    value = rules.clean_text(field_name, text)
     if value is None:
         raise InvalidInput(field_name, "is empty; write it as 'kind: fact', e.g. 'gatekeeper: Sue'")
     return "other", value
@@ -185,17 +184,17 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
         typed_at=req.at,
     )
     kind = fields.kind
-    next_action = _text("--next", req.next_action)
+    next_action = rules.clean_text("--next", req.next_action)
     due_at: datetime | None = None
     if req.due is not None:
         if next_action is None:
             raise InvalidInput("--due", "needs --next ACTION to say what is due")
         due_at = parse_time("--due", req.due, now, "future", tz)
     contact = names.clean_name("--contact", req.contact) if req.contact is not None else None
-    wins = tuple(w for w in (_text("--win", w) for w in req.wins) if w)
+    wins = tuple(w for w in (rules.clean_text("--win", w) for w in req.wins) if w)
     intel = tuple(parse_intel(i) for i in req.intel)
     quality = parse_quality(req.quality) if req.quality is not None else None
-    uncovered = _text("--uncovered", req.uncovered)
+    uncovered = rules.clean_text("--uncovered", req.uncovered)
     if (quality or uncovered) and kind not in rules.TOUCHES:
         raise InvalidInput("--quality", f"quality is scored on calls and meetings, not on {kind}s")
     if uncovered and quality is None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.options import FormatOpt, ProspectArg, check_format
+from salestrack.cli.options import FormatOpt, ProspectArg
 
 ClientArg = ProspectArg
 AtOpt = Annotated[
@@ -102,7 +102,6 @@ def promise_list(
     from salestrack.output.show import short_id, when
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     now = clock.now()
     with read(config.resolve()) as r:
         found = clients.list_promises(r, client)
@@ -389,7 +388,6 @@ def crc_report(
     from salestrack.output.render import Column, Table, render
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     today = clock.now().astimezone(dates.local_tz()).date()
     wanted = crc.last_months(today, months)
     with read(config.resolve()) as r:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt, check_format
+from salestrack.cli.options import FormatOpt
 
 app = typer.Typer(
     help="Where the data lives, its schema revision, upgrades and backups.",
@@ -32,7 +32,6 @@ def status(fmt: FormatOpt = None) -> None:
     from salestrack.output.render import print_fields
     from salestrack.store import admin as database
 
-    fmt = check_format(fmt)
     s = database.status(config.resolve(), config.source())
     if fmt in ("json", "jsonl"):
         data = {

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt, ProspectArg, check_format
+from salestrack.cli.options import FormatOpt, ProspectArg
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -141,7 +141,6 @@ def wins(
     from salestrack.output.show import when
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     if sum((today, week, since is not None)) > 1:
         raise UsageError("choose one of --today, --week and --since")
     now, tz = clock.now(), dates.local_tz()
@@ -187,7 +186,6 @@ def next_(
     from salestrack.output.show import when
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     now, tz, target = clock.now(), dates.local_tz(), config.resolve()
     if set_:
         from salestrack.store.sql import write
@@ -239,7 +237,6 @@ def checklist(
     from salestrack.output.render import Column, Table, render
     from salestrack.store.sql import read, write
 
-    fmt = check_format(fmt)
     target = config.resolve()
     with read(target) as r:
         stages, chosen = service.current(r)

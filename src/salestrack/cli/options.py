@@ -73,8 +73,3 @@ ProspectArg = Annotated[
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
-
-
-def check_format(value: str | None) -> str | None:
-    """The format an option gave (already read by :data:`FormatOpt`'s parser)."""
-    return value

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt, check_format
+from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt
 
 app = typer.Typer(
     help="Add, list, show, edit, move and remove prospects.",
@@ -69,7 +69,6 @@ def list_(
     from salestrack.output.render import Column, Table, render
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     with read(config.resolve()) as db:
         lines = prospects.listing(db, stage=stage, segment=segment, limit=limit)
         total = (
@@ -112,7 +111,6 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
     from salestrack.output.render import plain, print_fields
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     with read(config.resolve()) as db:
         d = prospects.detail(db, prospect)
     p = d.prospect

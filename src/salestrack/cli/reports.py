@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.options import FormatOpt, check_format
+from salestrack.cli.options import FormatOpt
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -51,7 +51,7 @@ def baseline(
     from salestrack.reports import quality as quality_service
     from salestrack.store.sql import read
 
-    chosen = choose_format(check_format(fmt))
+    chosen = choose_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
@@ -140,7 +140,6 @@ def pipeline(
     from salestrack.reports import pipeline as service
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     if limit is not None and not gaps:
         raise UsageError("--limit: goes with --gaps (the totals are one row per stage)")
     now = clock.now()
@@ -211,7 +210,6 @@ def plan(
     from salestrack.reports import pipeline as service
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     until = capture.parse_time("--by", by, now, "future", None).astimezone(tz).date()
     with read(config.resolve()) as r:
@@ -256,7 +254,6 @@ def quality(
     from salestrack.reports import quality as service
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     with read(config.resolve()) as r:
         result = service.report(r, trailing=weeks, days=days, now=now, tz=tz, by_segment=by_segment)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt, check_format
+from salestrack.cli.options import FormatOpt
 
 app = typer.Typer(
     help="A team on PostgreSQL: each rep against their own usual and the team's.",
@@ -29,7 +29,6 @@ def baseline(
     from salestrack.reports.baseline import show
     from salestrack.store.sql import read
 
-    fmt = check_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     with read(config.resolve()) as r:
         label, rows = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)

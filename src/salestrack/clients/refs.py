@@ -21,9 +21,9 @@ def client(store: Store, typed: str) -> Ref:
 
 def required_text(field_name: str, value: str) -> str:
     """Checked, stripped text that must not be empty."""
-    from salestrack.capture import capture
+    from salestrack import rules
 
-    cleaned = capture._text(field_name, value)
+    cleaned = rules.clean_text(field_name, value)
     if cleaned is None:
         raise InvalidInput(field_name, "is empty; say what it is")
     return cleaned
