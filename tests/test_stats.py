@@ -40,3 +40,46 @@ def test_poisson_tails_by_hand() -> None:
     assert stats.poisson_cdf(3, 10) == pytest.approx(math.exp(-10) * (1 + 10 + 50 + 1000 / 6))
     assert stats.poisson_sf(0, 3.0) == 1.0
     assert stats.poisson_sf(1, 2.0) == pytest.approx(1 - math.exp(-2))
+
+
+def test_fisher_exact_tails_by_hand() -> None:
+    # this week 1 of 2 against trailing 3 of 3: 4 successes among 5 trials, this week drew 2;
+    # P(at most 1) = 1 - P(both) = 1 - C(4,2) / C(5,2) = 1 - 6/10
+    assert stats.hypergeom_cdf(1, 5, 4, 2) == pytest.approx(0.4)
+    # Fisher's lady tasting tea: 8 cups, 4 milk first, she picks 4; at least 3 right by chance
+    assert stats.hypergeom_sf(3, 8, 4, 4) == pytest.approx((4 * 4 + 1) / 70)
+    assert stats.hypergeom_cdf(-1, 8, 4, 4) == 0.0 and stats.hypergeom_sf(5, 8, 4, 4) == 0.0
+    assert stats.hypergeom_cdf(4, 8, 4, 4) == 1.0 and stats.hypergeom_sf(0, 8, 4, 4) == 1.0
+    # 10 connects of 200 dials this week against 320 of 1,600 before: far in the lower tail
+    assert stats.hypergeom_cdf(10, 1800, 330, 200) < 1e-8
+
+
+def test_tails_agree_with_the_sum_of_every_term() -> None:
+    for n in (1, 2, 7, 30):
+        for p in (0.05, 0.5, 0.9):
+            pmf = [math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(n + 1)]
+            for k in range(-1, n + 2):
+                below = math.fsum(pmf[: max(0, k + 1)])
+                assert stats.binom_cdf(k, n, p) == pytest.approx(below, abs=1e-12)
+                assert stats.binom_sf(k, n, p) == pytest.approx(
+                    math.fsum(pmf[max(0, k) :]), abs=1e-12
+                )
+    for total, good, draws in ((10, 3, 4), (12, 6, 6), (30, 2, 25)):
+        pmf = [
+            math.comb(good, i) * math.comb(total - good, draws - i) / math.comb(total, draws)
+            for i in range(draws + 1)
+        ]
+        for k in range(-1, draws + 2):
+            below = math.fsum(pmf[: max(0, k + 1)])
+            assert stats.hypergeom_cdf(k, total, good, draws) == pytest.approx(below, abs=1e-12)
+            above = math.fsum(pmf[max(0, k) :])
+            assert stats.hypergeom_sf(k, total, good, draws) == pytest.approx(above, abs=1e-12)
+
+
+def test_poisson_score_interval_and_normal_tail_by_hand() -> None:
+    z2 = stats.Z95**2  # 3.8415
+    assert stats.poisson_score(0) == (pytest.approx(0.0, abs=1e-12), pytest.approx(z2))
+    low, high = stats.poisson_score(4)  # 4 + z²/2 ± z·sqrt(4 + z²/4) = 5.9207 ± 4.3652
+    assert (low, high) == (pytest.approx(1.5555, abs=1e-4), pytest.approx(10.2860, abs=1e-4))
+    assert stats.normal_sf(0) == 0.5
+    assert stats.normal_sf(stats.Z95) == pytest.approx(0.025)
