@@ -137,7 +137,7 @@ def test_quitting_keeps_every_confirmed_capture(cli: Cli, db_path: Path) -> None
     term.send("s")
     term.expect("outcome> ")
     term.send("q")
-    term.expect("block over. block: 1 dials")
+    term.expect("block over. block: 1 dial ·")
     assert term.close() == 0
     assert rows(db_path, "SELECT count(*) FROM activities WHERE occurred_at > '2026-11-19'") == [
         (1,)

@@ -12,7 +12,9 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "salestrack"
-BASE = {"errors", "clock", "config", "vocab", "domain", "names", "dates", "rules", "stats"}
+BASE = {
+    "errors", "clock", "config", "vocab", "domain", "names", "dates", "rules", "stats", "figures",
+}  # fmt: skip
 JOBS = {"capture", "intel", "reports", "clients", "interchange", "demo"}
 # pure formatting of one value (a time in an error message) is allowed below output/
 SHARED_OUTPUT = {"salestrack.output.show"}

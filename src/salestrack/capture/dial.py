@@ -115,6 +115,9 @@ def next_attempt(at: datetime, rule: dict[str, Any], tz: tzinfo) -> datetime:
 
 @dataclass
 class Tally:
+    """The block's calls so far: dials, answered, conversations and wins (the definitions in
+    :mod:`salestrack.figures`), each against what the usual rates give for as many dials."""
+
     dials: int = 0
     reached: int = 0  # anyone answered
     conversations: int = 0
@@ -122,35 +125,41 @@ class Tally:
     usual: dict[str, float] = field(default_factory=dict)  # per dial, over 8 weeks
 
     def add(self, outcome: str, reached: str | None, wins: int) -> None:
+        """One dial of the block (a call block's calls are outbound)."""
+        from salestrack import figures
+
+        def counts(definition: figures.Activities) -> bool:
+            return definition.holds(
+                kind="call", direction="outbound", reached=reached, outcome=outcome
+            )
+
         self.dials += 1
-        self.reached += reached in ("gatekeeper", "wrong_person", "decision_maker")
-        self.conversations += reached == "decision_maker" and outcome in (
-            "connected", "meeting_set", "referred", "not_interested",
-        )  # fmt: skip
+        self.reached += counts(figures.ANSWERED)
+        self.conversations += counts(figures.CONVERSATION)
         self.wins += wins
 
     def line(self) -> str:
+        from salestrack.output.show import count
+
         def usual(key: str) -> str:
             rate = self.usual.get(key)
             return "" if rate is None else f" (usual {rate * self.dials:.1f})"
 
         return (
-            f"block: {self.dials} dials · {self.reached} reached{usual('reached')} · "
-            f"{self.conversations} conversations{usual('conversations')} · "
-            f"{self.wins} wins{usual('wins')}"
+            f"block: {count(self.dials, 'dial')} · {self.reached} reached{usual('reached')} · "
+            f"{count(self.conversations, 'conversation')}{usual('conversations')} · "
+            f"{count(self.wins, 'win')}{usual('wins')}"
         )
 
 
 def usual_rates(reader: Store, *, now: datetime) -> dict[str, float]:
-    """Per dial over the last eight weeks: reached, conversations, wins."""
+    """Per dial over the last eight weeks: answered, conversations, wins (none below 20 dials)."""
+    from salestrack import figures
+
     start = now - timedelta(weeks=8)
     row = reader.one(
-        "SELECT count(*), "
-        "sum(CASE WHEN reached IN ('gatekeeper', 'wrong_person', 'decision_maker') "
-        "THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN reached = 'decision_maker' AND outcome IN ('connected', 'meeting_set', "
-        "'referred', 'not_interested') THEN 1 ELSE 0 END) "
-        "FROM activities WHERE kind = 'call' AND occurred_at >= :s AND occurred_at < :e",
+        f"SELECT count(*), {figures.ANSWERED.count_sql()}, {figures.CONVERSATION.count_sql()} "
+        f"FROM activities WHERE {figures.DIAL.sql()} AND occurred_at >= :s AND occurred_at < :e",
         s=start,
         e=now,
     )
