@@ -246,7 +246,7 @@ def test_readme_first_command_in_a_real_shell(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     figures = {(r["section"], r["figure"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
-    trend = figures[("activity", "calls")]["trend"].split()
+    trend = figures[("activity", "dials")]["trend"].split()
     assert len(trend) == 9  # eight trailing weeks and this one
     assert all(int(n) >= 0 for n in trend)  # this week so far, and the same part of the others
     assert ("reach", "decision maker rate") in figures and ("quality", "overall") in figures

@@ -1,4 +1,5 @@
-"""baseline, pipeline and plan: every figure computed by hand from small fixtures.
+"""pipeline and plan: every figure computed by hand from small fixtures (the baseline's are in
+tests/test_baseline.py).
 
 Time zone Europe/London. British Summer Time ends on Sunday 25 October 2026 at 02:00, so
 week 2026-W43 (Monday 19 October to Monday 26 October, local) is 169 hours long:
@@ -11,7 +12,6 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 from tests.conftest import Cli, rows
 
@@ -30,102 +30,6 @@ def fixture(cli: Cli) -> None:
     cli.ok("log", "call", "acme", "-o", "no-answer", "--at", "2026-10-28 10:00",
            "--next", "send the proposal", "--due", "2026-10-30 09:00")  # fmt: skip
     cli.ok("prospect", "add", "Beta Ltd")  # a prospect with no history
-
-
-def figures(cli: Cli, *args: str) -> dict[tuple[str, str], dict[str, Any]]:
-    out = cli.ok("baseline", *args, "-f", "csv").stdout
-    return {(r["section"], r["figure"]): r for r in csv.DictReader(io.StringIO(out))}
-
-
-def test_week_boundaries_dst_and_an_empty_week(cli: Cli) -> None:
-    fixture(cli)
-    f = figures(cli, "--week", "2026-W44", "--weeks", "2")
-    calls = f[("activity", "calls")]
-    # W42 has none; W43 has four (00:30 on Monday 19 Oct local is 23:30 UTC on Sunday, and
-    # 23:30 on Sunday 25 Oct is still W43 after the clocks went back); W44 has two.
-    assert calls["trend"] == "0 4 2"
-    assert (calls["value"], calls["median"], calls["low"], calls["high"], calls["flag"]) == (
-        "2", "2.0", "1.0", "3.0", "",
-    )  # fmt: skip
-    answered = f[("reach", "answered rate")]
-    assert answered["trend"] == " 0.5 0.5"  # no rate for a week without dials
-    assert (answered["median"], answered["flag"]) == ("0.5", "")
-    dm = f[("reach", "decision maker rate")]
-    assert (dm["trend"], dm["value"], dm["flag"]) == (" 0.25 0.5", "0.5", "above")
-    assert f[("reach", "conversation rate")]["trend"] == " 0.25 0.5"
-    assert f[("reach", "meeting set rate")]["trend"] == " 0.0 0.5"
-    assert f[("reach", "gatekeeper rate")]["trend"] == " 0.25 0.0"
-    # one win: the first decision-maker conversation on 20 Oct
-    assert f[("wins", "wins")]["trend"] == "0.0 1.0 0.0"
-    assert f[("wins", "wins per dial")]["trend"] == " 0.25 0.0"
-
-
-def test_follow_up_lag_stage_moves_and_time_in_stage(cli: Cli) -> None:
-    fixture(cli)
-    f = figures(cli, "--week", "2026-W44", "--weeks", "2")
-    lag = f[("lag", "follow-up lag (median)")]
-    # W43 follow-ups came after 33.5 h, 25 h and 109.5 h: median 33.5 h;
-    # W44's after 1 h and 57.5 h: median 29.25 h.
-    assert lag["trend"] == f" {round(33.5 / 24, 4)} {round(29.25 / 24, 4)}"
-    assert (lag["value"], lag["flag"]) == (str(round(29.25 / 24, 4)), "below")
-    steps = f[("lag", "next step done after due (median)")]
-    assert steps["trend"] == "  "  # the one next step is still open
-    assert f[("conversion", "lead to qualified")]["trend"] == " 1.0 "
-    assert f[("conversion", "qualified to meeting")]["trend"] == "  1.0"
-    # lead from 18 Oct 23:30Z to 20 Oct 09:30Z; qualified from then to 26 Oct 00:45Z
-    assert f[("duration", "days in lead (median)")]["trend"] == f" {round(34 / 24, 4)} "
-    assert f[("duration", "days in qualified (median)")]["value"] == str(round(135.25 / 24, 4))
-    assert ("quality", "overall") not in f  # no scores recorded, no quality rows
-    out = cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "csv").stdout
-    worst = [r for r in csv.DictReader(io.StringIO(out)) if r["section"] == "worst_lag"]
-    assert [(r["figure"], r["value"]) for r in worst] == [
-        ("Acme Corp", str(round(57.5 / 24, 4))),
-        ("Acme Corp", str(round(1 / 24, 4))),
-    ]
-
-
-def test_this_week_so_far_is_compared_with_the_same_part_of_other_weeks(cli: Cli) -> None:
-    # Now is Friday 20 Nov 15:00: each trailing week is cut at Friday 15:00 too.
-    cli.ok("log", "call", "Acme Corp", "-o", "no-answer", "--at", "2026-11-13 14:00")
-    cli.ok("log", "call", "acme", "-o", "no-answer", "--at", "2026-11-13 16:00")  # after
-    cli.ok("log", "call", "acme", "-o", "no-answer", "--at", "2026-11-20 14:00")
-    f = figures(cli, "--weeks", "2")
-    assert f[("activity", "calls")]["trend"] == "0 1 1"
-
-
-def test_holes_name_the_funnel_step_that_loses_most(cli: Cli) -> None:
-    # Two weeks where every meeting went on to a proposal; this week none did.
-    for n, day in enumerate(("2026-11-02", "2026-11-09", "2026-11-16")):
-        name = f"P{n}"
-        cli.ok("log", "call", name, "--new", "-o", "meeting-set", "--at", f"{day} 10:00")
-        cli.ok("prospect", "stage", name, "meeting", "--at", f"{day} 10:05")
-        after = "proposal" if n < 2 else "lost"
-        cli.ok("prospect", "stage", name, after, "--at", f"{day} 15:00", "--reason", "price")
-    f = figures(cli, "--week", "2026-W47", "--weeks", "2")
-    holes = [r["trend"] for (section, _), r in f.items() if section == "hole"]
-    assert holes[0] == (
-        "the funnel step that loses most: meetings move on to proposal at 0% against your "
-        "usual 100%: qualification, not cold calling, is the problem"
-    )
-    lost = {r["figure"]: r["value"] for (section, _), r in f.items() if section == "lost_reason"}
-    assert lost == {"price": "1"}
-
-
-def test_baseline_json_carries_the_csv_rows_and_table_renders(cli: Cli) -> None:
-    fixture(cli)
-    rows = json.loads(cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "json").stdout)
-    out = cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "csv").stdout
-    as_csv = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["section"], r["figure"]) for r in rows] == [
-        (r["section"], r["figure"]) for r in as_csv
-    ]
-    assert [r["value"] for r in rows] == [
-        None if r["value"] == "" else float(r["value"]) for r in as_csv
-    ]
-    table = cli.ok("baseline", "--week", "2026-W44", "--weeks", "2", "-f", "table").stdout
-    assert "Baseline: 2026-W44 against 2026-W42 to 2026-W43" in table
-    assert "decision maker rate" in table and "▲ above" in table
-    assert "--week" in cli.fails("baseline", "--week", "2026-W99").stderr
 
 
 def test_pipeline_per_stage_and_its_gaps(cli: Cli) -> None:

@@ -85,11 +85,21 @@ def test_the_cli_works_within_each_reps_rows(cli: Cli, team: str) -> None:
 
 def test_the_manager_sees_each_rep_against_their_usual_and_the_teams(cli: Cli, team: str) -> None:
     carol = as_user(team, "carol")
-    rows = json.loads(cli.ok("--db", carol, "team", "baseline", "-f", "json").stdout)
-    calls = {r["rep"]: r["value"] for r in rows if r["figure"] == "calls"}
-    assert calls == {"alice": 3, "bob": 2}
-    conversations = {r["rep"]: r["value"] for r in rows if r["figure"] == "conversation rate"}
-    assert conversations == {"alice": 1.0, "bob": 0.0}
+    doc = json.loads(cli.ok("--db", carol, "team", "baseline", "-f", "json").stdout)
+    assert (doc["report"], doc["version"], doc["reps"]) == ("team baseline", 2, ["alice", "bob"])
+    rows = doc["rows"]
+    dials = {r["rep"]: (r["value"], r["n"]) for r in rows if r["figure"] == "dials"}
+    assert dials == {"alice": (3, 3), "bob": (2, 2)}
+    conversations = {
+        r["rep"]: (r["value"], r["k"], r["n"], r["flag"])
+        for r in rows
+        if r["figure"] == "conversation rate"
+    }
+    # this week is all they have: no usual, so too few to say anything about either
+    assert conversations == {"alice": (1.0, 3, 3, "too few"), "bob": (0.0, 0, 2, "too few")}
+    assert {r["team_reps"] for r in rows} == {0}
+    table = cli.ok("--db", carol, "team", "baseline", "-f", "table").stdout
+    assert "100% (3/3)" in table and "0% (0/2)" in table
     assert "permission denied" in cli.fails("--db", carol, "log", "call", "Acme", "--new",
                                             "-o", "busy").stderr  # fmt: skip
 
@@ -170,12 +180,12 @@ def test_eight_concurrent_writers_lose_nothing(cli: Cli, pg_url: str, tmp_path: 
 
 REPS = ("alice", "bob", "dave")
 HEADLINE_ORDER = (
-    ("activity", "calls"),
+    ("activity", "dials"),
     ("reach", "conversation rate"),
     ("reach", "meeting set rate"),
     ("wins", "wins per dial"),
     ("lag", "follow-up lag (median)"),
-    ("conversion", "win rate"),
+    ("conversion", "win rate (qualified deals)"),
 )
 
 
@@ -206,9 +216,10 @@ def _grouped_equals_each_reps_own(target: str) -> None:
             for rep, report in own.items():
                 assert many[rep].rows() == report.rows(), (rep, week)
                 assert many[rep].week == report.week and many[rep].partial == report.partial
-            assert [f.values for f in many["nobody"].figures[:4]] == [[0] * 7] * 4  # no calls
+            # no activity: no trailing week, nothing but this week's zero
+            assert [f.values for f in many["nobody"].figures[:4]] == [[None] * 6 + [0.0]] * 4
             # the reps differ, and each has lags and wins to get wrong
-            calls = {rep: own[rep].rows()[0]["trend"] for rep in REPS}
+            calls = {rep: tuple(own[rep].rows()[0]["trend"]) for rep in REPS}
             assert len(set(calls.values())) == 3
             for rep in REPS:
                 assert own[rep].worst_lags and own[rep].lost_reasons
@@ -217,15 +228,19 @@ def _grouped_equals_each_reps_own(target: str) -> None:
                 assert [f.row() for f in headline[rep].figures] == wanted
                 assert len(wanted) == len(team.HEADLINE)
                 assert any(f["value"] for f in wanted if f["figure"] == "follow-up lag (median)")
-            label, rows = team.team_baseline(r, **args)
-            shown = {(row["rep"], row["figure"]): row["value"] for row in rows}
+            found = team.team_baseline(r, **args)
+            shown = {(row["rep"], row["figure"]): row for row in found.rows}
             assert shown == {
-                (rep, f.name): baseline.rounded(f.value)
+                (rep, f.name): {"rep": rep, **f.row(), "team_usual": shown[(rep, f.name)]
+                                ["team_usual"], "team_reps": 3}
                 for rep in REPS
                 for f in own[rep].figures
                 if (f.section, f.name) in team.HEADLINE
-            }
-            assert label == own["alice"].week.label
+            }  # fmt: skip
+            for _, name in team.HEADLINE:  # the median of the reps' usual values
+                usuals = sorted(shown[(rep, name)]["usual"] for rep in REPS)
+                assert {shown[(rep, name)]["team_usual"] for rep in REPS} == {usuals[1]}
+            assert found.week == own["alice"].week.label
 
 
 def test_the_grouped_baseline_gives_each_rep_their_own_figures_on_sqlite(
@@ -248,13 +263,10 @@ def test_the_grouped_baseline_gives_each_rep_their_own_figures_on_postgres(
            "--manager", "carol", "--apply")  # fmt: skip
     rows = json.loads(
         cli.ok("--db", as_user(pg_url, "carol"), "team", "baseline", "-f", "json").stdout
-    )
+    )["rows"]
     for rep in REPS:
         mine = json.loads(cli.ok("--db", as_user(pg_url, rep), "baseline", "-f", "json").stdout)
-        theirs = {(r["section"], r["figure"]): r for r in mine}
+        theirs = {(r["section"], r["figure"]): r for r in mine["figures"]}
         line = [r for r in rows if r["rep"] == rep]
-        assert [(r["figure"], r["value"], r["usual"], r["flag"]) for r in line] == [
-            (name, theirs[(section, name)]["value"], theirs[(section, name)]["median"],
-             theirs[(section, name)]["flag"])
-            for section, name in HEADLINE_ORDER
-        ]  # fmt: skip
+        assert [{k: v for k, v in r.items() if not k.startswith("team_") and k != "rep"}
+                for r in line] == [theirs[key] for key in HEADLINE_ORDER]  # fmt: skip

@@ -8,31 +8,32 @@ import typer
 
 from salestrack.cli.options import FormatOpt
 
-BARS = "▁▂▃▄▅▆▇█"
+
+def weeks_option(what: str, *, low: int = 1, high: int = 104) -> Any:
+    """``--weeks N``: a number of weeks from ``low`` to ``high``; anything else is a usage
+    error naming the valid values (exit 2)."""
+
+    def parse(text: str | int) -> int:
+        from salestrack.errors import UsageError
+
+        value = str(text).strip()
+        if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
+            raise UsageError(f"--weeks: '{text}' is not a number of weeks; give {low} to {high}")
+        return int(value)
+
+    return typer.Option("--weeks", metavar="N", parser=parse, help=what)
 
 
-def sparkline(values: list[float | None]) -> str:
-    """``▁▃█`` for a list of numbers (a blank for a missing one)."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return ""
-    low, high = min(known), max(known)
-    span = high - low
-    out = []
-    for v in values:
-        if v is None:
-            out.append(" ")
-        elif span == 0:
-            out.append(BARS[3])
-        else:
-            out.append(BARS[round((v - low) / span * (len(BARS) - 1))])
-    return "".join(out)
+TrailingOpt = Annotated[
+    int,
+    weeks_option(
+        "Trailing weeks the usual comes from, 1 to 104 (those since your first activity)."
+    ),
+]
 
 
 def baseline(
-    weeks: Annotated[
-        int, typer.Option("--weeks", min=2, max=104, help="Trailing weeks to compare with.")
-    ] = 8,
+    weeks: TrailingOpt = 8,
     week: Annotated[
         str | None,
         typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
@@ -46,7 +47,8 @@ def baseline(
     """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output import reports as shown
+    from salestrack.output.render import choose_format
     from salestrack.reports import baseline as service
     from salestrack.reports import quality as quality_service
     from salestrack.store.sql import read
@@ -60,63 +62,16 @@ def baseline(
             chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
-    if chosen != "table":
-        render(Table("baseline", [Column(c) for c in service.COLUMNS], report.rows()), chosen)
-        return
-    _print_baseline(report)
-    if chosen_focus is not None:
-        from salestrack.output.console import stdout_console
-
-        stdout_console().print(f"Focus today: {chosen_focus.describe()}")
-
-
-def _print_baseline(report: Any) -> None:
-    from rich.table import Table as RichTable
-
-    from salestrack.output.console import stdout_console
-    from salestrack.reports.baseline import show
-
-    w = report.week
-    so_far = " (so far)" if report.partial else ""
-    if report.segment:
-        so_far += f", segment {report.segment}"
-    first, last = report.weeks[0].label, report.weeks[-2].label
-    table = RichTable(
-        title=f"Baseline: {w.label}{so_far} against {first} to {last}",
-        header_style="bold",
-        title_justify="left",
-    )
-    for name, justify in (("figure", "left"), ("this week", "right"), ("usual", "right"),
-                          ("typical range", "right"), ("", "left"), ("trend", "left")):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    section = None
-    for f in report.figures:
-        if f.section != section:
-            if section is not None:
-                table.add_section()
-            section = f.section
-        mark = {"below": "▼ below", "above": "▲ above"}.get(f.flag, "")
-        if f.worse:
-            mark += " !"
-        table.add_row(
-            f.name, show(f.value, f.unit) or "-", show(f.median, f.unit), f.band(), mark,
-            sparkline(f.values),
-        )  # fmt: skip
-    console = stdout_console()
-    console.print(table)
-    if report.holes:
-        console.print("Holes:")
-        for text in report.holes:
-            console.print(f"  - {text}")
+    if chosen == "json":
+        shown.write_json(report.document())
+    elif chosen != "table":
+        shown.write_rows(report.rows(), service.COLUMNS, chosen)
     else:
-        console.print("Holes: none; this week is within your usual range where it matters.")
-    if report.worst_lags:
-        console.print("Slowest follow-ups this week:")
-        for lag in report.worst_lags:
-            console.print(f"  - {lag['prospect']}: {lag['days']:.1f} days")
-    if report.lost_reasons:
-        reasons = ", ".join(f"{r} ({n})" for r, n in report.lost_reasons)
-        console.print(f"Lost reasons over the period: {reasons}")
+        shown.print_baseline(report)
+        if chosen_focus is not None:
+            from salestrack.output.console import stdout_console
+
+            stdout_console().print(f"Focus today: {chosen_focus.describe()}", markup=False)
 
 
 def pipeline(
@@ -237,7 +192,12 @@ def plan(
 
 
 def quality(
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=104, help="Weeks to show.")] = 8,
+    weeks: Annotated[
+        int,
+        weeks_option(
+            "Trailing weeks shown before this one, 1 to 104 (those since your first activity)."
+        ),
+    ] = 8,
     days: Annotated[
         int,
         typer.Option("--days", min=1, max=180, help="How soon a stage move counts as progress."),
@@ -249,32 +209,25 @@ def quality(
 ) -> None:
     """Conversation quality by week and dimension, and whether it predicts progress."""
     from salestrack import clock, config, dates
+    from salestrack.output import reports as shown
     from salestrack.output.console import say
-    from salestrack.output.render import Column, Table, render
+    from salestrack.output.render import choose_format
     from salestrack.reports import quality as service
     from salestrack.store.sql import read
 
+    chosen = choose_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     with read(config.resolve()) as r:
         result = service.report(r, trailing=weeks, days=days, now=now, tz=tz, by_segment=by_segment)
         chosen_focus = service.focus(r, now=now)
-
-    def score(v: float | None) -> str:
-        return "" if v is None else f"{v:.2f}"
-
-    table = Table(
-        title=f"Conversation quality, last {weeks} weeks",
-        columns=[Column(c, show=score if c in ("value", "uncovered", "openness", "commitment", "overall") else None)  # noqa: E501
-                 for c in service.COLUMNS],
-        rows=result.rows(),
-    )  # fmt: skip
-    render(table, fmt)
-    for s in (x for x in result.splits if x.segment == "all"):
-        share = "-" if s.share is None else f"{s.share:.0%}"
-        say(
-            f"{s.group}-quality conversations: {s.advanced} of {s.conversations} moved a stage "
-            f"forward within {days} days ({share})"
-        )
+    if chosen == "table":
+        shown.print_quality(result, chosen_focus)
+        return
+    if chosen == "json":
+        shown.write_json(result.document(chosen_focus))
+        return
+    shown.write_rows(result.rows(), service.COLUMNS, chosen)
+    say(result.prediction.text(days))  # the findings as messages: stdout is the data
     if result.mix_note:
         say(result.mix_note)
     if chosen_focus is not None:
@@ -318,7 +271,7 @@ def coach(
     week: Annotated[
         str | None, typer.Option("--week", metavar="YYYY-Www", help="Default: this week.")
     ] = None,
-    weeks: Annotated[int, typer.Option("--weeks", min=2, max=104)] = 8,
+    weeks: TrailingOpt = 8,
 ) -> None:
     """A Markdown page for the weekly coaching conversation.
 
@@ -327,47 +280,15 @@ def coach(
     import sys
 
     from salestrack import clock, config, dates
-    from salestrack.intel import wins as wins_service
-    from salestrack.reports import baseline as base_service
-    from salestrack.reports import quality as quality_service
-    from salestrack.reports.baseline import show
+    from salestrack.errors import InvalidInput
+    from salestrack.output.reports import coach_markdown
+    from salestrack.reports import coach as service
     from salestrack.store.sql import read
 
     now, tz = clock.now(), dates.local_tz()
-    with read(config.resolve()) as r:
-        report = base_service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
-        w = report.week
-        won = wins_service.report(r, start=w.start, end=min(w.end, now), label=w.label)
-        chosen_focus = quality_service.focus(r, now=min(w.end, now))
-    headline = {
-        ("activity", "calls"), ("reach", "conversation rate"), ("reach", "meeting set rate"),
-        ("wins", "wins per dial"), ("lag", "follow-up lag (median)"),
-        ("conversion", "meeting to proposal"), ("conversion", "win rate"),
-    }  # fmt: skip
-    lines = [f"# Coaching: {w.label}" + (" (so far)" if report.partial else ""), ""]
-    lines += ["## The numbers against the usual", "", "| figure | this week | usual | range | |",
-              "| --- | --- | --- | --- | --- |"]  # fmt: skip
-    for f in report.figures:
-        if (f.section, f.name) in headline or f.flag:
-            mark = ("worse" if f.worse else "better") if f.flag else ""
-            lines.append(
-                f"| {f.name} | {show(f.value, f.unit) or '-'} | {show(f.median, f.unit)} | "
-                f"{f.band()} | {mark} |"
-            )
-    lines += ["", "## Quality", ""]
-    scores = [f for f in report.figures if f.section == "quality"]
-    lines += [
-        f"- {f.name}: {show(f.value, f.unit) or '-'} (usual {show(f.median, f.unit) or '-'})"
-        for f in scores
-    ] or ["- no conversations scored"]
-    lines += ["", "## Focus", "", f"- {chosen_focus.describe()}" if chosen_focus else "- none yet"]
-    lines += ["", "## Wins", "", f"{won.summary()}", ""]
-    lines += [f"- {r['prospect']}: {r['text']}" for r in won.rows[:15]]
-    lines += ["", "## Holes", ""]
-    lines += [f"- {h}" for h in report.holes] or ["- none: the week is within your usual range"]
-    lines += ["", "## Checklist for the conversation", "",
-              "- [ ] What went well this week, and why?",
-              "- [ ] The biggest hole above: what is the cause?",
-              "- [ ] One quality point to practise (the focus) and how",
-              "- [ ] Next week's target: dials, conversations, meetings"]  # fmt: skip
-    sys.stdout.write("\n".join(lines) + "\n")
+    try:
+        with read(config.resolve()) as r:
+            page = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
+    except dates.DateParseError as exc:
+        raise InvalidInput("--week", str(exc)) from None
+    sys.stdout.write(coach_markdown(page))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from salestrack.cli.options import FormatOpt
+from salestrack.cli.reports import TrailingOpt
 
 app = typer.Typer(
     help="A team on PostgreSQL: each rep against their own usual and the team's.",
@@ -18,37 +19,31 @@ app = typer.Typer(
 
 @app.command("baseline")
 def baseline(
-    weeks: Annotated[int, typer.Option("--weeks", min=2, max=104)] = 8,
-    week: Annotated[str | None, typer.Option("--week", metavar="YYYY-Www")] = None,
+    weeks: TrailingOpt = 8,
+    week: Annotated[
+        str | None,
+        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Each rep's headline figures this week, against their own usual and the team's."""
     from salestrack import clock, config, dates
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.errors import InvalidInput
+    from salestrack.output import reports as shown
+    from salestrack.output.render import choose_format
     from salestrack.reports import team
-    from salestrack.reports.baseline import show
     from salestrack.store.sql import read
 
+    chosen = choose_format(fmt)
     now, tz = clock.now(), dates.local_tz()
-    with read(config.resolve()) as r:
-        label, rows = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
-    if choose_format(fmt) == "table":  # figures in their units on screen, raw for scripts
-        rows = [
-            {**row, **{k: show(row[k], row["unit"]) for k in ("value", "usual", "team_usual")}}
-            for row in rows
-        ]
-    table = Table(
-        title=f"Team baseline: {label}",
-        columns=[
-            Column("rep"),
-            Column("figure"),
-            Column("value", "this week", justify="right"),
-            Column("usual", "their usual", justify="right"),
-            Column("team_usual", "team usual", justify="right"),
-            Column("flag"),
-            Column("unit"),
-        ],
-        rows=rows,
-        empty="no activity in the period (as a manager you read every rep's rows)",
-    )
-    render(table, fmt)
+    try:
+        with read(config.resolve()) as r:
+            found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
+    except dates.DateParseError as exc:
+        raise InvalidInput("--week", str(exc)) from None
+    if chosen == "json":
+        shown.write_json(found.document())
+    elif chosen != "table":
+        shown.write_rows(found.rows, team.COLUMNS, chosen)
+    else:
+        shown.print_team(found)

@@ -1,10 +1,13 @@
 """The baseline: this week's numbers against the person's own trailing weeks, and the holes.
 
 Weeks run Monday 00:00 to Monday 00:00 in the local time zone (so a week with a DST change is
-167 or 169 hours long). Every figure is computed for the chosen week and each of the N
-trailing weeks; its band is the median and the quartiles (25th to 75th percentile) of the
-trailing weeks that have a value, and the chosen week is flagged ``below`` or ``above`` when
-it falls outside the quartiles. The definitions are in docs/reports.md.
+167 or 169 hours long). Every figure is computed for the chosen week and each trailing week
+since the first week with any activity (weeks before it are not zero weeks, they are no
+weeks). Its *usual* pools the trailing weeks (a rate's successes over its trials, a count's
+weekly mean, the median of all the stays, the mean of all the scores), and
+:mod:`salestrack.reports.evidence` decides whether this week is flagged, or has too few to
+say. Each figure carries its sample: the trials, stays or scores it rests on, this week and
+in the usual. The definitions are in :mod:`salestrack.figures` and docs/reports.md.
 
 All counting happens in SQL over the window (the chosen week and the trailing weeks), never
 over the whole history; only the follow-up lags of the window's touches come back as rows.
@@ -19,13 +22,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from salestrack import dates, vocab
+from salestrack import dates, figures, vocab
+from salestrack.reports import evidence
+from salestrack.reports.evidence import Scores
 from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when
 
-ANSWERED = ("gatekeeper", "wrong_person", "decision_maker")
-CONVERSATION = ("connected", "meeting_set", "referred", "not_interested")
+VERSION = 2  # of the JSON and CSV contract (docs/reports.md)
 HOUR, DAY = 3600.0, 86400.0
+IDEAL_SEGMENT = "A"  # the ideal-customer tier the segment mix is measured by
+FOLLOW_UP, STEP_LAG = "follow-up lag (median)", "next step done after due (median)"
+MEETING_SET_RATE, OVERALL, SEGMENT_SHARE = "meeting set rate", "overall", "segment A share"
+WIN_RATE, DISQUALIFIED = "win rate (qualified deals)", "leads disqualified"
+# how a figure's weekly parts are judged (reports/evidence.py)
+PROPORTION, PER_TRIAL, COUNT, MEDIAN, MEAN = "proportion", "per trial", "count", "median", "mean"
 
 
 @dataclass
@@ -37,57 +47,116 @@ class Week:
 
 @dataclass
 class Figure:
+    """One figure: its weekly parts (oldest trailing week first, the chosen week last) and,
+    once settled, this week's value and sample, the usual and its sample, range and flag.
+
+    A week's part is, by ``rule``: ``(k, n)`` for a rate (``proportion``: k of n;
+    ``per trial``: k events in n trials), an ``int`` for a weekly ``count``, the list of values
+    for a ``median`` of days, :class:`Scores` for a ``mean`` score.
+    """
+
     section: str
     name: str
-    unit: str  # count, rate, hours, days, score
-    values: list[float | None]  # oldest trailing week first, the chosen week last
-    higher_is_better: bool = True
+    unit: str  # count, rate, days, score
+    worse: str  # lower, higher or neutral (figures.LOWER ...)
+    rule: str
+    parts: list[Any]
+    did: str = ""  # a rate's words: "31 of 209 dials became conversations"
+    values: list[float | None] = field(default_factory=list)  # the trend, None: no data
     value: float | None = None
-    median: float | None = None
+    k: int | None = None
+    n: int | None = None
+    usual: float | None = None
+    usual_k: int | None = None
+    usual_n: int | None = None
+    weeks: int = 0  # trailing weeks in the usual
     low: float | None = None
     high: float | None = None
-    flag: str = ""
+    flag: str = ""  # below, above, too few, ""
+    p: float | None = None
+    test: str = ""
 
-    def settle(self) -> None:
-        self.value = self.values[-1]
-        past = [v for v in self.values[:-1] if v is not None]
-        if not past:
-            return
-        self.median = statistics.median(past)
-        if len(past) >= 2:
-            q = statistics.quantiles(past, n=4, method="inclusive")
-            self.low, self.high = q[0], q[2]
+    def settle(self, first: int) -> None:
+        """Judge the chosen week against the trailing weeks from index ``first`` on."""
+        trailing, this = self.parts[first:-1], self.parts[-1]
+        self.weeks = len(trailing)
+        shown = [self._value(part) for part in self.parts]
+        self.values = [None if i < first else v for i, v in enumerate(shown)]
+        self.value = shown[-1]
+        if self.rule in (PROPORTION, PER_TRIAL):
+            self.k, self.n = this
+            self.usual_k = sum(k for k, _ in trailing)
+            self.usual_n = sum(n for _, n in trailing)
+            judge = evidence.proportion if self.rule == PROPORTION else evidence.per_trial
+            verdict = judge(self.k or 0, self.n or 0, self.usual_k, self.usual_n)
+        elif self.rule == COUNT:
+            self.n, self.usual_n = int(this), sum(int(c) for c in trailing)
+            verdict = evidence.weekly_count(self.n, [int(c) for c in trailing])
+        elif self.rule == MEDIAN:
+            pooled = [v for part in trailing for v in part]
+            self.n, self.usual_n = len(this), len(pooled)
+            verdict = evidence.median_days(this, pooled)
         else:
-            self.low = self.high = past[0]
-        if self.value is None:
-            return
-        if self.value < self.low:
-            self.flag = "below"
-        elif self.value > self.high:
-            self.flag = "above"
+            past = sum(trailing, Scores())
+            self.n, self.usual_n = this.n, past.n
+            verdict = evidence.mean_score(this, past)
+        self.usual, self.low, self.high = verdict.usual, verdict.low, verdict.high
+        self.flag, self.p, self.test = verdict.flag, verdict.p, verdict.test
 
-    def band(self) -> str:
-        """``low - high`` in the figure's unit (empty without a typical range)."""
-        if self.low is None:
-            return ""
-        return f"{show(self.low, self.unit)} - {show(self.high, self.unit)}"
+    def _value(self, part: Any) -> float | None:
+        if self.rule in (PROPORTION, PER_TRIAL):
+            k, n = part
+            return k / n if n else None
+        if self.rule == COUNT:
+            return float(part)
+        if self.rule == MEDIAN:
+            return statistics.median(part) if part else None
+        mean: float | None = part.mean
+        return mean
 
     @property
-    def worse(self) -> bool:
-        return self.flag == ("below" if self.higher_is_better else "above")
+    def provisional(self) -> bool:
+        """The usual rests on fewer trailing weeks than a band needs to be trusted."""
+        return self.weeks < evidence.PROVISIONAL_WEEKS
+
+    @property
+    def alert(self) -> bool:
+        """Flagged on the side that is worse for this figure (the table's ``!``)."""
+        return (self.flag, self.worse) in (
+            (evidence.BELOW, figures.LOWER),
+            (evidence.ABOVE, figures.HIGHER),
+        )
 
     def row(self) -> dict[str, Any]:
+        """The figure in the JSON and CSV contract (docs/reports.md)."""
+        shown = whole if self.unit == "count" else rounded
         return {
             "section": self.section,
             "figure": self.name,
             "unit": self.unit,
-            "value": rounded(self.value),
-            "median": rounded(self.median),
-            "low": rounded(self.low),
-            "high": rounded(self.high),
+            "worse": self.worse,
+            "value": shown(self.value),
+            "k": self.k,
+            "n": self.n,
+            "usual": rounded(self.usual),
+            "usual_k": self.usual_k,
+            "usual_n": self.usual_n,
+            "weeks": self.weeks,
+            "provisional": self.provisional,
+            "low": shown(self.low),
+            "high": shown(self.high),
             "flag": self.flag,
-            "trend": " ".join("" if v is None else f"{rounded(v)}" for v in self.values),
+            "alert": self.alert,
+            "test": self.test,
+            "evidence": chance(self.p),
+            "trend": [shown(v) for v in self.values],
         }
+
+
+COLUMNS = (
+    "section", "figure", "unit", "worse", "value", "k", "n", "usual", "usual_k", "usual_n",
+    "weeks", "provisional", "low", "high", "flag", "alert", "test", "evidence", "trend",
+)  # fmt: skip
 
 
 def rounded(v: float | None) -> float | None:
@@ -96,51 +165,177 @@ def rounded(v: float | None) -> float | None:
     return round(v, 4) if abs(v) < 10 else round(v, 2)
 
 
+def whole(v: float | None) -> float | int | None:
+    """A count as an int."""
+    return None if v is None else int(v)
+
+
+def chance(p: float | None) -> float | None:
+    """A chance to three significant digits (tiny ones stay visible: 1.2e-09)."""
+    return None if p is None else float(f"{p:.3g}")
+
+
+@dataclass
+class Hole:
+    """A figure worse than usual with evidence, and what it cost this week."""
+
+    figure: Figure
+    lost: float  # outcomes lost against the usual rate, a count short, extra days, points
+    text: str
+    diagnosis: str | None
+
+    @property
+    def weight(self) -> float:
+        """What ranks the holes: the cost, weighted by how sure the test is (1 - p)."""
+        return self.lost * (1 - (self.figure.p or 0.0))
+
+    def row(self, rank: int) -> dict[str, Any]:
+        f = self.figure
+        return {
+            "rank": rank,
+            "section": f.section,
+            "figure": f.name,
+            "unit": f.unit,
+            "value": rounded(f.value),
+            "k": f.k,
+            "n": f.n,
+            "usual": rounded(f.usual),
+            "usual_k": f.usual_k,
+            "usual_n": f.usual_n,
+            "lost": rounded(self.lost),
+            "evidence": chance(f.p),
+            "text": self.text,
+            "diagnosis": self.diagnosis,
+        }
+
+
+@dataclass
+class Mix:
+    """Quality at least usual but fewer meetings set: is it who was called (the segment mix)?"""
+
+    cause: str  # segment, pitch, unknown
+    meetings: Figure
+    quality: Figure
+    share: Figure
+
+    def diagnosis(self) -> str:
+        s = self.share
+        if self.cause == "segment":
+            return (
+                f"the segment mix is the likelier cause: {s.k} of {_n(s.n, 'scored conversation')}"
+                f" were with segment {IDEAL_SEGMENT} prospects, against your usual "
+                f"{s.usual_k:,} of {s.usual_n:,}"
+            )
+        if self.cause == "pitch":
+            return (
+                f"the segment mix is as usual ({s.k} of {_n(s.n, 'scored conversation')} with "
+                f"segment {IDEAL_SEGMENT} against your usual {s.usual_k:,} of {s.usual_n:,}), "
+                "so look at the pitch and the ask, not at who you call"
+            )
+        return f"too few scored conversations ({s.n or 0}) to tell whether the segment mix changed"
+
+    def text(self) -> str:
+        m, q = self.meetings, self.quality
+        return (
+            f"quality is at or above your usual ({show(q.value, 'score')} over "
+            f"{_n(q.n, 'scored conversation')}, usual {show(q.usual, 'score')}) but meetings "
+            f"set fell to {m.k} of {_n(m.n, 'dial')} against your usual {m.usual_k:,} of "
+            f"{m.usual_n:,}: {self.diagnosis()}"
+        )
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "cause": self.cause,
+            "meetings_set": {"k": self.meetings.k, "n": self.meetings.n,
+                             "usual_k": self.meetings.usual_k, "usual_n": self.meetings.usual_n,
+                             "evidence": chance(self.meetings.p)},
+            "quality": {"value": rounded(self.quality.value), "n": self.quality.n,
+                        "usual": rounded(self.quality.usual), "usual_n": self.quality.usual_n},
+            "segment_share": {"k": self.share.k, "n": self.share.n, "usual_k": self.share.usual_k,
+                              "usual_n": self.share.usual_n, "flag": self.share.flag,
+                              "evidence": chance(self.share.p)},
+            "text": self.text(),
+        }  # fmt: skip
+
+
+def mix(found: Sequence[Figure]) -> Mix | None:
+    """The segment-mix diagnosis (idea 5: when quality is good but results are thin, look at
+    who is being prospected), or None when it does not apply: the meeting set rate is not
+    worse than usual with evidence, or quality is below its usual or has too few scores."""
+    by = {f.name: f for f in found}
+    meetings, quality, share = by.get(MEETING_SET_RATE), by.get(OVERALL), by.get(SEGMENT_SHARE)
+    if meetings is None or quality is None or share is None or not meetings.alert:
+        return None
+    if quality.value is None or quality.flag in (evidence.BELOW, evidence.FEW):
+        return None
+    if share.flag == evidence.BELOW:
+        cause = "segment"
+    elif share.flag == evidence.FEW or share.value is None:
+        cause = "unknown"
+    else:
+        cause = "pitch"
+    return Mix(cause, meetings, quality, share)
+
+
 @dataclass
 class Baseline:
     week: Week
-    weeks: list[Week]
+    weeks: list[Week]  # the window: the trailing weeks, then the chosen one
     partial: bool
     figures: list[Figure]
-    holes: list[str] = field(default_factory=list)
+    first: int = 0  # the first trailing week (an index into weeks) that counts
+    holes: list[Hole] = field(default_factory=list)
     worst_lags: list[dict[str, Any]] = field(default_factory=list)
     lost_reasons: list[tuple[str, int]] = field(default_factory=list)
     segment: str | None = None
+    mix: Mix | None = None
+
+    @property
+    def trailing(self) -> list[Week]:
+        """The trailing weeks the usual comes from (since the first week with activity)."""
+        return self.weeks[self.first : -1]
+
+    @property
+    def provisional(self) -> bool:
+        return len(self.trailing) < evidence.PROVISIONAL_WEEKS
 
     def rows(self) -> list[dict[str, Any]]:
-        """Every figure as one row: the CSV and JSON of ``salestrack baseline``."""
-        out = [f.row() for f in self.figures]
-        blank = {k: None for k in ("unit", "value", "median", "low", "high")}
-        for i, text in enumerate(self.holes, 1):
-            out.append({"section": "hole", "figure": str(i), **blank, "flag": "", "trend": text})
-        for lag in self.worst_lags:
-            out.append(
+        """Every figure as one row: the CSV of ``salestrack baseline``."""
+        return [f.row() for f in self.figures]
+
+    def document(self) -> dict[str, Any]:
+        """The JSON of ``salestrack baseline`` (docs/reports.md, version 2)."""
+        trailing = self.trailing
+        return {
+            "report": "baseline",
+            "version": VERSION,
+            "week": self.week.label,
+            "partial": self.partial,
+            "segment": self.segment,
+            "trailing_weeks": len(trailing),
+            "from": trailing[0].label if trailing else None,
+            "to": trailing[-1].label if trailing else None,
+            "provisional": self.provisional,
+            "trend_weeks": [w.label for w in self.weeks],
+            "figures": self.rows(),
+            "holes": [h.row(i) for i, h in enumerate(self.holes, 1)],
+            "mix": self.mix.row() if self.mix else None,
+            "slowest_follow_ups": [
                 {
-                    "section": "worst_lag",
-                    "figure": lag["prospect"],
-                    **blank,
-                    "unit": "days",
-                    "value": rounded(lag["days"]),
-                    "flag": "",
-                    "trend": lag["from"].isoformat(),
+                    "prospect": lag["prospect"],
+                    "at": lag["from"].isoformat(),
+                    "days": rounded(lag["days"]),
                 }
-            )
-        for reason, n in self.lost_reasons:
-            out.append(
-                {
-                    "section": "lost_reason",
-                    "figure": reason,
-                    **blank,
-                    "unit": "count",
-                    "value": n,
-                    "flag": "",
-                    "trend": "",
-                }
-            )
-        return out
+                for lag in self.worst_lags
+            ],
+            "lost_reasons": [{"reason": r, "count": c} for r, c in self.lost_reasons],
+        }
 
 
-COLUMNS = ("section", "figure", "unit", "value", "median", "low", "high", "flag", "trend")
+def _n(n: int | None, noun: str) -> str:
+    """``1 dial``, ``209 dials``, with thousands separated."""
+    n = n or 0
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def windows(chosen: str | None, trailing: int, *, now: datetime, tz: tzinfo) -> list[Week]:
@@ -215,14 +410,6 @@ def _bucket(
     return among(0, len(weeks)), params
 
 
-def _rate(n: float, d: float) -> float | None:
-    return n / d if d else None
-
-
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
 Want = Collection[tuple[str, str]]
 
 
@@ -250,10 +437,19 @@ def build(
     tz: tzinfo,
     segment: str | None = None,
     owner: str | None = None,
+    want: Want | None = None,
 ) -> Baseline:
-    """The baseline of the rows in scope: everyone's, one segment's, one rep's."""
+    """The baseline of the rows in scope: everyone's, one segment's, one rep's. With ``want``
+    (section, figure) pairs, only those figures (and only the queries they need; no holes,
+    worst lags or lost reasons)."""
     found = _build(
-        reader, chosen=chosen, trailing=trailing, now=now, tz=tz, scope=Scope(segment, owner)
+        reader,
+        chosen=chosen,
+        trailing=trailing,
+        now=now,
+        tz=tz,
+        scope=Scope(segment, owner),
+        want=want,
     )
     return found[None]
 
@@ -270,9 +466,7 @@ def build_many(
     want: Want | None = None,
 ) -> dict[str, Baseline]:
     """Each of ``owners``' baseline, from one run of each query grouped by owner: each the
-    same as ``build(..., owner=...)`` gives that owner. With ``want`` (section, figure)
-    pairs, only those figures (and only the queries they need; no holes, worst lags or lost
-    reasons)."""
+    same as ``build(..., owner=...)`` gives that owner. ``want`` as in :func:`build`."""
     found = _build(
         reader,
         chosen=chosen,
@@ -310,8 +504,8 @@ def _build(
     def needs(section: str, name: str | None = None) -> bool:
         return want is None or any(s == section and name in (None, f) for s, f in want)
 
-    counted = needs("activity") or needs("reach") or needs("wins")  # wins per dial: dials
-    grids = _activity_grid(reader, weeks, scope, by) if counted else {}
+    stages = settings.stages(reader)
+    grids = _activity_grid(reader, weeks, scope, by)  # also where each history starts
     wins = _wins(reader, weeks, scope, by) if needs("wins") else {}
     lags = (
         _touch_lags(reader, weeks, scope, by=by, detail=want is None)
@@ -319,8 +513,7 @@ def _build(
         else {}
     )
     step_lags = _step_lags(reader, weeks, scope, by=by) if needs("lag", STEP_LAG) else {}
-    stages = settings.stages(reader)
-    moves = _moves(reader, weeks, scope, by) if needs("conversion") else {}
+    moves = _moves(reader, weeks, scope, by, stages[0]) if needs("conversion") else {}
     ended = _stays(reader, weeks, scope, by=by) if needs("duration") else {}
     quality = _quality(reader, weeks, scope, by) if needs("quality") else {}
     full = want is None
@@ -328,10 +521,13 @@ def _build(
     n = len(weeks)
     reports: dict[str | None, Baseline] = {}
     for key in keys:
-        figures = _figures(
+        grid = grids.get(key, {})
+        # the first week with any activity: weeks before it are no weeks, not zero weeks
+        first = min((i for i, cells in grid.items() if any(cells.values())), default=n - 1)
+        found = _figures(
             n,
             stages,
-            grids.get(key, {}),
+            grid,
             wins.get(key, [0] * n),
             lags.get(key, []),
             step_lags.get(key, [[] for _ in weeks]),
@@ -340,28 +536,28 @@ def _build(
             quality.get(key, {}),
         )
         if want is not None:
-            figures = [f for f in figures if (f.section, f.name) in want]
-        for f in figures:
-            f.settle()
-        report = Baseline(weeks[-1], weeks, partial, figures)
+            found = [f for f in found if (f.section, f.name) in want]
+        for f in found:
+            f.settle(first)
+        report = Baseline(weeks[-1], weeks, partial, found, first=first)
         report.segment = scope.segment
+        report.mix = mix(found)
         if full:
             report.lost_reasons = lost.get(key, [])
-            report.holes = holes(figures)
+            report.holes = holes(found, report.mix)
         reports[key] = report
     if full:
         worst = {key: _worst(lags.get(key, []), n - 1) for key in keys}
         names = _names(reader, [r[1] for found in worst.values() for r in found])
-        for key, found in worst.items():
+        for key, rows in worst.items():
             reports[key].worst_lags = [
                 {"prospect": names.get(uid(pid), str(pid)), "from": when(at), "days": s / DAY}
-                for _, pid, at, s in found
+                for _, pid, at, s in rows
             ]
     return reports
 
 
-FOLLOW_UP, STEP_LAG = "follow-up lag (median)", "next step done after due (median)"
-Grid = dict[int, dict[tuple[str, str | None, str | None], int]]
+Grid = dict[int, dict[tuple[str, str, str | None, str | None], int]]
 
 
 def _figures(
@@ -371,121 +567,105 @@ def _figures(
     wins: list[int],
     lag_rows: list[tuple[int, Any, Any, float]],
     step_lags: list[list[float]],
-    moves: list[dict[tuple[str, str], int]],
+    moves: list[dict[tuple[str, str, bool], int]],
     ended: dict[str, list[list[float]]],
     quality_rows: dict[int, tuple[Any, ...]],
 ) -> list[Figure]:
     """Every figure of one baseline (one owner's, or the scope's), from what the queries
     found for it, oldest week first; not yet settled."""
-    figures: list[Figure] = []
+    found: list[Figure] = []
+    weeks = range(n)
 
-    def add(
-        section: str, name: str, unit: str, values: list[float | None], better: bool = True
-    ) -> None:
-        figures.append(Figure(section, name, unit, values, better))
+    def add(section: str, name: str, unit: str, worse: str, rule: str, parts: list[Any],
+            did: str = "") -> None:  # fmt: skip
+        found.append(Figure(section, name, unit, worse, rule, parts, did))
 
-    # -- activities and the reach ladder ---------------------------------------------------
-    def count(i: int, kind: str, test: Any = None) -> int:
+    # -- activities and the reach ladder (figures.py defines what each counts) ---------------
+    def count(i: int, definition: figures.Activities) -> int:
         return sum(
             c
-            for (k, r, o), c in grid.get(i, {}).items()
-            if k == kind and (test is None or test(r, o))
+            for (kind, direction, reached, outcome), c in grid.get(i, {}).items()
+            if definition.holds(kind=kind, direction=direction, reached=reached, outcome=outcome)
         )
 
-    for kind in ("call", "email", "meeting", "task"):
-        add("activity", f"{kind}s", "count", [count(i, kind) for i in range(n)])
-    dials = [count(i, "call") for i in range(n)]
-    rungs = {
-        "answered": lambda r, o: r in ANSWERED,
-        "gatekeeper": lambda r, o: r == "gatekeeper",
-        "decision maker": lambda r, o: r == "decision_maker",
-        "conversation": lambda r, o: r == "decision_maker" and o in CONVERSATION,
-        "meeting set": lambda r, o: o == "meeting_set",
-    }
-    ladder: dict[str, list[int]] = {}
-    for rung, test in rungs.items():
-        ladder[rung] = [count(i, "call", test) for i in range(n)]
-        add("reach", f"{rung} rate", "rate", [_rate(ladder[rung][i], dials[i]) for i in range(n)])
-    add(
-        "activity",
-        "meetings held",
-        "count",
-        [count(i, "meeting", lambda r, o: o == "held") for i in range(n)],
-    )
+    for c in figures.COUNTS:
+        add("activity", c.figure, "count", c.worse, COUNT, [count(i, c.of) for i in weeks])
+    for r in figures.REACH:
+        parts = [(count(i, r.of), count(i, r.per)) for i in weeks]
+        add("reach", r.figure, "rate", r.worse, PROPORTION, parts, r.did)
 
     # -- small wins ------------------------------------------------------------------------
-    add("wins", "wins", "count", list(map(float, wins)))
-    add("wins", "wins per dial", "rate", [_rate(wins[i], dials[i]) for i in range(n)])
+    dials = [count(i, figures.DIAL) for i in weeks]
+    add("wins", "wins", "count", figures.LOWER, COUNT, list(wins))
+    add("wins", "wins per dial", "rate", figures.LOWER, PER_TRIAL,
+        [(wins[i], dials[i]) for i in weeks])  # fmt: skip
 
     # -- follow-up lag ---------------------------------------------------------------------
-    per_week: list[list[float]] = [[] for _ in range(n)]
+    per_week: list[list[float]] = [[] for _ in weeks]
     for wk, _, _, seconds in lag_rows:
         per_week[wk].append(seconds / DAY)
-    add("lag", FOLLOW_UP, "days", [_median(v) for v in per_week], better=False)
-    add("lag", STEP_LAG, "days", [_median(v) for v in step_lags], better=False)
+    add("lag", FOLLOW_UP, "days", figures.HIGHER, MEDIAN, per_week)
+    add("lag", STEP_LAG, "days", figures.HIGHER, MEDIAN, step_lags)
 
-    # -- stages: flows, conversions, win rate, time in stage --------------------------------
+    # -- stages: conversions, win rate, time in stage ----------------------------------------
     open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
     place = {stage: i for i, stage in enumerate(stages)}
 
-    def onward(i: int, stage: str) -> float | None:
-        """Of the moves out of ``stage`` in week ``i``, the share that went forward."""
-        out = {k: c for k, c in moves[i].items() if k[0] == stage}
+    def onward(i: int, stage: str) -> tuple[int, int]:
+        """Of the moves out of ``stage`` in week ``i``: those that went forward, and all."""
+        out = {key: c for key, c in moves[i].items() if key[0] == stage}
         ahead = sum(
-            c for (_, b), c in out.items() if b != "lost" and place.get(b, -1) > place[stage]
+            c for (_, b, _), c in out.items() if b != "lost" and place.get(b, -1) > place[stage]
         )
-        return _rate(ahead, sum(out.values()))
+        return ahead, sum(out.values())
 
     for a, b in zip(open_stages, [*open_stages[1:], "won"], strict=True):
-        add("conversion", f"{a} to {b}", "rate", [onward(i, a) for i in range(n)])
+        add("conversion", f"{a} to {b}", "rate", figures.LOWER, PROPORTION,
+            [onward(i, a) for i in weeks])  # fmt: skip
 
-    def closed(i: int, stage: str) -> int:
-        return sum(c for (_, b), c in moves[i].items() if b == stage)
+    def closed(i: int, stage: str, qualified: bool) -> int:
+        return sum(c for (_, t, q), c in moves[i].items() if t == stage and q == qualified)
 
-    add(
-        "conversion",
-        "win rate",
-        "rate",
-        [_rate(closed(i, "won"), closed(i, "won") + closed(i, "lost")) for i in range(n)],
-    )
+    add("conversion", WIN_RATE, "rate", figures.LOWER, PROPORTION,
+        [(closed(i, "won", True), closed(i, "won", True) + closed(i, "lost", True))
+         for i in weeks])  # fmt: skip
+    add("conversion", DISQUALIFIED, "count", figures.NEUTRAL, COUNT,
+        [closed(i, "lost", False) for i in weeks])  # fmt: skip
     for stage in open_stages:
-        add(
-            "duration",
-            f"days in {stage} (median)",
-            "days",
-            [_median(ended[stage][i]) for i in range(n)],
-            better=False,
-        )
+        add("duration", f"days in {stage} (median)", "days", figures.HIGHER, MEDIAN,
+            ended[stage])  # fmt: skip
 
     # -- conversation quality ---------------------------------------------------------------
-    quality: dict[str, list[float | None]] = {
-        d: [None] * n for d in (*vocab.QUALITY_DIMENSIONS, "overall")
-    }
-    for i, (v, u, o, c) in quality_rows.items():
-        for dim, avg in zip(vocab.QUALITY_DIMENSIONS, (v, u, o, c), strict=True):
-            quality[dim][i] = float(avg)
-        quality["overall"][i] = (float(v) + float(u) + float(o) + float(c)) / 4
-    if any(x is not None for x in quality["overall"]):
-        for dim, values in quality.items():
-            add("quality", dim, "score", values)
-    return figures
+    if quality_rows:
+        dims = (*vocab.QUALITY_DIMENSIONS, OVERALL)
+        scores: dict[str, list[Scores]] = {d: [Scores() for _ in weeks] for d in dims}
+        share: list[tuple[int, int]] = [(0, 0) for _ in weeks]
+        for i, (graded, ideal, *sums) in quality_rows.items():
+            for j, dim in enumerate(dims):
+                scores[dim][i] = Scores(int(graded), float(sums[2 * j]), float(sums[2 * j + 1]))
+            share[i] = (int(ideal or 0), int(graded))
+        for dim in dims:
+            add("quality", dim, "score", figures.LOWER, MEAN, scores[dim])
+        add("quality", SEGMENT_SHARE, "rate", figures.LOWER, PROPORTION, share)
+    return found
 
 
 def _activity_grid(
     reader: Store, weeks: list[Week], scope: Scope, by: str | None
 ) -> dict[str | None, Grid]:
-    """Activities by week, kind, who was reached and outcome (by owner when grouped)."""
+    """Activities by week, kind, direction, who was reached and outcome (by owner when
+    grouped)."""
     case, params = _bucket("occurred_at", weeks, scope)
     grids: dict[str | None, Grid] = defaultdict(lambda: defaultdict(dict))
     for row in reader.rows(
-        f"SELECT {_key(by)}{case}, kind, reached, outcome, count(*) FROM activities "
+        f"SELECT {_key(by)}{case}, kind, direction, reached, outcome, count(*) FROM activities "
         "WHERE occurred_at >= :s AND occurred_at < :e"
-        f"{scope.sql('prospect_id')} {_group(by, 4)}",
+        f"{scope.sql('prospect_id')} {_group(by, 5)}",
         **params,
     ):
-        key, (wk, kind, reached, outcome, c) = _split(row, by)
+        key, (wk, kind, direction, reached, outcome, c) = _split(row, by)
         if wk is not None:
-            grids[key][int(wk)][(kind, reached, outcome)] = int(c)
+            grids[key][int(wk)][(kind, direction, reached, outcome)] = int(c)
     return grids
 
 
@@ -507,44 +687,59 @@ def _wins(
 
 
 def _moves(
-    reader: Store, weeks: list[Week], scope: Scope, by: str | None
-) -> dict[str | None, list[dict[tuple[str, str], int]]]:
-    """Stage changes by week, from and to (by owner when grouped)."""
-    case, params = _bucket("changed_at", weeks, scope)
-    moves: dict[str | None, list[dict[tuple[str, str], int]]] = defaultdict(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None, first_stage: str
+) -> dict[str | None, list[dict[tuple[str, str, bool], int]]]:
+    """Stage changes by week, from, to, and (for a close) whether the deal was qualified (by
+    owner when grouped)."""
+    column = f"c.{by}" if by else None
+    case, params = _bucket("c.changed_at", weeks, scope)
+    qualified = (
+        f"CASE WHEN c.to_stage IN ('won', 'lost') THEN CASE WHEN "
+        f"{figures.QualifiedDeal.sql('c')} THEN 1 ELSE 0 END ELSE 0 END"
+    )
+    moves: dict[str | None, list[dict[tuple[str, str, bool], int]]] = defaultdict(
         lambda: [defaultdict(int) for _ in weeks]
     )
     for row in reader.rows(
-        f"SELECT {_key(by)}{case}, from_stage, to_stage, count(*) FROM stage_changes "
-        "WHERE changed_at >= :s AND changed_at < :e AND from_stage IS NOT NULL"
-        f"{scope.sql('prospect_id')} {_group(by, 3)}",
+        f"SELECT {_key(column)}{case}, c.from_stage, c.to_stage, {qualified}, count(*) "
+        "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
+        f"AND c.from_stage IS NOT NULL{scope.sql('c.prospect_id')} {_group(column, 4)}",
+        first_stage=first_stage,
         **params,
     ):
-        key, (wk, before, after, c) = _split(row, by)
+        key, (wk, before, after, q, c) = _split(row, by)
         if wk is not None:
-            moves[key][int(wk)][(before, after)] += int(c)
+            moves[key][int(wk)][(before, after, bool(q))] += int(c)
     return moves
 
 
 def _quality(
     reader: Store, weeks: list[Week], scope: Scope, by: str | None
 ) -> dict[str | None, dict[int, tuple[Any, ...]]]:
-    """The average of each quality dimension by week (by owner when grouped)."""
+    """By week (by owner when grouped): the scored conversations, how many were with the
+    ideal segment's prospects, then each dimension's and the overall score's sum and sum of
+    squares."""
     column = f"a.{by}" if by else None
     case, params = _bucket("a.occurred_at", weeks, scope)
+    overall = "((q.value + q.uncovered + q.openness + q.commitment) / 4.0)"
+    sums = ", ".join(
+        f"sum({x}), sum({x} * {x})"
+        for x in (*(f"q.{d}" for d in vocab.QUALITY_DIMENSIONS), overall)
+    )
     found: dict[str | None, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     for row in reader.rows(
-        f"SELECT {_key(column)}{case}, avg(q.value), avg(q.uncovered), avg(q.openness), "
-        "avg(q.commitment) "
+        f"SELECT {_key(column)}{case}, count(*), sum(CASE WHEN p.segment = :ideal THEN 1 "
+        f"ELSE 0 END), {sums} "
         # CROSS JOIN keeps the window's activities as the outer loop on SQLite
-        "FROM activities a CROSS JOIN quality q "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
-        f"{scope.sql('a.prospect_id')} {_group(column, 1)}",
+        "FROM activities a CROSS JOIN quality q CROSS JOIN prospects p "
+        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id "
+        f"AND p.id = a.prospect_id{scope.sql('a.prospect_id')} {_group(column, 1)}",
+        ideal=IDEAL_SEGMENT,
         **params,
     ):
-        key, (wk, *averages) = _split(row, by)
+        key, (wk, *values) = _split(row, by)
         if wk is not None:
-            found[key][int(wk)] = tuple(averages)
+            found[key][int(wk)] = tuple(values)
     return found
 
 
@@ -661,12 +856,8 @@ def _step_lags(
 def stays(
     reader: Store, weeks: list[Week], segment: Scope | None = None
 ) -> dict[str, list[list[float]]]:
-    """Completed stays in each stage, in days, by the week they ended.
-
-    A stay runs from entering a stage to the next stage change of the same prospect, whatever
-    that change is (forward, a skip, backward or lost). A skipped stage has no stay (not a
-    zero); a backward move starts a new stay of the earlier stage.
-    """
+    """Completed stays in each stage, in days, by the week they ended (the definition:
+    :class:`salestrack.figures.Stay`)."""
     return _stays(reader, weeks, segment)[None]
 
 
@@ -680,10 +871,9 @@ def _stays(
     )
     for row in reader.rows(
         f"SELECT {_key(f'c.{by}' if by else None)}{case}, c.from_stage, "
-        "(SELECT max(p.changed_at) FROM stage_changes p WHERE p.prospect_id = c.prospect_id "
-        " AND p.changed_at < c.changed_at), c.changed_at "
+        f"{figures.Stay.entered_sql('c')}, c.changed_at "
         "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
-        f"AND c.from_stage IS NOT NULL{(segment or Scope()).sql('c.prospect_id')}",
+        f"AND {figures.Stay.ends_sql('c')}{(segment or Scope()).sql('c.prospect_id')}",
         **params,
     ):
         owner, (wk, stage, entered, left) = _split(row, by)
@@ -694,67 +884,119 @@ def _stays(
     return out
 
 
+# -- holes -----------------------------------------------------------------------------------
+
 _DIAGNOSIS = {
+    "dials": "fewer dials than usual: block the time for calling first",
     "answered rate": "fewer pick-ups: try the hours you connect best (salestrack intel shows them)",
     "decision maker rate": (
         "gatekeepers hold you up: learn their names and ask for the decision maker by name"
     ),
     "conversation rate": "reaching people but not talking: open with why you called",
-    "meeting set rate": "conversations are not turning into meetings: ask for the meeting",
+    MEETING_SET_RATE: "conversations are not turning into meetings: ask for the meeting",
     "lead to qualified": "leads do not qualify: check who you prospect (segment)",
     "qualified to meeting": "qualified prospects are not booking meetings",
     "meeting to proposal": "qualification, not cold calling, is the problem",
     "proposal to negotiation": "proposals stall: follow up faster and check the fit",
     "negotiation to won": "deals die at the close: look at the lost reasons",
-    "win rate": "more deals are lost than usual: look at the lost reasons",
+    WIN_RATE: "more qualified deals are lost than usual: look at the lost reasons",
+    SEGMENT_SHARE: (
+        f"fewer conversations with segment {IDEAL_SEGMENT} prospects: check who you call"
+    ),
+    FOLLOW_UP: "follow-ups come later than usual: book the next touch while you are on the call",
+    STEP_LAG: "next steps are done later than their due: fewer, dated, kept",
 }
+# the order holes of different kinds come in: lost outcomes first, then time, then scores
+_KIND = {PROPORTION: 0, PER_TRIAL: 0, COUNT: 1, MEDIAN: 2, MEAN: 3}
 
 
-def _gap(f: Figure) -> float:
-    floor = {"rate": 0.05, "days": 1.0, "count": 1.0, "score": 0.5}.get(f.unit, 1.0)
-    if f.value is None or f.median is None:  # no usual value to be far from
-        return 0.0
-    return abs(f.value - f.median) / max(abs(f.median), floor)
+def _lost(f: Figure) -> float:
+    """What the figure cost this week against its usual, in its own outcomes."""
+    value, usual = f.value or 0.0, f.usual or 0.0
+    if f.rule in (PROPORTION, PER_TRIAL):
+        return abs(usual - value) * (f.n or 0)  # outcomes the usual rate would have given
+    if f.rule == COUNT:
+        return abs(usual - value)
+    return abs(value - usual) * (f.n or 0)  # extra days over the stays, points over scores
 
 
-def _sentence(f: Figure) -> str:
-    this, usual = _show(f.value, f.unit), _show(f.median, f.unit)
-    if f.section == "conversion" and f.name != "win rate":
+def _sentence(f: Figure, lost: float) -> str:
+    """The hole's numbers in words: "3 of 12 prospects leaving meeting went on to proposal or
+    beyond, against your usual 14 of 20: about 4 fewer"."""
+    usual = f"{f.usual_k or 0:,} of {f.usual_n or 0:,}"
+    if f.section == "reach":
+        text = f"{f.k} of {_n(f.n, 'dial')} {f.did}, against your usual {usual}"
+    elif f.section == "conversion" and " to " in f.name:
         a, _, b = f.name.partition(" to ")
-        text = f"{a}s move on to {b} at {this} against your usual {usual}"
+        text = (
+            f"{f.k} of {_n(f.n, 'prospect')} leaving {a} went on to {b} or beyond, against "
+            f"your usual {usual}"
+        )
+    elif f.name == WIN_RATE:
+        text = f"{f.k} of {_n(f.n, 'qualified deal')} closed were won, against your usual {usual}"
+    elif f.name == SEGMENT_SHARE:
+        text = (
+            f"{f.k} of {_n(f.n, 'scored conversation')} were with segment {IDEAL_SEGMENT} "
+            f"prospects, against your usual {usual}"
+        )
+    elif f.rule == PER_TRIAL:
+        text = (
+            f"{_n(f.k, 'win')} from {_n(f.n, 'dial')}, against your usual "
+            f"{f.usual_k or 0:,} from {f.usual_n or 0:,}"
+        )
+    elif f.rule == COUNT:
+        return (
+            f"{f.n or 0:,} {f.name} against your usual {show(f.usual, 'count')} a week "
+            f"({show(f.low, 'count')} to {show(f.high, 'count')} is within the usual)"
+        )
+    elif f.rule == MEDIAN:
+        this, usual_days = show(f.value, "days"), show(f.usual, "days")
+        tail = f"against your usual {usual_days} over {f.usual_n or 0:,}"
+        if f.name == FOLLOW_UP:
+            return (
+                f"the median follow-up came {this} after the touch before it, over "
+                f"{_n(f.n, 'follow-up')}, {tail}"
+            )
+        if f.name == STEP_LAG:
+            return f"next steps were done a median {this} after due, over {_n(f.n, 'step')}, {tail}"
+        stage = f.name.removeprefix("days in ").removesuffix(" (median)")
+        return f"the median stay in {stage} was {this}, over {_n(f.n, 'stay')}, {tail}"
     else:
-        text = f"{f.name} is {this} against your usual {usual}"
-    why = _DIAGNOSIS.get(f.name)
-    return f"{text}: {why}" if why else text
+        return (
+            f"{f.name} scored {show(f.value, 'score')} on average over "
+            f"{_n(f.n, 'scored conversation')}, against your usual {show(f.usual, 'score')} "
+            f"over {f.usual_n or 0:,}"
+        )
+    return f"{text}: about {lost:.0f} fewer" if round(lost) >= 1 else text
 
 
-def holes(figures: list[Figure], limit: int = 3) -> list[str]:
-    """The funnel step that loses most, then the other biggest gaps, worst first.
-
-    A gap is how far a figure is on its worse side of the typical range, relative to the
-    usual value (with a floor so tiny usual values do not dominate).
-    """
-    worse = [f for f in figures if f.worse and f.value is not None and f.median is not None]
-    worse.sort(key=lambda f: -_gap(f))
-    funnel = [f for f in worse if f.section in ("reach", "conversion")]
+def holes(found: Sequence[Figure], mixed: Mix | None = None, limit: int = 3) -> list[Hole]:
+    """The figures worse than usual with evidence, ranked by what they cost, most first: the
+    steps that lost outcomes (the usual rate's outcomes minus this week's, on this week's
+    trials), then counts short of usual, then time (extra days over the stays), then scores;
+    within each, the cost weighted by the evidence (1 - p). None when nothing holds up."""
     out = []
-    if funnel:
-        out.append(f"the funnel step that loses most: {_sentence(funnel[0])}")
-    out.extend(_sentence(f) for f in worse if not funnel or f is not funnel[0])
+    for f in found:
+        if not f.alert:
+            continue
+        lost = _lost(f)
+        diagnosis = _DIAGNOSIS.get(f.name)
+        if f.name == MEETING_SET_RATE and mixed is not None:
+            diagnosis = mixed.diagnosis()
+        out.append(Hole(f, lost, _sentence(f, lost), diagnosis))
+    out.sort(key=lambda h: (_KIND[h.figure.rule], -h.weight, h.figure.p or 0.0))
     return out[:limit]
 
 
-def _show(v: float | None, unit: str) -> str:
+def show(v: float | None, unit: str) -> str:
+    """A value in its unit, for people: ``15%``, ``7.1 days``, ``3.25``, ``211.5``; empty for
+    no value."""
     if v is None:
-        return "-"
+        return ""
     if unit == "rate":
         return f"{v:.0%}"
     if unit == "days":
         return f"{v:.1f} days"
     if unit == "score":
-        return f"{v:.1f}"
-    return f"{v:g}"
-
-
-def show(v: float | None, unit: str) -> str:
-    return "" if v is None else _show(v, unit)
+        return f"{v:.2f}"
+    return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"

@@ -8,18 +8,22 @@ the daily focus, and the segment mix.
   split: they have not had their chance yet.
 * The daily focus is the dimension the person set (``focus set``), else the weakest
   dimension over the last seven days.
+* Whether quality predicts progress, and whether the segment mix explains fewer meetings, are
+  judged by the rules in :mod:`salestrack.reports.evidence`; the segment mix is the
+  baseline's diagnosis (:func:`salestrack.reports.baseline.mix`), so ``quality``, ``baseline``
+  and ``coach`` say the same.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from salestrack import vocab
-from salestrack.reports import baseline
+from salestrack.reports import baseline, evidence
 from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when, when_set
 
@@ -33,6 +37,9 @@ TIPS = {
 }
 
 
+VERSION = 2  # of the JSON contract (docs/quality.md)
+
+
 @dataclass
 class Split:
     group: str  # high / low
@@ -44,6 +51,62 @@ class Split:
     def share(self) -> float | None:
         return self.advanced / self.conversations if self.conversations else None
 
+    def row(self, days: int) -> dict[str, Any]:
+        return {
+            "section": "progress",
+            "week": f"within {days} days",
+            "segment": self.segment,
+            "group": self.group,
+            "conversations": self.conversations,
+            "advanced": self.advanced,
+            "share": None if self.share is None else round(self.share, 4),
+        }
+
+
+@dataclass
+class Prediction:
+    """Whether high-quality conversations moved forward more often than low ones: Fisher's
+    exact test of the high ones' advanced of conversations against the low ones'."""
+
+    high: Split
+    low: Split
+    verdict: evidence.Verdict
+
+    @property
+    def finding(self) -> str:
+        """``predicts``, ``reverse``, ``no clear difference`` or ``too few``."""
+        flag = self.verdict.flag
+        if flag == evidence.FEW or not self.high.conversations or not self.low.conversations:
+            return "too few"
+        return {evidence.ABOVE: "predicts", evidence.BELOW: "reverse"}.get(
+            flag, "no clear difference"
+        )
+
+    def text(self, days: int) -> str:
+        h, lo = self.high, self.low
+        head = (
+            f"high-quality conversations: {h.advanced} of {h.conversations} moved a stage "
+            f"forward within {days} days; low-quality: {lo.advanced} of {lo.conversations}"
+        )
+        return (
+            head
+            + {
+                "predicts": ": quality predicts progress here",
+                "reverse": ": the low-quality ones moved on more often, look at how you score",
+                "no clear difference": ": no clear difference yet",
+                "too few": f": too few to tell (at least {evidence.MIN_TRIALS} of each)",
+            }[self.finding]
+        )
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "high": {"conversations": self.high.conversations, "advanced": self.high.advanced},
+            "low": {"conversations": self.low.conversations, "advanced": self.low.advanced},
+            "finding": self.finding,
+            "test": self.verdict.test,
+            "evidence": baseline.chance(self.verdict.p),
+        }
+
 
 @dataclass
 class QualityReport:
@@ -51,32 +114,46 @@ class QualityReport:
     weekly: list[dict[str, Any]]
     splits: list[Split]
     days: int
-    mix_note: str | None = None
-    by_segment: list[dict[str, Any]] = field(default_factory=list)
+    prediction: Prediction
+    mix: baseline.Mix | None = None
+    partial: bool = False
+
+    @property
+    def mix_note(self) -> str | None:
+        return self.mix.text() if self.mix else None
 
     def rows(self) -> list[dict[str, Any]]:
-        out = []
-        for w in self.weekly:
-            out.append({"section": "week", **w})
-        for s in self.splits:
-            out.append(
-                {
-                    "section": "progress",
-                    "week": f"within {self.days} days",
-                    "segment": s.segment,
-                    "group": s.group,
-                    "conversations": s.conversations,
-                    "advanced": s.advanced,
-                    "share": None if s.share is None else round(s.share, 4),
-                }
-            )
-        return out
+        """The CSV: a row per week (and segment), then the progress split."""
+        return [{"section": "week", **w} for w in self.weekly] + [
+            s.row(self.days) for s in self.splits
+        ]
+
+    def document(self, focus: Focus | None) -> dict[str, Any]:
+        """The JSON of ``salestrack quality`` (docs/quality.md, version 2)."""
+        return {
+            "report": "quality",
+            "version": VERSION,
+            "week": self.weeks[-1].label,
+            "partial": self.partial,
+            "days": self.days,
+            "weeks": self.weekly,
+            "progress": [s.row(self.days) for s in self.splits],
+            "prediction": self.prediction.row(),
+            "mix": self.mix.row() if self.mix else None,
+            "focus": None if focus is None else focus.row(),
+        }
 
 
 COLUMNS = (
     "section", "week", "segment", "group", "conversations", "value", "uncovered", "openness",
     "commitment", "overall", "advanced", "share",
 )  # fmt: skip
+# what the segment-mix diagnosis rests on (reports/baseline.py: mix)
+MIX = (
+    ("reach", baseline.MEETING_SET_RATE),
+    ("quality", baseline.OVERALL),
+    ("quality", baseline.SEGMENT_SHARE),
+)
 
 
 def _scored(reader: Store, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
@@ -93,28 +170,40 @@ def _scored(reader: Store, start: datetime, end: datetime) -> list[tuple[Any, ..
 
 def _averages(scores: list[tuple[Any, ...]]) -> dict[str, Any]:
     if not scores:
-        return {d: None for d in (*vocab.QUALITY_DIMENSIONS, "overall")} | {"conversations": 0}
+        return {"conversations": 0} | {d: None for d in (*vocab.QUALITY_DIMENSIONS, "overall")}
     cols = list(zip(*scores, strict=True))
-    out: dict[str, Any] = {
-        d: round(statistics.fmean(cols[i]), 4) for i, d in enumerate(vocab.QUALITY_DIMENSIONS)
-    }
+    out: dict[str, Any] = {"conversations": len(scores)}
+    for i, d in enumerate(vocab.QUALITY_DIMENSIONS):
+        out[d] = round(statistics.fmean(cols[i]), 4)
     out["overall"] = round(statistics.fmean(statistics.fmean(s) for s in scores), 4)
-    out["conversations"] = len(scores)
     return out
 
 
 def report(
-    reader: Store, *, trailing: int, days: int, now: datetime, tz: tzinfo, by_segment: bool
+    reader: Store,
+    *,
+    trailing: int,
+    days: int,
+    now: datetime,
+    tz: tzinfo,
+    by_segment: bool,
+    chosen: str | None = None,
 ) -> QualityReport:
-    weeks = baseline.windows(None, trailing - 1, now=now, tz=tz)
+    """This week and the trailing weeks since the first with activity: the averages, the
+    progress split and whether it holds, and the segment-mix diagnosis (the baseline's)."""
+    found_mix = baseline.build(reader, chosen=chosen, trailing=trailing, now=now, tz=tz, want=MIX)
+    weeks = found_mix.weeks[found_mix.first :]
     start, end = weeks[0].start, min(weeks[-1].end, now)
+    if found_mix.partial:  # the whole of each week, not the same part of it as the baseline
+        weeks = baseline.windows(chosen, len(weeks) - 1, now=now, tz=tz)
+        start, end = weeks[0].start, min(weeks[-1].end, now)
     found = _scored(reader, start, end)
+    segments = sorted({str(r[2] or "none") for r in found})
     weekly = []
     for w in weeks:
         inside = [r for r in found if w.start <= (when(r[0]) or w.start) < w.end]
         groups: list[tuple[str, list[tuple[Any, ...]]]] = [("all", inside)]
         if by_segment:
-            segments = sorted({str(r[2] or "none") for r in found})
             groups += [(s, [r for r in inside if str(r[2] or "none") == s]) for s in segments]
         for segment, rows_ in groups:
             weekly.append(
@@ -130,7 +219,10 @@ def report(
     ):
         moves.setdefault(uid(pid), []).append((when_set(at), to_stage, from_stage))
     window = timedelta(days=days)
-    splits: dict[tuple[str, str], Split] = {}
+    splits: dict[tuple[str, str], Split] = {
+        ("all", "high"): Split("high", "all"),
+        ("all", "low"): Split("low", "all"),
+    }
     for occurred, pid, segment, *scores in found:
         at = when_set(occurred)
         if at + window > now:
@@ -147,57 +239,16 @@ def report(
             split = splits.setdefault((seg, grp), Split(grp, seg))
             split.conversations += 1
             split.advanced += ahead
-    ordered = sorted(splits.values(), key=lambda s: (s.segment != "all", s.segment, s.group))
-    result = QualityReport(weeks, weekly, ordered, days)
-    result.mix_note = segment_mix(reader, weeks, found)
-    return result
-
-
-def segment_mix(
-    reader: Store, weeks: list[baseline.Week], found: list[tuple[Any, ...]]
-) -> str | None:
-    """When this week's quality is at least usual but meetings set fell, is it the segments?"""
-    if len(weeks) < 3:
-        return None
-    per_week = [[r for r in found if w.start <= (when(r[0]) or w.start) < w.end] for w in weeks]
-    now_rows, past_weeks = per_week[-1], per_week[:-1]
-    past_overall = [
-        statistics.fmean(statistics.fmean(r[3:7]) for r in rows_) for rows_ in past_weeks if rows_
-    ]
-    if not now_rows or not past_overall:
-        return None
-    quality_now = statistics.fmean(statistics.fmean(r[3:7]) for r in now_rows)
-    if quality_now < statistics.median(past_overall):
-        return None  # quality itself is down: work on it first
-    rates = []
-    for w in weeks:
-        row = reader.one(
-            "SELECT count(*), sum(CASE WHEN outcome = 'meeting_set' THEN 1 ELSE 0 END) "
-            "FROM activities WHERE kind = 'call' AND occurred_at >= :s AND occurred_at < :e",
-            s=w.start,
-            e=w.end,
-        )
-        dials, meetings = (int(x or 0) for x in (row or (0, 0)))
-        rates.append(meetings / dials if dials else None)
-    usual_rates = [r for r in rates[:-1] if r is not None]
-    if rates[-1] is None or not usual_rates or rates[-1] >= statistics.median(usual_rates):
-        return None  # results are not thin
-    share_now = sum(1 for r in now_rows if r[2] == "A") / len(now_rows)
-    past_rows = [r for rows_ in past_weeks for r in rows_]
-    share_usual = sum(1 for r in past_rows if r[2] == "A") / len(past_rows)
-    head = (
-        f"quality is at or above your usual but meetings set fell to {rates[-1]:.0%} "
-        f"(usual {statistics.median(usual_rates):.0%})"
+    ordered = sorted(
+        (s for s in splits.values() if s.conversations or s.segment == "all"),
+        key=lambda s: (s.segment != "all", s.segment, s.group),
     )
-    if share_now < share_usual - 0.1:
-        return (
-            f"{head}: the segment mix is the likelier cause: {share_now:.0%} of this week's "
-            f"conversations were with segment A prospects against your usual {share_usual:.0%}"
-        )
-    return (
-        f"{head}; the segment mix is as usual ({share_now:.0%} segment A against "
-        f"{share_usual:.0%}), so look at the pitch and the ask, not at who you call"
+    high, low = splits[("all", "high")], splits[("all", "low")]
+    verdict = evidence.proportion(
+        high.advanced, high.conversations, low.advanced, low.conversations
     )
+    prediction = Prediction(high, low, verdict)
+    return QualityReport(weeks, weekly, ordered, days, prediction, found_mix.mix, found_mix.partial)
 
 
 @dataclass
@@ -210,9 +261,17 @@ class Focus:
         why = (
             "you chose it"
             if self.source == "set"
-            else (f"your weakest over the last 7 days, {self.average:.1f} of 5")
+            else (f"your weakest over the last 7 days, {self.average:.2f} of 5")
         )
         return f"{self.dimension} ({why}): {TIPS[self.dimension]}"
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "source": self.source,
+            "average": None if self.average is None else round(self.average, 4),
+            "text": self.describe(),
+        }
 
 
 def set_focus(store: Store, dimension: str | None, *, now: datetime) -> None:

@@ -83,26 +83,46 @@ def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
     return statements
 
 
-@dataclass
-class RepLine:
-    rep: str
-    figures: dict[str, Any]  # figure -> (value, usual, flag)
-
-
 HEADLINE = (
-    ("activity", "calls"),
+    ("activity", "dials"),
     ("reach", "conversation rate"),
     ("reach", "meeting set rate"),
     ("wins", "wins per dial"),
     ("lag", "follow-up lag (median)"),
-    ("conversion", "win rate"),
+    ("conversion", "win rate (qualified deals)"),
 )
+VERSION = 2  # of the JSON and CSV contract (docs/team.md)
+COLUMNS = (
+    "rep", "section", "figure", "unit", "worse", "value", "k", "n", "usual", "usual_k",
+    "usual_n", "weeks", "provisional", "low", "high", "flag", "alert", "test", "evidence",
+    "team_usual", "team_reps",
+)  # fmt: skip
+
+
+@dataclass
+class TeamBaseline:
+    week: str  # the chosen week's label
+    partial: bool
+    reps: list[str]
+    rows: list[dict[str, Any]]  # each rep's headline figure, as the rep's own baseline has it
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "report": "team baseline",
+            "version": VERSION,
+            "week": self.week,
+            "partial": self.partial,
+            "reps": self.reps,
+            "rows": self.rows,
+        }
 
 
 def team_baseline(
     reader: Any, *, chosen: str | None, trailing: int, now: datetime, tz: tzinfo
-) -> tuple[str, list[dict[str, Any]]]:
-    """Each rep's headline figures against their own usual and the team's."""
+) -> TeamBaseline:
+    """Each rep's headline figures against their own usual (the rep's own baseline: the same
+    figures, samples and flags), and the team's usual: the median of the reps' usual values,
+    with how many reps it rests on."""
     from salestrack.reports import baseline
 
     weeks = baseline.windows(chosen, trailing, now=now, tz=tz)
@@ -119,25 +139,22 @@ def team_baseline(
     per_rep = baseline.build_many(
         reader, chosen=chosen, trailing=trailing, now=now, tz=tz, owners=reps, want=HEADLINE
     )
+    partial = next(iter(per_rep.values())).partial if per_rep else weeks[-1].end > now
     rows = []
     for section, name in HEADLINE:
-        usuals = []
-        for report in per_rep.values():
-            f = next(x for x in report.figures if (x.section, x.name) == (section, name))
-            if f.median is not None:
-                usuals.append(f.median)
+        found = {
+            rep: next(x for x in report.figures if (x.section, x.name) == (section, name))
+            for rep, report in per_rep.items()
+        }
+        usuals = [f.usual for f in found.values() if f.usual is not None]
         team_usual = statistics.median(usuals) if usuals else None
-        for rep, report in per_rep.items():
-            f = next(x for x in report.figures if (x.section, x.name) == (section, name))
+        for rep, f in found.items():
             rows.append(
                 {
                     "rep": rep,
-                    "figure": name,
-                    "unit": f.unit,
-                    "value": baseline.rounded(f.value),
-                    "usual": baseline.rounded(f.median),
-                    "flag": f.flag,
+                    **f.row(),
                     "team_usual": baseline.rounded(team_usual),
+                    "team_reps": len(usuals),
                 }
             )
-    return weeks[-1].label, rows
+    return TeamBaseline(weeks[-1].label, partial, reps, rows)

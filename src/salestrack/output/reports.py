@@ -1,0 +1,357 @@
+"""How the weekly review's reports look: the baseline, team baseline and quality tables, the
+coaching page; and their JSON documents. Every figure is shown with its sample.
+
+The tables fit 80 columns: a figure's value and its sample share a cell (``15% (31/209)``),
+the flag is one short column, the trend is a sparkline of at most :data:`TREND` weeks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+BARS = "▁▂▃▄▅▆▇█"
+TREND = 13  # weeks of sparkline in a table (the JSON has them all)
+WIDE = 96  # a terminal narrower than this shows no trend column
+LEGEND = (
+    "k/n: successes of trials; (n): stays, follow-ups or scored conversations; "
+    "~ a usual from under 4 weeks; ! worse than usual with evidence; "
+    "too few: under the minimum sample (docs/reports.md)"
+)
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """``▁▃█`` for a list of numbers (a blank for a missing one)."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(BARS[3])
+        else:
+            out.append(BARS[round((v - low) / span * (len(BARS) - 1))])
+    return "".join(out)
+
+
+def percent(v: float) -> str:
+    """``15%``; one decimal under 10% so that 1.4% is not shown as 1%."""
+    return f"{v:.0%}" if v == 0 or v >= 0.1 else f"{v:.1%}"
+
+
+def number(v: float | None, unit: str) -> str:
+    """A value alone, compact: ``15%``, ``7.1d``, ``3.25``, ``211.5``."""
+    if v is None:
+        return ""
+    if unit == "rate":
+        return percent(v)
+    if unit == "days":
+        return f"{v:.1f}d"
+    if unit == "score":
+        return f"{v:.2f}"
+    return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"
+
+
+def sample(value: float | None, k: int | None, n: int | None, unit: str) -> str:
+    """A value with what it rests on: ``15% (31/209)``, ``7.1d (38)``, ``209``; ``-`` for
+    no value."""
+    if value is None:
+        return "-" if not n else f"- ({n:,})"
+    shown = number(value, unit)
+    if unit == "count":
+        return shown
+    if k is not None:
+        return f"{shown} ({k:,}/{n or 0:,})"
+    return f"{shown} ({n or 0:,})"
+
+
+def band(low: float | None, high: float | None, unit: str) -> str:
+    """``24-28%``, ``171-230``, ``5.2-9.1d``."""
+    if low is None or high is None:
+        return ""
+    if unit == "rate":
+        return f"{percent(low).rstrip('%')}-{percent(high)}"
+    if unit == "days":
+        return f"{low:.1f}-{high:.1f}d"
+    if unit == "score":
+        return f"{low:.2f}-{high:.2f}"
+    return f"{low:,.0f}-{high:,.0f}"
+
+
+def mark(flag: str, alert: bool) -> str:
+    """``▼ !`` below and worse, ``▲`` above, ``too few``."""
+    arrow = {"below": "▼", "above": "▲"}.get(flag)
+    if arrow is None:
+        return flag
+    return f"{arrow} !" if alert else arrow
+
+
+def span(first: str, last: str) -> str:
+    """``2026-W45 to W46``; the year again when it changes."""
+    same = first[:4] == last[:4]
+    return f"{first} to {last[5:] if same else last}"
+
+
+def write_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    """Rows as CSV (a list in a cell as numbers separated by spaces, ``-`` for none) or JSON
+    lines."""
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False))
+            sys.stdout.write("\n")
+        return
+    import csv
+    import io
+
+    def cell(v: Any) -> Any:
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, list):
+            return " ".join("-" if x is None else f"{x}" for x in v)
+        return v
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+    sys.stdout.write(buffer.getvalue())
+
+
+def _table(title: str, columns: Sequence[tuple[str, str]], wrap: int = 0) -> Any:
+    """A table whose column ``wrap`` alone may wrap; numbers never do."""
+    from rich import box
+    from rich.table import Table as RichTable
+
+    table = RichTable(
+        title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    for i, (name, justify) in enumerate(columns):
+        table.add_column(name, justify=justify, no_wrap=i != wrap)  # type: ignore[arg-type]
+    return table
+
+
+def print_baseline(report: Any) -> None:
+    """The baseline on a terminal: the figures, then the holes, the slowest follow-ups and
+    the lost reasons."""
+    from salestrack.output.console import stdout_console
+
+    w = report.week
+    title = f"Baseline: {w.label}" + (" (so far)" if report.partial else "")
+    if report.segment:
+        title += f", segment {report.segment}"
+    trailing = report.trailing
+    if trailing:
+        weeks = len(trailing)
+        title += f" against {span(trailing[0].label, trailing[-1].label)} ({weeks} week"
+        title += ("s" if weeks != 1 else "") + (", provisional)" if report.provisional else ")")
+    else:
+        title += ": no trailing week with activity yet, so no usual"
+    console = stdout_console()
+    trend = console.width >= WIDE  # the least important column goes first
+    columns = [("figure", "left"), ("this week", "right"), ("usual", "right"),
+               ("range", "right"), ("flag", "left")]  # fmt: skip
+    if trend:
+        columns.append(("trend", "left"))
+    table = _table(title, columns)
+    section = None
+    for f in report.figures:
+        if f.section != section:
+            if section is not None:
+                table.add_section()
+            section = f.section
+        usual = sample(f.usual, f.usual_k, f.usual_n, f.unit) if f.usual is not None else ""
+        if usual and f.provisional:
+            usual = "~" + usual
+        cells = [f.name, sample(f.value, f.k, f.n, f.unit), usual, band(f.low, f.high, f.unit),
+                 mark(f.flag, f.alert)]  # fmt: skip
+        if trend:
+            cells.append(sparkline(f.values[-TREND:]))
+        table.add_row(*cells)
+    console.print(table)
+    console.print(LEGEND, style="dim")
+    print_holes(report.holes, console)
+    if report.worst_lags:
+        console.print("Slowest follow-ups this week:")
+        for lag in report.worst_lags:
+            console.print(f"  - {lag['prospect']}: {lag['days']:.1f} days", markup=False)
+    if report.lost_reasons:
+        reasons = ", ".join(f"{r} ({n:,})" for r, n in report.lost_reasons)
+        console.print(f"Lost reasons over the period: {reasons}", markup=False)
+
+
+def hole_line(hole: Any) -> str:
+    """One hole: its numbers, then its diagnosis."""
+    text = hole.text
+    return f"{text}; {hole.diagnosis}" if hole.diagnosis else text
+
+
+def print_holes(holes: Sequence[Any], console: Any) -> None:
+    if not holes:
+        console.print(
+            "Holes: nothing holds up as a hole this week (no figure is worse than usual "
+            "with enough evidence)."
+        )
+        return
+    import textwrap
+
+    console.print("Holes, by what they cost:")
+    width = max(40, console.width - 1)
+    for i, hole in enumerate(holes, 1):
+        lead = f"  {i}. "
+        text = textwrap.fill(hole_line(hole), width, initial_indent=lead,
+                             subsequent_indent=" " * len(lead))  # fmt: skip
+        console.print(text, markup=False, soft_wrap=True)
+
+
+def print_team(found: Any) -> None:
+    """The team baseline on a terminal: each rep's headline figures with their samples."""
+    from salestrack.output.console import stderr_console, stdout_console
+
+    if not found.rows:
+        stderr_console().print("no activity in the period (as a manager you read every rep's rows)")
+        return
+    title = f"Team baseline: {found.week}" + (" (so far)" if found.partial else "")
+    columns = (("rep", "left"), ("figure", "left"), ("this week", "right"),
+               ("their usual", "right"), ("team usual", "right"), ("flag", "left"))  # fmt: skip
+    table = _table(title, columns, wrap=1)
+    figure = None
+    for row in found.rows:
+        if row["figure"] != figure:
+            if figure is not None:
+                table.add_section()
+            figure = row["figure"]
+        unit = row["unit"]
+        usual = "" if row["usual"] is None else sample(row["usual"], row["usual_k"],
+                                                       row["usual_n"], unit)  # fmt: skip
+        if usual and row["provisional"]:
+            usual = "~" + usual
+        team = number(row["team_usual"], unit)
+        if team:
+            team += f" ({row['team_reps']} rep{'s' if row['team_reps'] != 1 else ''})"
+        table.add_row(row["rep"], row["figure"], sample(row["value"], row["k"], row["n"], unit),
+                      usual, team, mark(row["flag"], row["alert"]))  # fmt: skip
+    console = stdout_console()
+    console.print(table)
+    console.print(LEGEND + "; team usual: the median of the reps' usual values", style="dim")
+
+
+# -- the coaching page -----------------------------------------------------------------------
+
+WIN_WORDS = {  # a win's source: one, several
+    "explicit": ("win of your own", "wins of your own"),
+    "new_intel": ("new fact learned", "new facts learned"),
+    "first_gatekeeper": ("first gatekeeper name", "first gatekeeper names"),
+    "first_decision_maker": (
+        "first decision-maker conversation",
+        "first decision-maker conversations",
+    ),
+}
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 dial``, ``2 dials``, ``1,200 dials``."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def wins_summary(rows: Sequence[dict[str, Any]], dials: int) -> str:
+    """``37 wins from 209 dials: 12 first decision-maker conversations, 11 new facts learned``."""
+    from collections import Counter
+
+    by = Counter(r["source"] for r in rows)
+    kinds = ", ".join(
+        plural(n, *WIN_WORDS.get(source, (source, source))) for source, n in by.most_common()
+    )
+    text = f"{plural(len(rows), 'win')} from {plural(dials, 'dial')}"
+    return text + (f": {kinds}" if kinds else "")
+
+
+def _verdict(f: Any) -> str:
+    if f.flag in ("below", "above"):
+        return "worse" if f.alert else "changed" if f.worse == "neutral" else "better"
+    return str(f.flag)
+
+
+def coach_markdown(page: Any) -> str:
+    """The coaching page as Markdown."""
+    report = page.report
+    w = report.week
+    lines = [f"# Coaching: {w.label}" + (" (so far)" if report.partial else ""), ""]
+    trailing = report.trailing
+    if trailing:
+        weeks = plural(len(trailing), "week")
+        lines += [f"Against {trailing[0].label} to {trailing[-1].label} ({weeks}"
+                  + (", provisional)." if report.provisional else ")."), ""]  # fmt: skip
+    else:
+        lines += ["No trailing week with activity yet: there is no usual to compare with.", ""]
+    lines += ["Each figure shows what it rests on: k/n for a rate, (n) for the stays, follow-ups "
+              "or scored conversations; worse or better only where the evidence holds "
+              "(docs/reports.md).", ""]  # fmt: skip
+    lines += ["## The numbers against the usual", "", "| figure | this week | usual | range | |",
+              "| --- | ---: | ---: | ---: | --- |"]  # fmt: skip
+    for f in page.numbers:
+        usual = "" if f.usual is None else sample(f.usual, f.usual_k, f.usual_n, f.unit)
+        lines.append(
+            f"| {f.name} | {sample(f.value, f.k, f.n, f.unit)} | {usual} | "
+            f"{band(f.low, f.high, f.unit)} | {_verdict(f)} |"
+        )
+    lines += ["", "## Quality", ""]
+    scored = [f for f in page.scores if f.unit == "score"]
+    lines += [
+        f"- {f.name}: {number(f.value, f.unit) or '-'} over "
+        f"{plural(f.n or 0, 'scored conversation')} (usual {number(f.usual, f.unit) or '-'} "
+        f"over {f.usual_n or 0:,}){'; ' + _verdict(f) if _verdict(f) else ''}"
+        for f in scored
+    ] or ["- no conversations scored"]
+    lines += ["", "## Focus", "", f"- {page.focus.describe()}" if page.focus else "- none yet"]
+    lines += ["", "## Wins", "", wins_summary(page.wins, page.dials), ""]
+    lines += [f"- {r['prospect']}: {r['text']}" for r in page.wins[:15]]
+    lines += ["", "## Holes, by what they cost", ""]
+    lines += [f"{i}. {hole_line(h)}" for i, h in enumerate(report.holes, 1)] or [
+        "- nothing holds up as a hole this week: no figure is worse than usual with enough evidence"
+    ]
+    lines += ["", "## Checklist for the conversation", "",
+              "- [ ] What went well this week, and why?",
+              "- [ ] The first hole above: what is the cause?",
+              "- [ ] One quality point to practise (the focus) and how",
+              "- [ ] Next week's target: dials, conversations, meetings"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def print_quality(result: Any, focus: Any) -> None:
+    """The quality report on a terminal: the weekly averages with how many conversations each
+    rests on, then whether quality predicts progress, the segment mix and the focus."""
+    from salestrack.output.console import stdout_console
+
+    by_segment = any(w["segment"] != "all" for w in result.weekly)
+    columns = [("week", "left")] + ([("segment", "left")] if by_segment else [])
+    columns += [("scored", "right"), ("value", "right"), ("uncovered", "right"),
+                ("openness", "right"), ("commitment", "right"), ("overall", "right")]  # fmt: skip
+    title = f"Conversation quality, {result.weeks[0].label} to {result.weeks[-1].label}"
+    table = _table(title + (" (so far)" if result.partial else ""), columns)
+    for w in result.weekly:
+        cells = [w["week"]] + ([w["segment"]] if by_segment else [])
+        cells += [f"{w['conversations']:,}"] + [
+            number(w[d], "score") or "-"
+            for d in ("value", "uncovered", "openness", "commitment", "overall")
+        ]
+        table.add_row(*cells)
+    console = stdout_console()
+    console.print(table)
+    console.print(result.prediction.text(result.days))
+    if result.mix_note:
+        console.print(result.mix_note)
+    if focus is not None:
+        console.print(f"Focus today: {focus.describe()}")
