@@ -175,3 +175,14 @@ def test_qualified_deals_and_stays_agree_with_their_sql(store: Store) -> None:
         (6, "proposal", T0 + timedelta(hours=4), T0 + timedelta(hours=7)),
         (6, "qualified", T0, T0 + timedelta(hours=4)),
     ]
+
+
+def test_a_forward_move() -> None:
+    stages = ["lead", "qualified", "meeting", "proposal", "won", "lost"]
+    assert figures.forward(stages, "lead", "meeting")  # a skip is forward
+    assert figures.forward(stages, "proposal", "won")
+    assert not figures.forward(stages, "meeting", "lead")  # backward
+    assert not figures.forward(stages, "meeting", "meeting")
+    assert not figures.forward(stages, "proposal", "lost")
+    assert not figures.forward(stages, None, "qualified")  # created there: not a move
+    assert not figures.forward(stages, "retired", "won")  # a stage no longer configured

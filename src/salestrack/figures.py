@@ -120,6 +120,15 @@ TASK = Activities("task", (("kind", ("task",)),))
 Change = tuple[datetime, str | None, str]  # changed_at, from_stage (None when created), to_stage
 
 
+def forward(stages: Sequence[str], before: str | None, after: str) -> bool:
+    """A move forward: to a later stage than the one left, and not to lost (a move out of
+    nowhere, a prospect's creation, is not a move)."""
+    place = {stage: i for i, stage in enumerate(stages)}
+    if before is None or after == "lost":
+        return False
+    return place.get(after, -1) > place.get(before, len(stages))
+
+
 class QualifiedDeal:
     """A deal closed (moved to won or lost) is *qualified* when its prospect had reached a stage
     after the first by the time it closed (a won deal always has); a lead closed as lost

@@ -609,14 +609,11 @@ def _figures(
 
     # -- stages: conversions, win rate, time in stage ----------------------------------------
     open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
-    place = {stage: i for i, stage in enumerate(stages)}
 
     def onward(i: int, stage: str) -> tuple[int, int]:
         """Of the moves out of ``stage`` in week ``i``: those that went forward, and all."""
         out = {key: c for key, c in moves[i].items() if key[0] == stage}
-        ahead = sum(
-            c for (_, b, _), c in out.items() if b != "lost" and place.get(b, -1) > place[stage]
-        )
+        ahead = sum(c for (a, b, _), c in out.items() if figures.forward(stages, a, b))
         return ahead, sum(out.values())
 
     for a, b in zip(open_stages, [*open_stages[1:], "won"], strict=True):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from salestrack import vocab
+from salestrack import figures, vocab
 from salestrack.reports import baseline, evidence
 from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when, when_set
@@ -210,7 +210,6 @@ def report(
                 {"week": w.label, "segment": segment, **_averages([r[3:7] for r in rows_])}
             )
     stages = settings.stages(reader)
-    place = {s: i for i, s in enumerate(stages)}
     moves: dict[Any, list[tuple[datetime, str, str | None]]] = {}
     for pid, at, to_stage, from_stage in reader.rows(
         "SELECT prospect_id, changed_at, to_stage, from_stage FROM stage_changes "
@@ -229,9 +228,7 @@ def report(
             continue
         group = "high" if statistics.fmean(scores) >= HIGH else "low"
         ahead = any(
-            at < moved <= at + window
-            and to_stage != "lost"
-            and place.get(to_stage, -1) > place.get(from_stage or "", -1)
+            at < moved <= at + window and figures.forward(stages, from_stage, to_stage)
             for moved, to_stage, from_stage in moves.get(uid(pid), [])
         )
         keys = [("all", group)] + ([(str(segment or "none"), group)] if by_segment else [])
