@@ -98,6 +98,11 @@ def test_the_manager_sees_each_rep_against_their_usual_and_the_teams(cli: Cli, t
     # this week is all they have: no usual, so too few to say anything about either
     assert conversations == {"alice": (1.0, 3, 3, "too few"), "bob": (0.0, 0, 2, "too few")}
     assert {r["team_reps"] for r in rows} == {0}
+    from salestrack.reports.team import COLUMNS
+
+    assert all(list(r) == list(COLUMNS) for r in rows)  # the CSV's columns, in its order
+    header = cli.ok("--db", carol, "team", "baseline", "-f", "csv").stdout.splitlines()[0]
+    assert header == ",".join(COLUMNS)
     table = cli.ok("--db", carol, "team", "baseline", "-f", "table").stdout
     assert "100% (3/3)" in table and "0% (0/2)" in table
     assert "permission denied" in cli.fails("--db", carol, "log", "call", "Acme", "--new",

@@ -95,7 +95,7 @@ VERSION = 2  # of the JSON and CSV contract (docs/team.md)
 COLUMNS = (
     "rep", "section", "figure", "unit", "worse", "value", "k", "n", "usual", "usual_k",
     "usual_n", "weeks", "provisional", "low", "high", "flag", "alert", "test", "evidence",
-    "team_usual", "team_reps",
+    "trend", "team_usual", "team_reps",
 )  # fmt: skip
 
 
