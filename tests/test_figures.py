@@ -55,6 +55,7 @@ def test_every_activity_definition_agrees_with_its_sql_on_every_combination(
             i=i, k=kind, d=direction, r=reached, o=outcome,
         )  # fmt: skip
     assert len(DEFINED) >= 11
+    assert len({d.name for d in DEFINED}) == len(DEFINED)  # the reports tally them by name
     for definition in DEFINED:
         by_sql = {int(r[0]) for r in store.rows(f"SELECT i FROM a WHERE {definition.sql()}")}
         by_python = {

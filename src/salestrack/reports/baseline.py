@@ -557,7 +557,36 @@ def _build(
     return reports
 
 
-Grid = dict[int, dict[tuple[str, str, str | None, str | None], int]]
+Cell = tuple[str, str, str | None, str | None]  # kind, direction, reached, outcome
+Grid = dict[int, dict[Cell, int]]
+COUNTED = tuple(
+    dict.fromkeys([*(c.of for c in figures.COUNTS), *(r.of for r in figures.REACH),
+                   *(r.per for r in figures.REACH)])
+)  # fmt: skip
+_WHICH: dict[Cell, tuple[str, ...]] = {}
+
+
+def _which(cell: Cell) -> tuple[str, ...]:
+    """The names of the definitions that count the activities of ``cell`` (remembered: the
+    same few cells come back for every week and every rep)."""
+    found = _WHICH.get(cell)
+    if found is None:
+        kind, direction, reached, outcome = cell
+        found = _WHICH[cell] = tuple(
+            d.name
+            for d in COUNTED
+            if d.holds(kind=kind, direction=direction, reached=reached, outcome=outcome)
+        )
+    return found
+
+
+def _tally(cells: dict[Cell, int]) -> dict[str, int]:
+    """One week's count of each definition's activities."""
+    found: dict[str, int] = defaultdict(int)
+    for cell, c in cells.items():
+        for name in _which(cell):
+            found[name] += c
+    return found
 
 
 def _figures(
@@ -581,12 +610,10 @@ def _figures(
         found.append(Figure(section, name, unit, worse, rule, parts, did))
 
     # -- activities and the reach ladder (figures.py defines what each counts) ---------------
+    tallies = [_tally(grid.get(i, {})) for i in weeks]
+
     def count(i: int, definition: figures.Activities) -> int:
-        return sum(
-            c
-            for (kind, direction, reached, outcome), c in grid.get(i, {}).items()
-            if definition.holds(kind=kind, direction=direction, reached=reached, outcome=outcome)
-        )
+        return tallies[i].get(definition.name, 0)
 
     for c in figures.COUNTS:
         add("activity", c.figure, "count", c.worse, COUNT, [count(i, c.of) for i in weeks])

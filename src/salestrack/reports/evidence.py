@@ -106,8 +106,30 @@ def per_trial(k: int, n: int, k0: int, n0: int) -> Verdict:
     return Verdict(POISSON, usual, low, high, flag, p)
 
 
-def _first(test: Callable[[int], bool], lo: int, hi: int) -> int:
-    """The smallest x in lo..hi for which ``test`` holds (it holds from some x on; hi if none)."""
+def _first(test: Callable[[int], bool], lo: int, hi: int, guess: int | None = None) -> int:
+    """The smallest x in lo..hi for which ``test`` holds (it holds from some x on; hi if
+    none). With a ``guess``, the search gallops out from it first: a good guess costs a few
+    tests, not a halving of the whole range."""
+    if guess is not None:
+        x = min(max(guess, lo), hi)
+        step = 1
+        if test(x):
+            hi = x
+            while x > lo:
+                x = max(lo, x - step)
+                if not test(x):
+                    lo = x + 1
+                    break
+                hi, step = x, step * 2
+        else:
+            lo = x + 1
+            while x < hi:
+                x = min(hi, x + step)
+                if test(x):
+                    hi = x
+                    break
+                lo, step = x + 1, step * 2
+        lo = min(lo, hi)
     while lo < hi:
         mid = (lo + hi) // 2
         if test(mid):
@@ -132,16 +154,19 @@ def weekly_count(k: int, past: Sequence[int]) -> Verdict:
     def p_high(x: int) -> float:
         return stats.binom_sf(x, x + k0, share)
 
-    # the counts chance alone gives: p_low rises with x, p_high falls beyond the mean
-    low = _first(lambda x: p_low(x) >= ALPHA, 0, math.ceil(mean) + 1)
+    # the counts chance alone gives: p_low rises with x, p_high falls beyond the mean; the
+    # normal approximation (the variance of a Poisson count plus that of the mean) guesses
+    spread = stats.Z95 * math.sqrt(mean * (1 + 1 / m))
+    low = _first(lambda x: p_low(x) >= ALPHA, 0, math.ceil(mean) + 1, round(mean - spread))
     top = 2 * math.ceil(mean) + 10
     while p_high(top) >= ALPHA:
         top *= 2
-    high = _first(lambda x: p_high(x) < ALPHA, math.floor(mean), top) - 1
+    guess = round(mean + spread) + 1
+    high = _first(lambda x: p_high(x) < ALPHA, math.floor(mean), top, guess) - 1
     if m >= 2:  # and the weeks' own spread, when there are weeks enough to have one
-        spread = 2 * statistics.stdev(past)
-        low = min(low, math.ceil(mean - spread))
-        high = max(high, math.floor(mean + spread))
+        own = 2 * statistics.stdev(past)
+        low = min(low, math.ceil(mean - own))
+        high = max(high, math.floor(mean + own))
     low = max(0, low)
     flag = BELOW if k < low else ABOVE if k > high else ""
     return Verdict(COUNT, mean, float(low), float(high), flag, min(p_low(k), p_high(k)))
@@ -152,7 +177,8 @@ def _median_range(ordered: Sequence[float]) -> tuple[float, float]:
     statistics j and n + 1 - j, j the largest with P(Binomial(n, 1/2) < j) <= 2.5% (at least
     the smallest and largest value)."""
     n = len(ordered)
-    j = _first(lambda x: stats.binom_cdf(x, n, 0.5) > ALPHA, 0, n)  # P(X <= j - 1) <= ALPHA
+    guess = round(n / 2 - stats.Z95 * math.sqrt(n) / 2)
+    j = _first(lambda x: stats.binom_cdf(x, n, 0.5) > ALPHA, 0, n, guess)  # P(X < j) <= 2.5%
     j = max(1, j)
     return ordered[j - 1], ordered[n - j]
 
