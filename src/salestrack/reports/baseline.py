@@ -752,12 +752,12 @@ def _quality(
     )
     found: dict[str | None, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     for row in reader.rows(
-        f"SELECT {_key(column)}{case}, count(*), sum(CASE WHEN p.segment = :ideal THEN 1 "
-        f"ELSE 0 END), {sums} "
+        f"SELECT {_key(column)}{case}, count(*), sum(CASE WHEN (SELECT p.segment FROM "
+        f"prospects p WHERE p.id = a.prospect_id) = :ideal THEN 1 ELSE 0 END), {sums} "
         # CROSS JOIN keeps the window's activities as the outer loop on SQLite
-        "FROM activities a CROSS JOIN quality q CROSS JOIN prospects p "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id "
-        f"AND p.id = a.prospect_id{scope.sql('a.prospect_id')} {_group(column, 1)}",
+        "FROM activities a CROSS JOIN quality q "
+        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
+        f"{scope.sql('a.prospect_id')} {_group(column, 1)}",
         ideal=IDEAL_SEGMENT,
         **params,
     ):

@@ -183,19 +183,26 @@ def _median_range(ordered: Sequence[float]) -> tuple[float, float]:
     return ordered[j - 1], ordered[n - j]
 
 
+def _middle(ordered: Sequence[float]) -> float:
+    """The median of values already sorted."""
+    n = len(ordered)
+    mid = n // 2
+    return ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def median_days(this: Sequence[float], past: Sequence[float]) -> Verdict:
     """The median of this week's values against the trailing weeks': Mood's median test."""
     if not past:
         return Verdict(MEDIAN, flag=FEW if this else "")
     ordered = sorted(past)
-    usual = statistics.median(ordered)
+    usual = _middle(ordered)
     low, high = _median_range(ordered)
     if not this:
         return Verdict(MEDIAN, usual, low, high)
     n, n0 = len(this), len(past)
     if n < MIN_STAYS or n0 < MIN_STAYS:
         return Verdict(MEDIAN, usual, low, high, FEW)
-    middle = statistics.median([*this, *past])
+    middle = _middle(sorted([*this, *past]))
     a = sum(1 for v in this if v > middle)
     c = sum(1 for v in past if v > middle)
     below = stats.hypergeom_cdf(a, n + n0, a + c, n)
