@@ -43,6 +43,13 @@ def test_no_meeting_from_thirteen_dials_where_fewer_than_one_was_expected_is_no_
     assert chance > 0.85
 
 
+def test_a_win_rate_against_one_trailing_loss_says_too_few() -> None:
+    # the "win rate 40%, usual 0%, range 0%-0%, above": 2 of 5 against 0 of 1
+    found = e.proportion(2, 5, 0, 1)
+    assert (found.flag, found.usual, found.low) == ("too few", 0.0, 0.0)
+    assert found.high == pytest.approx(stats.Z95**2 / (1 + stats.Z95**2))  # Wilson, 0 of 1
+
+
 def test_rates_with_nothing_to_compare() -> None:
     assert e.proportion(0, 0, 3, 10).flag == ""  # no dial this week: no rate, no flag
     assert e.proportion(3, 10, 0, 0) == e.Verdict("fisher", flag="too few")
