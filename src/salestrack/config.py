@@ -47,6 +47,7 @@ class App:
     module global, so two invocations in one process (tests, a shell) never see each other's."""
 
     db: str | None = None
+    pager: bool = True  # long tables on a terminal go through $PAGER (off: --no-pager)
 
 
 _APP: ContextVar[App | None] = ContextVar("salestrack_app", default=None)

@@ -170,7 +170,8 @@ class AppGroup(LazyGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
-        with config.running(config.App(db=ctx.params.get("db"))):
+        app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
+        with config.running(app):
             return self._invoke(ctx)
 
     def _invoke(self, ctx: Any) -> Any:
@@ -261,6 +262,14 @@ def root(
             show_default=False,
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long tables straight to the terminal instead of through $PAGER "
+            "(less -FRX by default). Output to a pipe is never paged.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),

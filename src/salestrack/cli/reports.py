@@ -149,13 +149,13 @@ def pipeline(
         table = Table(
             title="Pipeline gaps",
             columns=[
-                Column("name", "prospect"),
-                Column("stage"),
-                Column("value", justify="right", show=_money),
-                Column("days_in_stage", "days in stage", justify="right"),
-                Column("next_step", "next step"),
-                Column("due_at", "due", show=when),
-                Column("gaps"),
+                Column("name", "prospect", priority=0),
+                Column("stage", priority=0),
+                Column("value", justify="right", show=_money, priority=2),
+                Column("days_in_stage", "days in\nstage", justify="right", priority=3),
+                Column("next_step", "next step", priority=4),
+                Column("due_at", "due", show=when, priority=3),
+                Column("gaps", priority=0),
             ],
             rows=[line.as_row() for line in found],
             caption=f"{len(found):,} of {total:,} prospects with a gap"
@@ -170,14 +170,14 @@ def pipeline(
     table = Table(
         title="Pipeline",
         columns=[
-            Column("stage"),
-            Column("prospects", justify="right"),
-            Column("value", justify="right", show=_money),
-            Column("no_next_step", "no next step", justify="right"),
-            Column("overdue", justify="right"),
+            Column("stage", priority=0),
+            Column("prospects", "pros-\npects", justify="right", priority=0),
+            Column("value", justify="right", show=_money, priority=0),
+            Column("no_next_step", "no next\nstep", justify="right"),
+            Column("overdue", "over-\ndue", justify="right"),
             Column("stalled", justify="right"),
-            Column("waiting", justify="right"),
-            Column("usual_days", "usual days", justify="right"),
+            Column("waiting", justify="right", priority=2),
+            Column("usual_days", "usual\ndays", justify="right", priority=2),
         ],
         rows=rows,
         caption="stalled: in the stage longer than usual with no step ahead; "

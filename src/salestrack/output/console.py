@@ -7,8 +7,9 @@ Rich honours ``NO_COLOR``.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,3 +46,29 @@ def stderr_console() -> Console:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def page(console: Console, renderable: Any) -> None:
+    """Print ``renderable``; on a terminal, through a pager when it is taller than the screen.
+
+    The pager is ``$PAGER``, else ``less -FRX`` (quit at once if it fits, keep colours, leave
+    the text on screen). Never when stdout is piped, nor with ``--no-pager``.
+    """
+    from salestrack import config
+
+    if not (console.is_terminal and config.current().pager):
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    text = captured.get()
+    if text.count("\n") < console.height:
+        sys.stdout.write(text)
+        return
+    import subprocess
+
+    command = os.environ.get("PAGER") or "less -FRX"
+    try:
+        subprocess.run(command, shell=True, input=text, text=True, check=False)
+    except OSError:
+        sys.stdout.write(text)

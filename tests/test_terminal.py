@@ -1,0 +1,168 @@
+"""Tables at 80 and 120 columns: the fitting rule worked by hand, then the real command in a
+real pseudo-terminal (a pty with its window size set), the way a person sees it."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+
+from salestrack.output.render import Column, fit
+
+from .conftest import Cli
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+def test_fit_keeps_everything_that_fits() -> None:
+    cols = [Column("name"), Column("value", justify="right")]
+    cells = [["Acme Ltd", "8,600"], ["Beacon Foods & Co", "24,000"]]
+    # name 17, value 6; the rules and padding cost 3 a column and 1: 17 + 6 + 7 = 30
+    assert fit(cols, cells, 30) == ([0, 1], [17, 6])
+
+
+def test_fit_cuts_long_text_never_numbers() -> None:
+    cols = [Column("why", priority=2), Column("value", justify="right")]
+    cells = [["x" * 60, "11,737,000"]]
+    # 40 columns: 40 - 7 = 33 cells; value keeps its 10, why gets the other 23
+    assert fit(cols, cells, 40) == ([0, 1], [23, 10])
+
+
+def test_fit_drops_the_least_important_then_the_rightmost() -> None:
+    cols = [
+        Column("name", priority=0),
+        Column("a", justify="right", priority=2),
+        Column("b", justify="right", priority=2),
+        Column("c", justify="right", priority=1),
+    ]
+    cells = [["Acme", "1000", "2000", "3000"]]
+    # all four: 4 + 4 + 4 + 4 + 13 = 29; at 25, b goes (priority 2, the rightmost of a and b):
+    # 4 + 4 + 4 + 10 = 22 fits
+    assert fit(cols, cells, 29)[0] == [0, 1, 2, 3]
+    assert fit(cols, cells, 25)[0] == [0, 1, 3]
+    assert fit(cols, cells, 21)[0] == [0, 3]  # then a: 4 + 4 + 7 = 15
+
+
+def test_fit_leaves_out_empty_columns() -> None:
+    cols = [Column("name"), Column("company"), Column("stage")]
+    assert fit(cols, [["Acme", "", "lead"], ["Beacon", None or "", "won"]], 80)[0] == [0, 2]
+
+
+def test_fit_shares_between_names_before_the_rest() -> None:
+    cols = [Column("prospect", priority=0), Column("text", priority=0), Column("note")]
+    cells = [["p" * 30, "t" * 60, "n" * 40]]
+    # 80 - 10 = 70; note keeps its floor of 10; the two names share 60: 30 and 30
+    assert fit(cols, cells, 80) == ([0, 1, 2], [30, 30, 10])
+
+
+def _in_pty(args: list[str], columns: int, env: dict[str, str]) -> str:
+    """Run the installed entry point with a pty as stdout and return what the screen got."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 200, columns, 0, 0))
+    run_env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    script = Path(sys.executable).with_name("salestrack")
+    proc = subprocess.Popen(
+        [str(script), *args], stdin=slave, stdout=slave, stderr=slave, env=run_env
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=30)
+    os.close(master)
+    return ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
+
+
+@pytest.fixture
+def long_names(cli: Cli) -> None:
+    names = [
+        "Northwind Construction Group Holdings",
+        "Harbourside Pharmacy Holdings & Partners",
+        "Kestrel Brewing",
+    ]
+    for n, name in enumerate(names):
+        cli.ok("prospect", "add", name, "--value", str(1_234_567 * (n + 1)), "--stage", "lead")
+        step = ["--next", "send the one-page proposal"] if n < 2 else []
+        cli.ok("log", "call", name, "-o", "connected", *step)  # Kestrel: no next step, a gap
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(
+    "command", [["next"], ["pipeline"], ["pipeline", "--gaps"], ["prospect", "list"]]
+)
+def test_tables_fit_the_terminal(long_names: None, columns: int, command: list[str]) -> None:
+    screen = _in_pty(["--no-pager", *command], columns, dict(os.environ))
+    lines = [line for line in screen.splitlines() if line.strip()]
+    assert lines, screen
+    assert max(len(line) for line in lines) <= columns, screen
+    rows = [line for line in lines if line.startswith("│")]
+    body = "\n".join(rows)
+    if command == ["pipeline"]:
+        assert "7,407,402" in body, screen  # the lead stage's total, whole
+    elif command == ["pipeline", "--gaps"]:
+        assert len(rows) == 1 and "Kestrel Brewing" in body, screen
+        assert "3,703,701" in body and "no next step" in body, screen
+    else:
+        assert len(rows) == 3, screen  # one line a prospect: nothing wraps
+        assert "Kestrel Brewing" in body  # short names whole
+        assert "Northwind Construction" in body  # long ones keep their start
+    if command == ["prospect", "list"]:
+        for money in ("1,234,567", "2,469,134", "3,703,701"):  # money is never cut
+            assert money in body, screen
+
+
+def test_a_pipe_gets_csv_and_a_terminal_gets_a_table(long_names: None) -> None:
+    screen = _in_pty(["--no-pager", "prospect", "list"], 80, dict(os.environ))
+    assert "┃ name" in screen
+    piped = subprocess.run(
+        [str(Path(sys.executable).with_name("salestrack")), "prospect", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert piped.stdout.startswith("id,name,")
+
+
+def test_long_output_goes_through_the_pager(long_names: None, tmp_path: Path) -> None:
+    seen = tmp_path / "paged.txt"
+    env = dict(os.environ, PAGER=f"cat > {seen}")
+    small = _in_pty(["prospect", "list"], 80, env)
+    assert not seen.exists() and "Kestrel Brewing" in small  # it fits: no pager
+    # a window 5 lines tall: the table is longer, so it goes to $PAGER
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 5, 80, 0, 0))
+    script = Path(sys.executable).with_name("salestrack")
+    env.pop("COLUMNS", None)
+    proc = subprocess.run(
+        [str(script), "prospect", "list"], stdin=slave, stdout=slave, stderr=slave, env=env
+    )
+    os.close(slave)
+    os.close(master)
+    assert proc.returncode == 0
+    assert "Kestrel Brewing" in seen.read_text()
+    seen.unlink()
+    proc = subprocess.run(
+        [str(script), "--no-pager", "prospect", "list"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+    )
+    assert not seen.exists()  # piped: never paged
