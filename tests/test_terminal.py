@@ -166,3 +166,27 @@ def test_long_output_goes_through_the_pager(long_names: None, tmp_path: Path) ->
         env=env,
     )
     assert not seen.exists()  # piped: never paged
+
+
+def test_control_characters_in_messages_are_shown_not_obeyed(cli: Cli) -> None:
+    title = "x\x1b]0;PWNED\x07"
+    result = cli.fails("prospect", "show", title)
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "x\\x1b]0;PWNED\\x07" in result.stderr
+    assert result.stderr.count("\n") == 1  # one line, whatever was typed
+    split = cli.fails("prospect", "show", "two\nlines")
+    assert split.stderr.count("\n") == 1 and "two\\nlines" in split.stderr
+
+
+def test_control_characters_in_a_usage_error_are_shown() -> None:
+    script = Path(sys.executable).with_name("salestrack")
+    result = subprocess.run([str(script), "lo\x1bg"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "'lo\\x1bg'" in result.stderr
+
+
+def test_a_table_cell_cannot_reach_the_terminal() -> None:
+    from salestrack.output.console import visible
+
+    assert visible("a\x1b[2Jb\x9bc\x7f") == "a\\x1b[2Jb\\x9bc\\x7f"
+    assert visible("one\ntwo\tthree", lines=True) == "one\ntwo\\tthree"

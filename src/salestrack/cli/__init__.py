@@ -162,7 +162,9 @@ class AppGroup(LazyGroup):
         try:
             code = super().main(*run, **extra)
         except typer.TyperException as exc:  # every Click error (usage: exit code 2)
-            sys.stderr.write(_one_line(exc))
+            from salestrack.output.console import visible
+
+            sys.stderr.write(visible(_one_line(exc).rstrip("\n"), lines=True) + "\n")
             sys.exit(exc.exit_code)
         except typer.Abort:
             sys.stderr.write("Aborted!\n")

@@ -15,15 +15,27 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHOWN = {c: _NAMED.get(chr(c), f"\\x{c:02x}") for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_SHOWN_KEEP_LINES = {c: v for c, v in _SHOWN.items() if c != 0x0A}
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """``text`` with its control characters written out (``\\x1b``, ``\\n``), so user text
+    or file content in a message can't move the cursor, retitle the terminal or split a line.
+    ``lines=True`` keeps line breaks (a multi-line notice)."""
+    return text.translate(_SHOWN_KEEP_LINES if lines else _SHOWN)
+
+
 def say(message: str) -> None:
     """A confirmation or notice for the person, on stderr."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(visible(message, lines=True) + "\n")
     sys.stderr.flush()
 
 
 def error(message: str) -> None:
-    """A one-line error on stderr."""
-    sys.stderr.write(f"error: {message}\n")
+    """A one-line error on stderr: control characters in it are shown, never obeyed."""
+    sys.stderr.write(f"error: {visible(message)}\n")
     sys.stderr.flush()
 
 

@@ -111,13 +111,15 @@ def render(table: Table, fmt: str | None) -> None:
 
 
 def _cells(table: Table) -> list[list[str]]:
+    from salestrack.output.console import visible
+
     out = []
     for row in table.rows:
         line = []
         for column in table.columns:
             value = row.get(column.name)
             text = column.show(value) if column.show else value
-            line.append("" if text is None else str(text))
+            line.append("" if text is None else visible(str(text), lines=True))
         out.append(line)
     return out
 
@@ -218,11 +220,11 @@ def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     """A two-column key/value block for ``show`` commands."""
     from rich.table import Table as RichTable
 
-    from salestrack.output.console import stdout_console
+    from salestrack.output.console import stdout_console, visible
 
     grid = RichTable(title=title, show_header=False, box=None, title_justify="left")
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in pairs:
-        grid.add_row(key, "" if value is None else str(value))
+        grid.add_row(key, "" if value is None else visible(str(value), lines=True))
     stdout_console().print(grid)
