@@ -190,3 +190,36 @@ def test_a_table_cell_cannot_reach_the_terminal() -> None:
 
     assert visible("a\x1b[2Jb\x9bc\x7f") == "a\\x1b[2Jb\\x9bc\\x7f"
     assert visible("one\ntwo\tthree", lines=True) == "one\ntwo\\tthree"
+
+
+def test_bash_completes_a_name_with_spaces_so_enter_runs_it(cli: Cli, db_path: Path) -> None:
+    """Drive bash's own completion: source the script, complete, then run the line."""
+    for name in ("Kestrel Brewing Holdings", "Kestrel Print & Co", "Acme Ltd"):
+        cli.ok("prospect", "add", name)
+    script = Path(sys.executable).with_name("salestrack")
+    bin_dir = script.parent
+    program = f"""
+        export PATH={bin_dir}:$PATH
+        eval "$(_SALESTRACK_COMPLETE=source_bash salestrack)"
+        complete_line() {{  # what readline does on TAB: the words so far, the one being typed
+            COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 ))
+            _salestrack_completion salestrack
+            printf '%s\\n' "${{COMPREPLY[@]}}"
+        }}
+        echo "== escaped"; complete_line salestrack prospect show 'kestrel\\ br'
+        echo "== amp"; complete_line salestrack prospect show 'Kestrel\\ P'
+        echo "== quoted"; complete_line salestrack prospect show '"Kestrel Br'
+        COMP_WORDS=(salestrack prospect show 'kestrel\\ br'); COMP_CWORD=3
+        _salestrack_completion salestrack
+        echo "== run"; eval "salestrack prospect show ${{COMPREPLY[0]}} -f json" | grep "\"name\""
+    """
+    out = subprocess.run(["bash", "--norc", "-c", program], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    parts = dict(
+        (block.split("\n", 1)[0], block.split("\n", 1)[1].strip())
+        for block in out.stdout.split("== ")[1:]
+    )
+    assert parts["escaped"] == "Kestrel\\ Brewing\\ Holdings"  # another case, and escaped
+    assert parts["amp"] == "Kestrel\\ Print\\ \\&\\ Co"
+    assert parts["quoted"] == "Kestrel Brewing Holdings"  # inside a quote: as it is
+    assert '"Kestrel Brewing Holdings"' in parts["run"], out.stderr
