@@ -43,9 +43,22 @@ def test_help_lists_every_command_without_building_any() -> None:
     ctx = typer.Context(root, info_name="salestrack")
     text = root.get_help(ctx)
     assert root.commands == {}
-    listed = text.split("Commands:", 1)[1]
+    listed = text.split("Capture:", 1)[1]
     for name in root.lazy:
         assert f"\n  {name} " in listed
+
+
+def test_help_puts_every_command_under_its_job() -> None:
+    from salestrack.cli import AppGroup
+
+    placed = [n for _, group in AppGroup.jobs for n in group]
+    assert sorted(placed) == sorted(AppGroup.lazy), "add the new command to AppGroup.jobs"
+    root = typer.main.get_command(app)
+    text = root.get_help(typer.Context(root, info_name="salestrack"))
+    sections = [title for title, _ in AppGroup.jobs]
+    assert [t for t in sections if f"\n{t}:\n" in text] == sections  # in this order
+    assert "Other:" not in text
+    assert "SALESTRACK_DB" in text and "SALESTRACK_REP" in text and "PAGER" in text
 
 
 def test_completing_a_command_name_builds_nothing(cli: Cli) -> None:

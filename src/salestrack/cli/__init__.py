@@ -142,6 +142,37 @@ class AppGroup(LazyGroup):
         ),
     }
 
+    #: ``--help`` lists the commands by the job they do, in this order.
+    jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
+        ("Capture", ("log", "undo", "edit", "prospect")),
+        ("Before a call", ("next", "intel", "dial", "checklist")),
+        ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
+        ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
+        ("Your data", ("export", "import", "stages", "demo", "db")),
+        ("A team", ("team",)),
+    )
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands in sections by job (plain text: ``--help`` imports no Rich)."""
+        self._summaries_only = True
+        try:
+            names = self.list_commands(ctx)
+            placed = {n for _, group in self.jobs for n in group}
+            sections = [*self.jobs, ("Other", tuple(n for n in names if n not in placed))]
+            width = max(len(n) for n in names)
+            for title, group in sections:
+                rows = []
+                for name in group:
+                    command = self.get_command(ctx, name)
+                    if command is not None and not command.hidden:
+                        limit = formatter.width - 6 - width
+                        rows.append((name.ljust(width), command.get_short_help_str(limit)))
+                if rows:
+                    with formatter.section(title):
+                        formatter.write_dl(rows)
+        finally:
+            self._summaries_only = False
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -236,6 +267,13 @@ app = typer.Typer(
     help=(
         "Keep your own sales score: log every call, email, meeting and task right after it "
         "happens, keep the small wins and intel, and see where your process leaks."
+    ),
+    epilog=(
+        "Environment: SALESTRACK_DB (the database, like --db), SALESTRACK_REP (your name on "
+        "the rows you write; default: the database user on a server, else your login), TZ "
+        "(your time zone), PAGER (for long tables; default less -FRX), NO_COLOR (no colours), "
+        "SALESTRACK_DEBUG=1 (a traceback for an unexpected error). Each command's -h shows "
+        "its options."
     ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
