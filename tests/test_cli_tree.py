@@ -112,3 +112,22 @@ def test_commands_write_no_sql() -> None:
     }
     assert found == {}
     assert len(list(folder.glob("*.py"))) >= 10  # the check looked at the command modules
+
+
+def test_db_and_no_pager_work_after_the_command_too(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    cli.ok("prospect", "add", "Acme Ltd", "--db", str(other))
+    cli.ok("prospect", "add", "Beacon", f"--db={other}")
+    listed = cli.ok("prospect", "list", "--no-pager", "-f", "csv", "--db", str(other))
+    assert [line.split(",")[1] for line in listed.stdout.splitlines()[1:]] == ["Acme Ltd", "Beacon"]
+    default = cli.ok("prospect", "list", "-f", "csv")  # the default database holds neither
+    assert default.stdout.splitlines()[1:] == []
+    from salestrack.cli import _global_first
+
+    # after `--`, "--db" is a value as typed; before the command it stays where it is
+    assert _global_first(["log", "note", "X", "--", "--db", "y"]) == [
+        "log", "note", "X", "--", "--db", "y"
+    ]  # fmt: skip
+    assert _global_first(["--db", "a", "stages", "--no-pager"]) == [
+        "--no-pager", "--db", "a", "stages"
+    ]  # fmt: skip

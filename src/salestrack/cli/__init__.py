@@ -187,6 +187,7 @@ class AppGroup(LazyGroup):
         Click formats its own errors only in standalone mode, so the tree runs without it
         and this method prints them and exits: 2 for usage, the error's code otherwise.
         """
+        args = _global_first(list(sys.argv[1:] if args is None else args))
         run = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
             return super().main(*run, **extra)
@@ -227,6 +228,30 @@ class AppGroup(LazyGroup):
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
+
+
+def _global_first(args: list[str]) -> list[str]:
+    """``--db`` and ``--no-pager`` anywhere before ``--`` count as if typed first, so
+    ``salestrack prospect list --db team.db`` works as ``salestrack --db team.db prospect
+    list`` does."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest += args[i:]
+            break
+        if token == "--db" and i + 1 < len(args) and rest:
+            hoisted += args[i : i + 2]
+            i += 2
+            continue
+        if (token.startswith("--db=") or token == "--no-pager") and rest:
+            hoisted.append(token)
+        else:
+            rest.append(token)
+        i += 1
+    return hoisted + rest
 
 
 def _is_click_exception(exc: BaseException) -> bool:
