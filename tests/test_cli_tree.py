@@ -131,3 +131,10 @@ def test_db_and_no_pager_work_after_the_command_too(cli: Cli, tmp_path: Path) ->
     assert _global_first(["--db", "a", "stages", "--no-pager"]) == [
         "--no-pager", "--db", "a", "stages"
     ]  # fmt: skip
+
+
+def test_demo_refuses_a_db_it_would_not_use(cli: Cli, tmp_path: Path) -> None:
+    named = tmp_path / "mine.db"
+    result = cli.fails("--db", str(named), "demo", "--weeks", "1", code=2)
+    assert f"salestrack demo --path {named}" in result.stderr
+    assert result.stderr.count("\n") == 1 and not named.exists()
