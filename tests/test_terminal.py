@@ -223,3 +223,21 @@ def test_bash_completes_a_name_with_spaces_so_enter_runs_it(cli: Cli, db_path: P
     assert parts["amp"] == "Kestrel\\ Print\\ \\&\\ Co"
     assert parts["quoted"] == "Kestrel Brewing Holdings"  # inside a quote: as it is
     assert '"Kestrel Brewing Holdings"' in parts["run"], out.stderr
+
+
+@pytest.mark.parametrize("command", [["next"], ["prospect", "list"], ["pipeline"], ["wins"]])
+def test_csv_says_what_json_says(long_names: None, cli: Cli, command: list[str]) -> None:
+    import csv
+    import io
+    import json
+
+    as_json = json.loads(cli.ok(*command, "-f", "json").stdout)
+    as_csv = list(csv.DictReader(io.StringIO(cli.ok(*command, "-f", "csv").stdout)))
+    assert as_json and len(as_csv) == len(as_json)
+    for from_json, from_csv in zip(as_json, as_csv, strict=True):
+        assert list(from_json) == list(from_csv)
+        for key, value in from_json.items():
+            expected = "" if value is None else value if isinstance(value, str) else None
+            if expected is None:
+                expected = json.dumps(value)  # true/false, 8600.0: as JSON writes them
+            assert from_csv[key] == expected, (command, key)

@@ -70,13 +70,25 @@ def choose_format(requested: str | None) -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell that reads as the same value as the JSON: ``true``/``false``, numbers as
+    JSON writes them, times in ISO-8601, nothing for null."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return json.dumps(value)
+    return str(plain(value))
+
+
 def to_csv(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     names = [c.name for c in table.columns]
     writer.writerow(names)
     for row in table.rows:
-        writer.writerow(["" if row.get(n) is None else plain(row.get(n)) for n in names])
+        writer.writerow([csv_cell(row.get(n)) for n in names])
     return buffer.getvalue()
 
 
