@@ -21,8 +21,10 @@ def run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def imported(args: list[str], env_extra: dict[str, str] | None = None) -> set[str]:
-    """Top-level packages imported while running ``salestrack ARGS``."""
+    """Top-level packages imported while running ``salestrack ARGS``, which must succeed: a
+    command that fails early would import little and pass for lean."""
     result = run(sys.executable, "-X", "importtime", "-m", "salestrack", *args, env_extra=env_extra)
+    assert result.returncode == 0, (args, result.stderr.splitlines()[-3:])
     names = set()
     for line in result.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
