@@ -214,7 +214,7 @@ class AppGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except SalestrackError as exc:
-            error(exc.message)
+            error(exc.message, lines=exc.multiline)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise

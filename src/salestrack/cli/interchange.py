@@ -317,7 +317,10 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
             many = n > service.MAX_ERRORS  # the list ends with "... and more"
             count = f"more than {service.MAX_ERRORS}" if many else str(n)
             count += " bad line" if n == 1 else " bad lines"
-            raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
+            from salestrack.output.console import visible
+
+            listed = "\n  ".join(visible(e) for e in errors)  # file text can hold line breaks
+            raise service.ImportFailed(f"{count}; nothing was imported:\n  {listed}")
         done.unused = unused
         result = done
         if kw["dry_run"]:

@@ -34,7 +34,9 @@ MAX_ERRORS = 20
 
 
 class ImportFailed(SalestrackError):
-    """Bad lines: the message lists them; nothing was written."""
+    """Bad lines: the message lists them, one a line; nothing was written."""
+
+    multiline = True
 
 
 DURATION_UNITS = {"s": 1, "ms": 0.001, "min": 60}

@@ -33,9 +33,10 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
-def error(message: str) -> None:
-    """A one-line error on stderr: control characters in it are shown, never obeyed."""
-    sys.stderr.write(f"error: {visible(message)}\n")
+def error(message: str, *, lines: bool = False) -> None:
+    """A one-line error on stderr (``lines``: several); control characters in it are shown,
+    never obeyed."""
+    sys.stderr.write(f"error: {visible(message, lines=lines)}\n")
     sys.stderr.flush()
 
 
