@@ -1,6 +1,9 @@
-"""Passwords are never printed, whatever form the database URL takes."""
+"""Private by default: passwords never printed, whatever form the database URL takes, and
+every folder a new database needs created 0700."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +58,13 @@ def test_db_path_and_errors_never_show_the_password(cli: Cli, url: str) -> None:
     failed = cli("--db", url, "stages")  # nothing listens on port 1: a connection error
     assert failed.exit_code == 1
     assert "s3c" not in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_every_new_folder_on_the_way_is_private(cli: Cli, tmp_path: Path) -> None:
+    import stat
+
+    deep = tmp_path / "a" / "b" / "c" / "sales.db"
+    cli.ok("--db", str(deep), "prospect", "add", "Acme Ltd")
+    for level in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(level.stat().st_mode) == 0o700, level
+    assert stat.S_IMODE(deep.stat().st_mode) == 0o600

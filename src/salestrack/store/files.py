@@ -12,6 +12,19 @@ BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another one
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and every missing folder above it with mode 0700 (``mkdir(parents=
+    True)`` gives the upper ones the umask's mode, usually 0755)."""
+    missing = []
+    for level in (folder, *folder.parents):
+        if level.exists():
+            break
+        missing.append(level)
+    for level in reversed(missing):
+        level.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask too
+
+
 def prepare(path: Path) -> bool:
     """Make sure ``path`` can hold the database. Returns True when the file already had data.
 
@@ -23,7 +36,7 @@ def prepare(path: Path) -> bool:
     parent = path.parent
     if not parent.exists():
         try:
-            parent.mkdir(mode=0o700, parents=True)
+            private_folder(parent)
         except OSError as exc:
             raise DatabaseError(
                 f"can't create the folder '{parent}' for the database ({exc.strerror}); "

@@ -95,7 +95,7 @@ def backup_sqlite(path: Path, dest: Path) -> Path:
     """
     if dest.exists():
         raise DatabaseError(f"backup file '{dest}' already exists; choose another path")
-    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    files.private_folder(dest.parent)
     part = dest.with_name(dest.name + ".part")
     part.unlink(missing_ok=True)
     fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
