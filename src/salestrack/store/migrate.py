@@ -87,16 +87,19 @@ def check_revision(revision: str | None, target: DbTarget) -> None:
         )
 
 
-def backup_sqlite(path: Path, dest: Path) -> Path:
+def backup_sqlite(path: Path, dest: Path, *, numbered: bool = False) -> Path:
     """A consistent online copy of a SQLite database (the backup API), mode 0600.
 
-    Written to ``<dest>.part`` and renamed when complete, so an interrupted copy never
-    leaves a file that looks like a good backup.
+    Written to a ``.part`` file of this process and linked to ``dest`` when complete, so an
+    interrupted copy never leaves a file that looks like a good backup and a backup never
+    replaces another. With ``numbered`` (a name salestrack chose), a name already taken, by
+    an earlier backup in the same second or by one running beside it, becomes ``-2``,
+    ``-3``... before the suffix; otherwise it is an error.
     """
-    if dest.exists():
+    if dest.exists() and not numbered:
         raise DatabaseError(f"backup file '{dest}' already exists; choose another path")
     files.private_folder(dest.parent)
-    part = dest.with_name(dest.name + ".part")
+    part = dest.with_name(f"{dest.name}.{os.getpid()}.part")
     part.unlink(missing_ok=True)
     fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -110,10 +113,20 @@ def backup_sqlite(path: Path, dest: Path) -> Path:
                 target.close()
         finally:
             source.close()
-        os.replace(part, dest)
+        n = 1
+        while True:
+            final = dest if n == 1 else dest.with_name(f"{dest.stem}-{n}{dest.suffix}")
+            try:
+                os.link(part, final)  # unlike a rename, never replaces a file
+                return final
+            except FileExistsError:
+                if not numbered:
+                    raise DatabaseError(
+                        f"backup file '{dest}' already exists; choose another path"
+                    ) from None
+                n += 1
     finally:
         part.unlink(missing_ok=True)
-    return dest
 
 
 def backup_name(path: Path, revision: str) -> Path:
@@ -149,7 +162,7 @@ def upgrade(target: DbTarget) -> Upgrade:
                 )
             backup = None
             if target.path is not None and had_data and revision is not None:
-                backup = backup_sqlite(target.path, backup_name(target.path, latest))
+                backup = backup_sqlite(target.path, backup_name(target.path, latest), numbered=True)
             from alembic import command
 
             command.upgrade(alembic_config(connection), "head")
