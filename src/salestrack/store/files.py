@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from salestrack.errors import DatabaseError
@@ -75,5 +76,22 @@ def check_header(path: Path) -> None:
     if head and head != SQLITE_HEADER:
         raise DatabaseError(
             f"'{path}' is not a salestrack database (not a SQLite file); "
+            "point --db or SALESTRACK_DB at another file"
+        )
+
+
+def foreign_tables(db: sqlite3.Connection) -> list[str]:
+    """The tables of a SQLite file that has no salestrack revision (another application's
+    file when not empty). Read before any PRAGMA, so refusing it changes nothing in it."""
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if "alembic_version" in names:
+        return []
+    return [n for n in names if not n.startswith("sqlite_")]
+
+
+def refuse_foreign(db: sqlite3.Connection, display: str) -> None:
+    if foreign_tables(db):
+        raise DatabaseError(
+            f"'{display}' holds tables that are not salestrack's; "
             "point --db or SALESTRACK_DB at another file"
         )

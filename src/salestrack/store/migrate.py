@@ -78,8 +78,14 @@ def _user_tables(connection: Connection) -> list[str]:
 
 
 def check_revision(revision: str | None, target: DbTarget) -> None:
-    """Refuse a revision this version of salestrack does not know (a newer database)."""
+    """Refuse a revision this version of salestrack does not know: a newer database when it
+    looks like one of ours (four digits after the newest), else an unknown one."""
     if revision is not None and revision not in known_revisions():
+        if not (revision.isdigit() and len(revision) == 4 and revision > head()):
+            raise DatabaseError(
+                f"the database '{target.display}' is at schema revision '{revision}', which "
+                "salestrack never wrote; point --db at a salestrack database or restore a backup"
+            )
         raise SchemaTooNew(
             f"the database '{target.display}' is at schema revision {revision}, newer than "
             f"this salestrack knows (up to {head()}); upgrade salestrack "
@@ -145,6 +151,12 @@ def upgrade(target: DbTarget) -> Upgrade:
     from salestrack.store.engine import make_engine
 
     had_data = files.prepare(target.path) if target.path is not None else True
+    if target.path is not None and had_data:  # another application's file: refuse untouched
+        peek = sqlite3.connect(target.path)
+        try:
+            files.refuse_foreign(peek, target.display)
+        finally:
+            peek.close()
     engine = make_engine(target, write=True)
     try:
         with translate_errors(target), engine.begin() as connection:
