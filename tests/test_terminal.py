@@ -241,3 +241,26 @@ def test_csv_says_what_json_says(long_names: None, cli: Cli, command: list[str])
             if expected is None:
                 expected = json.dumps(value)  # true/false, 8600.0: as JSON writes them
             assert from_csv[key] == expected, (command, key)
+
+
+def test_an_argument_that_is_not_utf8_is_named_not_a_crash(db_path: Path) -> None:
+    script = str(Path(sys.executable).with_name("salestrack"))
+    for args in ([b"prospect", b"show", b"Ac\xffme"], [b"log", b"call", b"Acme", b"-n", b"\xfe"]):
+        result = subprocess.run([script, *args], capture_output=True)
+        assert result.returncode == 2, result.stderr
+        err = result.stderr.decode()
+        assert err.startswith("error: argument ") and "not UTF-8" in err
+        assert "unexpected" not in err and err.count("\n") == 1
+    assert not db_path.exists()  # refused before any command ran
+
+
+def test_the_text_rule_refuses_undecodable_text_on_every_path() -> None:
+    from salestrack.errors import InvalidInput
+    from salestrack.names import clean_name
+    from salestrack.rules import clean_text
+
+    for rule in (clean_name, clean_text):
+        with pytest.raises(InvalidInput, match="not UTF-8"):
+            rule("name", "Ac\udcffme")
+    with pytest.raises(InvalidInput, match="control characters"):
+        clean_name("name", "Acme\x9b")  # a C1 control (CSI) too

@@ -27,9 +27,21 @@ def clean_name(field: str, name: str) -> str:
         raise InvalidInput(field, "the name is empty; type the prospect's name")
     if len(cleaned) > MAX_NAME:
         raise InvalidInput(field, f"the name is {len(cleaned)} characters; keep it to {MAX_NAME}")
-    if any(ord(ch) < 32 for ch in cleaned):
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in cleaned):
         raise InvalidInput(field, "the name contains control characters; type it plainly")
+    refuse_undecodable(field, cleaned)
     return cleaned
+
+
+def refuse_undecodable(field: str, text: str) -> None:
+    """Bytes that were not UTF-8 (an argument or file in another encoding reaches Python as
+    lone surrogates) can't be stored or shown: say so instead of failing later."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise InvalidInput(
+            field,
+            "contains bytes that are not UTF-8; set your terminal or file to UTF-8 "
+            "(or give the file's --encoding)",
+        )
 
 
 def suggestions(typed: str, names: Sequence[str], limit: int = 3) -> list[str]:

@@ -188,6 +188,7 @@ class AppGroup(LazyGroup):
         and this method prints them and exits: 2 for usage, the error's code otherwise.
         """
         args = _global_first(list(sys.argv[1:] if args is None else args))
+        _refuse_undecodable(args)
         run = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
             return super().main(*run, **extra)
@@ -228,6 +229,22 @@ class AppGroup(LazyGroup):
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """An argument that was not UTF-8 (a terminal in another encoding) is a usage error
+    naming it, before any command sees it."""
+    from salestrack.errors import InvalidInput
+    from salestrack.names import refuse_undecodable
+
+    for n, arg in enumerate(args, 1):
+        try:
+            refuse_undecodable(f"argument {n}", arg)
+        except InvalidInput as exc:
+            from salestrack.output.console import visible
+
+            sys.stderr.write(f"error: {visible(exc.message)} ({visible(arg)})\n")
+            sys.exit(2)
 
 
 def _global_first(args: list[str]) -> list[str]:

@@ -24,7 +24,11 @@ def visible(text: str, *, lines: bool = False) -> str:
     """``text`` with its control characters written out (``\\x1b``, ``\\n``), so user text
     or file content in a message can't move the cursor, retitle the terminal or split a line.
     ``lines=True`` keeps line breaks (a multi-line notice)."""
-    return text.translate(_SHOWN_KEEP_LINES if lines else _SHOWN)
+    shown = text.translate(_SHOWN_KEEP_LINES if lines else _SHOWN)
+    if any("\ud800" <= ch <= "\udfff" for ch in shown):  # bytes that were not UTF-8
+        raw = shown.encode("utf-8", "surrogateescape")
+        shown = raw.decode("utf-8", "backslashreplace")
+    return shown
 
 
 def say(message: str) -> None:
