@@ -217,11 +217,24 @@ def parse_when(
         raise ValueError(f"prefer must be 'past' or 'future', not {prefer!r}")
     zone = tz if tz is not None else local_tz()
     try:
-        return _parse_when(text, now.astimezone(zone), prefer, zone)
+        return in_range(text, _parse_when(text, now.astimezone(zone), prefer, zone))
     except DateParseError:
         raise
     except (ValueError, ArithmeticError):  # e.g. a date pushed past year 9999
-        raise _date_error(text, "it is out of the range of dates salestrack can handle") from None
+        raise _date_error(text, _RANGE) from None
+
+
+#: The years salestrack keeps: every date read from a person or a file falls in them, so
+#: arithmetic on a date (a week after it, the end of its day) never leaves the calendar.
+YEARS = (1900, 2999)
+_RANGE = f"salestrack keeps dates from {YEARS[0]} to {YEARS[1]}"
+
+
+def in_range(text: str, value: datetime) -> datetime:
+    """``value`` read from ``text``, refused when its year is outside :data:`YEARS`."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise _date_error(text, f"{value.year} is out of range: {_RANGE}")
+    return value
 
 
 def _parse_when(text: str, now: datetime, prefer: str, tz: tzinfo) -> datetime:
@@ -547,7 +560,7 @@ def parse_iso_week(text: str, tz: tzinfo) -> tuple[datetime, datetime]:
     m = _rx(_ISO_WEEK_RE).fullmatch(s)
     if m is None:
         raise DateParseError(f"can't read {_quote(text)} as an ISO week; write it like '2026-W18'")
-    start = _iso_week_start(text, int(m["y"]), int(m["w"]), tz)
+    start = in_range(text, _iso_week_start(text, int(m["y"]), int(m["w"]), tz))
     try:
         end = _at(start.date() + timedelta(days=7), time(0), tz)
     except (ValueError, OverflowError):

@@ -226,6 +226,9 @@ class AppGroup(LazyGroup):
         except Exception as exc:
             if _is_click_exception(exc) or os.environ.get("SALESTRACK_DEBUG"):
                 raise
+            if type(exc).__module__ == "salestrack.dates":  # a date no command put in words
+                error(str(exc))
+                raise typer.Exit(1) from None
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
