@@ -264,3 +264,15 @@ def test_the_text_rule_refuses_undecodable_text_on_every_path() -> None:
             rule("name", "Ac\udcffme")
     with pytest.raises(InvalidInput, match="control characters"):
         clean_name("name", "Acme\x9b")  # a C1 control (CSI) too
+
+
+def test_json_never_holds_nan_or_infinity() -> None:
+    import json
+
+    from salestrack.output.render import Table, csv_cell, to_json, to_jsonl
+
+    table = Table("t", [Column("a"), Column("b"), Column("c")])
+    table.rows = [{"a": float("nan"), "b": float("inf"), "c": 1.5}]
+    assert json.loads(to_json(table)) == [{"a": None, "b": None, "c": 1.5}]
+    assert "NaN" not in to_jsonl(table) and "Infinity" not in to_jsonl(table)
+    assert [csv_cell(v) for v in table.rows[0].values()] == ["", "", "1.5"]

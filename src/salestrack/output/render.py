@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 import uuid
 from collections.abc import Sequence
@@ -56,7 +57,10 @@ class Table:
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready value: ISO-8601 times with offset, UUIDs as strings."""
+    """JSON-ready value: ISO-8601 times with offset, UUIDs as strings, and no number JSON
+    can't hold (NaN and infinities become null)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -78,7 +82,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return json.dumps(value)
+        return json.dumps(value) if math.isfinite(value) else ""
     return str(plain(value))
 
 
@@ -98,13 +102,15 @@ def to_json(table: Table) -> str:
         [{n: plain(row.get(n)) for n in names} for row in table.rows],
         ensure_ascii=False,
         indent=2,
+        allow_nan=False,
     )
 
 
 def to_jsonl(table: Table) -> str:
     names = [c.name for c in table.columns]
     return "".join(
-        json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False) + "\n"
+        json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False, allow_nan=False)
+        + "\n"
         for row in table.rows
     )
 
