@@ -276,3 +276,18 @@ def test_json_never_holds_nan_or_infinity() -> None:
     assert json.loads(to_json(table)) == [{"a": None, "b": None, "c": 1.5}]
     assert "NaN" not in to_jsonl(table) and "Infinity" not in to_jsonl(table)
     assert [csv_cell(v) for v in table.rows[0].values()] == ["", "", "1.5"]
+
+
+def test_stage_values_complete_from_the_database(cli: Cli) -> None:
+    cli.ok("stages", "lead", "qualified", "demo booked", "won", "lost")
+    script = str(Path(sys.executable).with_name("salestrack"))
+
+    def complete(words: str, cword: int) -> list[str]:
+        env = dict(os.environ, _SALESTRACK_COMPLETE="complete_bash", COMP_WORDS=words)
+        env["COMP_CWORD"] = str(cword)
+        out = subprocess.run([script], env=env, capture_output=True, text=True)
+        return out.stdout.split()
+
+    assert complete("salestrack prospect list --stage q", 4) == ["qualified"]
+    assert complete("salestrack prospect list --stage De", 4) == ["demo_booked"]  # any case
+    assert complete("salestrack dial --stage w", 3) == ["won"]

@@ -39,21 +39,31 @@ def for_shell(names: list[str]) -> list[str]:
     return [_UNSAFE.sub(r"\\\1", name) for name in names]
 
 
-class ProspectName(ParamType):
-    """A prospect name as typed; the shell completes it from the database.
+class Completed(ParamType):
+    """Text as typed, that the shell completes with ``complete(ctx, incomplete)``.
 
     Completion goes through the type rather than Typer's ``autocompletion``, which keeps
     only completions that start with the typed text as typed: that drops matches in another
     case (``kes`` for *Kestrel*) and every name that bash needs escaped.
     """
 
-    name = "prospect"
+    def __init__(self, name: str, complete: Any) -> None:
+        self.name = name
+        self.complete = complete
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         return value
 
     def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
-        return [CompletionItem(name) for name in complete_prospect(ctx, incomplete)]
+        return [CompletionItem(found) for found in self.complete(ctx, incomplete)]
+
+
+def prospect_name() -> Completed:
+    return Completed("prospect", complete_prospect)
+
+
+def stage_name() -> Completed:
+    return Completed("stage", complete_stage)
 
 
 def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -79,5 +89,30 @@ def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
         finally:
             db.close()
         return for_shell([r[0] for r in rows])
+    except Exception:  # completion must never break the shell
+        return []
+
+
+def complete_stage(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The stages of the database in use (its own list, else the default), for ``--stage``."""
+    try:
+        import json
+        import sqlite3
+
+        from salestrack import config, vocab
+
+        with config.running(config.App(db=ctx.find_root().params.get("db"))):
+            target = config.resolve()
+        stages = list(vocab.DEFAULT_STAGES)
+        if target.path is not None and target.path.exists():
+            db = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True, timeout=1)
+            try:
+                row = db.execute("SELECT value FROM settings WHERE key = 'stages'").fetchone()
+            finally:
+                db.close()
+            if row and row[0]:
+                stages = [str(s) for s in json.loads(row[0])] or stages
+        typed = incomplete.casefold()
+        return for_shell([s for s in stages if s.casefold().startswith(typed)])
     except Exception:  # completion must never break the shell
         return []

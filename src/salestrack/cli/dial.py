@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from salestrack.cli.complete import stage_name
+
 
 class Keys:
     """Single keys on a terminal; lines otherwise. Prompts are lines either way."""
@@ -57,7 +59,9 @@ def dial(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Prospects in the block.")
     ] = 10,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+    ] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
     cadence: Annotated[
         str | None,

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from salestrack.cli.complete import stage_name
 from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt
 
 app = typer.Typer(
@@ -26,7 +27,9 @@ def add(
     name: Annotated[str, typer.Argument(help="The prospect's name.", show_default=False)],
     company: CompanyOpt = None,
     segment: SegmentOpt = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Starting stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Starting stage.", click_type=stage_name())
+    ] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
 ) -> None:
@@ -54,7 +57,9 @@ def add(
 
 @app.command("list")
 def list_(
-    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+    ] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
     limit: Annotated[
         int | None,
@@ -222,7 +227,10 @@ def edit(
 @app.command("stage")
 def stage(
     prospect: ProspectArg,
-    to: Annotated[str, typer.Argument(help="The new stage.", show_default=False)],
+    to: Annotated[
+        str,
+        typer.Argument(help="The new stage.", show_default=False, click_type=stage_name()),
+    ],
     at: AtOpt = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why (e.g. why a deal was lost).")
