@@ -115,6 +115,18 @@ def parse_time(
     return when.astimezone(UTC)
 
 
+def parse_bound(
+    field_name: str, text: str, now: datetime, side: str, prefer: str = "past"
+) -> datetime:
+    """One end of a period (``side`` "start" or "end"), in UTC: a date alone is the whole day
+    (:func:`salestrack.dates.parse_bound`)."""
+    try:
+        when = dates.parse_bound(text, side=side, now=now, prefer=prefer)  # type: ignore[arg-type]
+    except dates.DateParseError as exc:
+        raise InvalidInput(field_name, str(exc)) from None
+    return when.astimezone(UTC)
+
+
 def parse_intel(text: str, field_name: str = "--intel") -> tuple[str, str]:
     """``"gatekeeper: Sue"`` -> ``("gatekeeper", "Sue")``; no ``kind:`` -> ``other``."""
     head, sep, rest = text.partition(":")

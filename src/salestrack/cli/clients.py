@@ -233,8 +233,16 @@ def scorecard(
     quarter: Annotated[
         str | None, typer.Option("--quarter", metavar="YYYYQn", help="e.g. 2026Q4 (default: now).")
     ] = None,
-    start: Annotated[str | None, typer.Option("--from", metavar="WHEN")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="WHEN")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="WHEN", help="Start of the period (a date alone: 00:00)."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="WHEN", help="End of the period (a date alone: all that day)."
+        ),
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", metavar="FORMAT", help="markdown (default), html or json."),
@@ -259,8 +267,8 @@ def scorecard(
     if quarter and (start or end):
         raise UsageError("give --quarter or --from/--to, not both")
     now, tz = clock.now(), dates.local_tz()
-    first = capture.parse_time("--from", start, now, "past", None) if start else None
-    last = capture.parse_time("--to", end, now, "past", None) if end else None
+    first = capture.parse_bound("--from", start, now, "start") if start else None
+    last = capture.parse_bound("--to", end, now, "end") if end else None
     s, e, label = clients.period(quarter, first, last, now=now, tz=tz)
     with read(config.resolve()) as r:
         card = clients.scorecard(r, client, start=s, end=e, label=label)

@@ -42,7 +42,9 @@ def period(
         last = end or now
         if last <= first:
             raise InvalidInput("--to", "must be after --from")
-        label = f"{first.astimezone(tz):%d %b %Y} to {last.astimezone(tz):%d %b %Y}"
+        from salestrack.dates import last_day
+
+        label = f"{first.astimezone(tz):%d %b %Y} to {last_day(last, tz):%d %b %Y}"
         return first, last, label
     else:
         local = now.astimezone(tz)
