@@ -7,9 +7,10 @@ import csv
 import io
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from salestrack import dates
-from tests.conftest import NOW, Cli
+from tests.conftest import NOW, Cli, rows
 
 # NOW is Friday 20 November 2026, 15:00 in London (UTC+0).
 
@@ -81,3 +82,89 @@ def test_export_since_and_until_a_date_take_in_the_whole_days(cli: Cli) -> None:
     assert times("--since", "2026-11-19", "--until", "2026-11-19") == ["2026-11-19T08:30:00+00:00"]
     assert "--until: can't read 'Novembr'" in cli.fails("export", "activities", "--until",
                                                          "Novembr").stderr  # fmt: skip
+
+
+# -- 7: what an activity's time derived follows it when it changes ------------------------
+
+
+def lag(cli: Cli) -> float:
+    out = cli.ok("baseline", "-f", "json").stdout
+    found = [f for f in json.loads(out) if f["figure"].startswith("next step done")]
+    return float(found[0]["value"])
+
+
+def step(db_path: Path) -> list[tuple[object, ...]]:
+    return rows(
+        db_path,
+        "SELECT n.done_at, a.occurred_at FROM next_steps n "
+        "LEFT JOIN activities a ON a.id = n.done_by_activity_id",
+    )
+
+
+def test_moving_a_call_moves_the_step_it_completed_its_intel_and_wins(
+    cli: Cli, db_path: Path
+) -> None:
+    cli.ok("log", "call", "Pine Clinic", "-o", "connected", "--at", "2026-11-16 10:00",
+           "--next", "send the deck", "--due", "2026-11-17 09:00")  # fmt: skip
+    call = cli.ok("log", "call", "pine", "-o", "connected", "--at", "2026-11-17 10:00",
+                  "-i", "budget: 40k").stdout.strip()  # fmt: skip
+    assert lag(cli) == 0.0417  # an hour late
+    cli.ok("edit", call[:8], "--at", "2026-11-20 14:00")
+    assert step(db_path) == [("2026-11-20 14:00:00.000000", "2026-11-20 14:00:00.000000")]
+    assert lag(cli) == 3.2083  # 3 days 5 hours late
+    assert rows(db_path, "SELECT learned_at FROM intel") == [("2026-11-20 14:00:00.000000",)]
+    assert rows(db_path, "SELECT won_at FROM wins WHERE source = 'new_intel'") == [
+        ("2026-11-20 14:00:00.000000",)
+    ]
+
+
+def test_a_touch_moved_before_a_step_hands_it_to_the_next_touch(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Pine Clinic", "-o", "connected", "--at", "2026-11-16 10:00",
+           "--next", "send the deck", "--due", "2026-11-17 09:00")  # fmt: skip
+    email = cli.ok("log", "email", "pine", "--at", "2026-11-17 10:00").stdout.strip()[:8]
+    cli.ok("log", "call", "pine", "-o", "voicemail", "--at", "2026-11-18 11:00")
+    cli.ok("edit", email, "--at", "2026-11-15 10:00")  # before the step was set
+    assert step(db_path) == [("2026-11-18 11:00:00.000000", "2026-11-18 11:00:00.000000")]
+    cli.ok("log", "call", "pine", "-o", "connected", "--at", "2026-11-19 12:00",
+           "--next", "call back", "--due", "2026-11-23 09:00")  # fmt: skip
+    cli.ok("edit", email, "--at", "2026-11-20 09:00")  # now the last touch: it completes it
+
+    def completed() -> list[tuple[object, ...]]:
+        return rows(
+            db_path,
+            "SELECT n.action, n.done_at, a.kind FROM next_steps n "
+            "LEFT JOIN activities a ON a.id = n.done_by_activity_id ORDER BY n.action",
+        )
+
+    assert completed() == [
+        ("call back", "2026-11-20 09:00:00.000000", "email"),
+        ("send the deck", "2026-11-18 11:00:00.000000", "call"),  # kept: it still qualifies
+    ]
+    cli.ok("edit", email, "--kind", "note", "-o", "")  # a note completes nothing: open again
+    assert completed() == [
+        ("call back", None, None), ("send the deck", "2026-11-18 11:00:00.000000", "call"),
+    ]  # fmt: skip
+
+
+def test_moving_the_capture_that_created_a_prospect_moves_its_first_stage(
+    cli: Cli, db_path: Path
+) -> None:
+    call = cli.ok("log", "call", "Pine Clinic", "-o", "connected", "--at", "2026-11-18 10:00")
+    cli.ok("edit", call.stdout.strip()[:8], "--at", "2026-11-17 10:00")
+    assert rows(db_path, "SELECT changed_at FROM stage_changes") == [
+        ("2026-11-17 10:00:00.000000",)
+    ]
+    assert "lead for 3d (since Tue 17 Nov 10:00)" in cli.ok("intel", "pine").stdout
+
+
+def test_undo_hands_a_step_to_the_next_touch_that_completes_it(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Pine Clinic", "-o", "voicemail", "--at", "2026-11-18 10:00")
+    cli.ok("log", "call", "pine", "-o", "connected", "--at", "2026-11-16 10:00",
+           "--next", "send the deck", "--due", "2026-11-17 09:00")  # fmt: skip
+    cli.ok("log", "email", "pine", "--at", "2026-11-19 10:00")  # completes the step
+    assert step(db_path) == [("2026-11-19 10:00:00.000000", "2026-11-19 10:00:00.000000")]
+    cli.ok("undo")
+    # the voicemail on the 18th came after the step was set: it is the touch that did it
+    assert step(db_path) == [("2026-11-18 10:00:00.000000", "2026-11-18 10:00:00.000000")]
+    cli.ok("undo")  # the call that set the step: the step goes with it
+    assert rows(db_path, "SELECT count(*) FROM next_steps") == [(0,)]
