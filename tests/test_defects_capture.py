@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from salestrack import dates
-from tests.conftest import NOW, Cli, rows
+from tests.conftest import NOW, Cli, dump, rows
 
 # NOW is Friday 20 November 2026, 15:00 in London (UTC+0).
 
@@ -168,3 +168,65 @@ def test_undo_hands_a_step_to_the_next_touch_that_completes_it(cli: Cli, db_path
     assert step(db_path) == [("2026-11-18 10:00:00.000000", "2026-11-18 10:00:00.000000")]
     cli.ok("undo")  # the call that set the step: the step goes with it
     assert rows(db_path, "SELECT count(*) FROM next_steps") == [(0,)]
+
+
+# -- 8: a prospect can be added as of a past date -------------------------------------------
+
+
+def test_a_prospect_added_as_of_a_past_date_takes_backfilled_history(
+    cli: Cli, db_path: Path
+) -> None:
+    added = cli.ok("prospect", "add", "Pine Clinic", "--at", "2026-11-02")
+    assert added.stderr == "added prospect Pine Clinic · stage lead since Mon 02 Nov 09:00\n"
+    assert rows(db_path, "SELECT changed_at FROM stage_changes") == [
+        ("2026-11-02 09:00:00.000000",)
+    ]
+    assert "lead for 2w (since Mon 02 Nov 09:00)" in cli.ok("intel", "pine").stdout
+    cli.ok("log", "call", "pine", "-o", "connected", "--at", "2026-11-05 10:00")
+    cli.ok("prospect", "stage", "pine", "qualified", "--at", "2026-11-05 10:30")
+    assert "qualified for 2w (since Thu 05 Nov 10:30)" in cli.ok("intel", "pine").stdout
+    before = dump(db_path)
+    future = cli.fails("prospect", "add", "Oak", "--at", "tomorrow")
+    assert future.stderr == (
+        "error: --at: that is in the future; give when it became a prospect (default now)\n"
+    )
+    assert "--at: can't read 'yesterdy'" in cli.fails("prospect", "add", "Oak", "--at",
+                                                       "yesterdy").stderr  # fmt: skip
+    assert dump(db_path) == before
+
+
+# -- 9: a won or lost deal leaves no open next steps ----------------------------------------
+
+
+def test_won_and_lost_close_the_open_next_steps(cli: Cli, db_path: Path) -> None:
+    for name in ("Pine Clinic", "Oak Dental", "Elm Surgery"):
+        cli.ok("log", "call", name, "--new", "-o", "connected", "--at", "2026-11-16 10:00",
+               "--next", "send the deck", "--due", "2026-11-17 09:00")  # fmt: skip
+    cli.ok("log", "note", "pine", "-n", "CFO on leave", "--at", "2026-11-16 11:00",
+           "--next", "book the demo")  # fmt: skip
+    lost = cli.ok("prospect", "stage", "pine", "lost", "--at", "2026-11-19 12:00")
+    assert lost.stderr == "Pine Clinic: lead -> lost · 2 open next steps closed\n"
+    assert (
+        cli.ok("prospect", "stage", "oak", "won").stderr
+        == "Oak Dental: lead -> won · 1 open next step closed\n"
+    )
+    assert rows(
+        db_path,
+        "SELECT p.name, n.done_at, n.done_by_activity_id FROM next_steps n "
+        "JOIN prospects p ON p.id = n.prospect_id WHERE n.done_at IS NOT NULL ORDER BY p.name",
+    ) == [
+        ("Oak Dental", "2026-11-20 15:00:00.000000", None),
+        ("Pine Clinic", "2026-11-19 12:00:00.000000", None),
+        ("Pine Clinic", "2026-11-19 12:00:00.000000", None),
+    ]  # fmt: skip
+    gaps = json.loads(cli.ok("pipeline", "--gaps", "-f", "json").stdout)
+    assert [g["name"] for g in gaps] == ["Elm Surgery"]
+    assert [n["name"] for n in json.loads(cli.ok("next", "-f", "json").stdout)] == ["Elm Surgery"]
+    listed = {p["name"]: p["next_step"] for p in json.loads(
+        cli.ok("prospect", "list", "-f", "json").stdout)}  # fmt: skip
+    assert listed == {"Elm Surgery": "send the deck", "Oak Dental": None, "Pine Clinic": None}
+    assert "next step     none" in cli.ok("intel", "pine").stdout
+    assert cli.ok("export", "next-steps", "-f", "ics").stdout.count("SUMMARY:") == 1
+    # a client's follow-up after the win is open work as usual
+    cli.ok("log", "email", "oak", "--next", "check in", "--due", "2026-11-27 09:00")
+    assert "check in" in cli.ok("intel", "oak").stdout
