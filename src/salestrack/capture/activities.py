@@ -218,7 +218,10 @@ def edit(
             refs = lookup.contacts(store, activity.prospect_id)
             found = names.resolve_among(change.contact, refs, what="contact")
             if not isinstance(found, Ref):
-                raise names.not_found(change.contact, found, what="contact", hint="")
+                raise names.unknown_contact(
+                    change.contact, found, prospect=prospect_name(store, activity.prospect_id),
+                    known=[r.name for r in refs],
+                )  # fmt: skip
             put("contact_id", found.id)
     if change.quality is not None or change.uncovered is not None:
         _score(store, activity, change, now)
