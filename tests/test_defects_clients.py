@@ -64,6 +64,14 @@ def test_a_filled_form_grades_the_month_it_was_made_for(
     )
     assert dump(db_path) == before
     cli.ok("crc", "rate", "contoso", "--month", "2026-09", "--file", str(old))  # named: fine
+    saved = tmp_path / "saved.csv"  # as a spreadsheet saves it: the month as a date
+    saved.write_text("month,behaviour,name,grade,comment\r\n2026-08-01,1,x,D,\r\n")
+    assert cli.ok("crc", "rate", "contoso", "--file", str(saved)).stderr.endswith("2026-08: 1=D\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("month,behaviour,grade\r\n2026-13,1,A\r\n")
+    assert cli.fails("crc", "rate", "contoso", "--file", str(bad)).stderr == (
+        "error: --file: line 2: '2026-13' is not a month; write it like 2026-11\n"
+    )
 
 
 def test_form_and_rate_default_to_the_same_month(cli: Cli, tmp_path: Path) -> None:

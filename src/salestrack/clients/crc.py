@@ -474,10 +474,15 @@ def read_form(path: Path, *, today: date) -> FilledForm:
 
 
 def _form_month(text: str, line: int, today: date) -> str:
+    """A form's month cell: ``2026-11``, or a date in it (``2026-11-01``, as a spreadsheet
+    may save it)."""
+    if len(text) == 10 and text[7] == "-" and text[8:].isdigit():
+        text = text[:7]
     try:
         return check_month(text, today=today)
     except InvalidInput as exc:
-        raise InvalidInput("--file", f"line {line}: {exc.message}") from None
+        reason = exc.message.removeprefix(f"{exc.field}: ")
+        raise InvalidInput("--file", f"line {line}: {reason}") from None
 
 
 def rating_month(typed: str | None, form: FilledForm | None, *, today: date) -> str:
