@@ -82,7 +82,8 @@ def test_filters(cli: Cli) -> None:
 
     assert ids() == ["call@Acme", "email@Acme", "call@Beta"]
     assert ids("--since", "2026-11-11") == ["email@Acme", "call@Beta"]
-    assert ids("--until", "2026-11-12") == ["call@Acme"]
+    assert ids("--until", "2026-11-12") == ["call@Acme", "email@Acme"]  # all of that day
+    assert ids("--until", "2026-11-12 10:00") == ["call@Acme"]  # before that time
     assert ids("--prospect", "acme", "--kind", "call") == ["call@Acme"]
     assert "--kind" in cli.fails("export", "wins", "--kind", "call", code=2).stderr
     assert "unknown entity 'calls'" in cli.fails("export", "calls", code=2).stderr

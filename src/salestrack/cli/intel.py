@@ -127,7 +127,10 @@ def wins(
     today: Annotated[bool, typer.Option("--today", help="Today's wins.")] = False,
     week: Annotated[bool, typer.Option("--week", help="This week's wins (the default).")] = False,
     since: Annotated[
-        str | None, typer.Option("--since", metavar="WHEN", help="Wins since a date.")
+        str | None,
+        typer.Option(
+            "--since", metavar="WHEN", help="Wins since then (a date alone: from its 00:00)."
+        ),
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -145,7 +148,7 @@ def wins(
         raise UsageError("choose one of --today, --week and --since")
     now, tz = clock.now(), dates.local_tz()
     if since is not None:
-        start = capture.parse_time("--since", since, now, "past", None)
+        start = capture.parse_bound("--since", since, now, "start")
         label = f"since {when(start)}"
     else:
         start, label = service.period("today" if today else "week", now=now, tz=tz)

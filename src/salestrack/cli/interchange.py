@@ -52,10 +52,19 @@ def export(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="WHEN", help="Rows from this time on (the entity's date)."),
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="Rows from this time on (the entity's date; a date alone: from its 00:00).",
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Rows before this time.")
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="WHEN",
+            help="Rows before this time (a date alone: through that day).",
+        ),
     ] = None,
     prospect: Annotated[
         str | None, typer.Option("--prospect", metavar="NAME", help="Only this prospect's rows.")
@@ -88,9 +97,9 @@ def export(
     now = clock.now()
     filters = service.Filters()
     if since is not None:
-        filters.since = capture.parse_time("--since", since, now, "past", None)
+        filters.since = capture.parse_bound("--since", since, now, "start")
     if until is not None:
-        filters.until = capture.parse_time("--until", until, now, "past", None)
+        filters.until = capture.parse_bound("--until", until, now, "end")
     service.check_filters(chosen, filters, kind=kind is not None)
     if kind is not None:
         choices = vocab.KINDS if chosen.table == "activities" else vocab.INTEL_KINDS

@@ -32,26 +32,40 @@ def add(
     ] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="Since when it is a prospect (default now), so older history can be logged "
+            "and its stages dated from then: '2026-11-02', '3 weeks ago'.",
+        ),
+    ] = None,
 ) -> None:
     """Add a prospect (prints its id)."""
     from salestrack import clock, config
     from salestrack.capture import prospects
+    from salestrack.capture.capture import parse_time
     from salestrack.output.console import emit, say
+    from salestrack.output.show import when
     from salestrack.store.sql import write
 
+    now = clock.now()
+    since = parse_time("--at", at, now, "past", None) if at else None
     with write(config.resolve()) as db:
         p = prospects.add(
             db,
             name,
             owner=config.rep(),
-            now=clock.now(),
+            now=now,
             company=company,
             segment=segment,
             stage=stage,
             value=value,
             notes=note,
+            since=since,
         )
-    say(f"added prospect {p.name} · stage {p.stage}")
+    say(f"added prospect {p.name} · stage {p.stage}" + (f" since {when(since)}" if since else ""))
     emit(str(p.id))
 
 
@@ -249,7 +263,11 @@ def stage(
         change = prospects.move(
             db, prospect, to, owner=config.rep(), now=now, at=when, reason=reason
         )
-    say(f"{change.prospect}: {change.from_stage} -> {change.to_stage}")
+    closed = change.steps_closed
+    say(
+        f"{change.prospect}: {change.from_stage} -> {change.to_stage}"
+        + (f" · {closed} open next step{'s' if closed > 1 else ''} closed" if closed else "")
+    )
 
 
 @app.command("rm")

@@ -208,7 +208,9 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -
             }
         )
     items = checklist.load(settings.setting(reader, checklist.SETTING))
-    known = {f["kind"] for f in facts}
+    known = {f["kind"] for f in facts} | {
+        c["role"] for c in contacts if c["role"]
+    }  # a contact counts
     gaps = checklist.missing(items, stage, settings.stages(reader), known)
     avail, unknown = current_availability(
         [(f["value"], f["learned_at"]) for f in facts if f["kind"] == "availability"], now, tz

@@ -97,7 +97,7 @@ def as_text(b: Brief, *, now: datetime) -> str:
         "intel",
         [
             f"{show.word(f['kind'])}: {f['value']}"
-            + (f" (from {f['contact']})" if f["contact"] else "")
+            + (f" (from {f['contact']})" if f["contact"] and f["contact"] not in f["value"] else "")
             + f" · {show.when(f['learned_at'])}"
             for f in b.facts
         ],
