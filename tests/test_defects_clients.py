@@ -205,7 +205,7 @@ def test_a_month_graded_in_part_says_how_much(cli: Cli, tmp_path: Path) -> None:
         ("2026-10", 6, 6, True), ("2026-11", 2, 6, False),
     ]  # fmt: skip
     csv_text = cli.ok("crc", "report", "contoso", "-f", "csv").stdout
-    assert csv_text.splitlines()[2].endswith(",2,6,False,0.5")
+    assert csv_text.splitlines()[2].endswith(",2,6,false,0.5")
     table = cli.ok("crc", "report", "contoso", "-f", "table")
     assert re.search(r"2026-10 .*6 of 6 .*100%", table.stdout)
     assert re.search(r"2026-11 .*2 of 6 \* .*50%", table.stdout)
@@ -236,5 +236,5 @@ def test_the_readme_client_example_runs_on_a_fresh_database(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "report card for Acme Corp, 2026-10: 1=A 2=B 3=D" in result.stderr
     assert (tmp_path / "form.csv").read_text().startswith("month,behaviour,name,grade,comment")
-    assert ",slow replies,3,3,True," in result.stdout  # piped: CSV, 3 of 3 graded
+    assert ",slow replies,3,3,true," in result.stdout  # piped: CSV, 3 of 3 graded
     assert "<svg" in (tmp_path / "acme-q4.html").read_text()

@@ -269,7 +269,8 @@ def _read(text: str, now: datetime, prefer: str, tz: tzinfo | None) -> tuple[dat
         raise ValueError(f"prefer must be 'past' or 'future', not {prefer!r}")
     zone = tz if tz is not None else local_tz()
     try:
-        return in_range(text, _parse_when(text, now.astimezone(zone), prefer, zone))
+        value, whole = _parse_when(text, now.astimezone(zone), prefer, zone)
+        return in_range(text, value), whole
     except DateParseError:
         raise
     except (ValueError, ArithmeticError):  # e.g. a date pushed past year 9999

@@ -22,6 +22,7 @@ from typing import Any
 
 from salestrack.clients.refs import client
 from salestrack.errors import InvalidInput
+from salestrack.names import clean_name
 from salestrack.store.sql import Store, uid, when
 
 MAX_BEHAVIOURS = 6
@@ -131,18 +132,26 @@ def behaviours(reader: Store, prospect_id: uuid.UUID | None) -> tuple[list[Behav
     return [Behaviour(uid(i), n, int(p)) for i, n, p in rows], False
 
 
+def _number(text: str) -> bool:
+    """Digits as typed on a keyboard (``str.isdigit`` also takes ``²``, which int() refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def choose_behaviours(texts: list[str]) -> list[str]:
     """``["1", "3", "Knows our market"]``: candidates by number, or free text."""
     chosen: list[str] = []
     for text in texts:
         text = text.strip()
-        if text.isdigit():
-            n = int(text)
+        if _number(text):
+            n = int(text) if len(text) <= 3 else 0
             if not 1 <= n <= len(CANDIDATES):
-                raise InvalidInput("BEHAVIOUR", f"{n} is not a candidate; pick 1 to 12 (--list)")
+                raise InvalidInput(
+                    "BEHAVIOUR", f"{text[:6]} is not a candidate; pick 1 to 12 (--list)"
+                )
             text = CANDIDATES[n - 1]
         if not text:
             continue
+        text = clean_name("BEHAVIOUR", text)
         if text.casefold() in (c.casefold() for c in chosen):
             raise InvalidInput("BEHAVIOUR", f"'{text}' is listed twice")
         chosen.append(text)
@@ -160,9 +169,9 @@ def choose_behaviours(texts: list[str]) -> list[str]:
 def pick(found: list[Behaviour], typed: str) -> Behaviour:
     """A behaviour by its position (1-6) or the start of its name."""
     text = typed.strip()
-    if text.isdigit():
+    if _number(text):
         for b in found:
-            if b.position == int(text):
+            if len(text) <= 3 and b.position == int(text):
                 return b
         raise InvalidInput("BEHAVIOUR", f"no behaviour {text}; the card has 1 to {len(found)}")
     matches = [b for b in found if b.name.casefold().startswith(text.casefold())]
