@@ -176,8 +176,8 @@ def import_(
         typer.Option(
             "--from",
             metavar="CRM",
-            help="A shipped mapping for a CRM's export: hubspot (activities). "
-            "See docs/export.md for which export each expects.",
+            help="A shipped mapping for a CRM's export: hubspot, pipedrive, close or "
+            "salesforce. See docs/import.md for which export each expects.",
         ),
     ] = None,
     constants: Annotated[
@@ -203,6 +203,15 @@ def import_(
             metavar="ZONE",
             help="The time zone of times without an offset, e.g. America/New_York "
             "(default: yours).",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="The file's text encoding when it is not UTF-8 or UTF-16 with a byte-order "
+            "mark, e.g. cp1252 or latin-1.",
         ),
     ] = None,
     duration_unit: Annotated[
@@ -247,6 +256,7 @@ def import_(
         rules = service.Mapping.parse(
             mapping, map_values or [], saved, constants=constants, date_format=date_format,
             duration_unit=duration_unit, preset=shipped,
+            preset_name=None if crm is None else f"{crm.strip().lower()}-{chosen.name}",
         )  # fmt: skip
     except ValueError as exc:
         raise UsageError(f"--map-file: not a JSON mapping ({exc})") from None
@@ -262,7 +272,7 @@ def import_(
     try:
         result = _run_import(
             chosen, handle, fmt, rules, strict=strict, dry_run=dry_run, now=now, tz=tz,
-            owner=owner, as_mine=as_mine,
+            owner=owner, as_mine=as_mine, encoding=encoding,
         )  # fmt: skip
     finally:
         if handle is not sys.stdin.buffer:
@@ -296,15 +306,16 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
     target = config.resolve()
     errors: list[str] = []
     unused: list[str] = []
+    left_out: dict[str, int] = {}
     result: Any = None
 
     def go(store: Any) -> Any:
         nonlocal result
-        rows = service.read(handle, fmt)
+        rows = service.read(handle, fmt, kw["encoding"])
         stages = settings.stages(store)
         checked = service.validate(
             entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
-            as_mine=kw["as_mine"], stages=stages, unused=unused,
+            as_mine=kw["as_mine"], stages=stages, unused=unused, left_out=left_out,
         )  # fmt: skip
         with _progress(None, f"import {entity.name}") as tick:
             done = service.write(
@@ -319,14 +330,39 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
             count += " bad line" if n == 1 else " bad lines"
             raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
         done.unused = unused
+        done.left_out = left_out
         result = done
         if kw["dry_run"]:
             raise _DryRun
         return done
 
-    try:
-        with write(target) as store:  # one transaction: all rows or none
-            result = go(store)
-    except _DryRun:
-        pass
+    with _no_new_file(target, keep=not kw["dry_run"]):
+        try:
+            with write(target) as store:  # one transaction: all rows or none
+                result = go(store)
+        except _DryRun:
+            pass
     return result
+
+
+@contextmanager
+def _no_new_file(target: Any, *, keep: bool) -> Any:
+    """A dry run, or an import that fails, leaves no database file it had to create."""
+    path = target.path
+    if path is None or path.exists():
+        yield
+        return
+    made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        if not (ok and keep):
+            for extra in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            for folder in made:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
