@@ -1284,3 +1284,98 @@ class Prospects:
         row["prospect_id"] = pid
         result.prospects_created += 1
         return True
+
+
+# -- settings and the whole database -------------------------------------------------------
+
+
+def import_settings(
+    writer: Store,
+    rows: Iterable[tuple[int, dict[str, Any], bool]],
+    *,
+    now: datetime,
+    errors: list[str],
+    result: Result,
+) -> None:
+    """Settings rows (key, value, updated_at): each written as its own command writes it
+    (the stage list through ``stages``' rule), keeping the file's ``updated_at``."""
+    from salestrack.capture import prospects
+
+    for line, raw, from_csv in rows:
+        if HEADER in raw:
+            extra = sorted(set(raw[HEADER]) - {"key", "value", "updated_at"})
+            if extra or not {"key", "value"} <= set(raw[HEADER]):
+                raise InvalidInput(
+                    "FILE",
+                    "settings have the columns key, value and updated_at"
+                    + (f"; unknown: {', '.join(extra)}" if extra else ""),
+                )
+            continue
+        if "__width__" in raw:
+            _note(errors, f"line {line}: {raw['__width__'][0]} fields where the header has 3")
+            continue
+        key, value = raw.get("key"), raw.get("value")
+        if from_csv and isinstance(value, str):
+            value = unprotect(value)
+        if not isinstance(key, str) or not key.strip() or len(key) > 100:
+            _note(errors, f"line {line}: key: give the setting's name (at most 100 characters)")
+            continue
+        if not isinstance(value, str):
+            _note(errors, f"line {line}: value: give the setting's value as text")
+            continue
+        try:
+            value = rules.clean_text("value", value) or ""
+            stamp = raw.get("updated_at") or None
+            at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else now
+            if at.tzinfo is None:
+                raise ValueError
+        except InvalidInput as exc:
+            _note(errors, f"line {line}: {exc}")
+            continue
+        except ValueError:
+            _note(errors, f"line {line}: updated_at: not a time with an offset (ISO-8601)")
+            continue
+        stored = writer.one("SELECT value FROM settings WHERE key = :k", k=key)
+        if stored is not None and stored[0] == value:
+            result.unchanged += 1
+            continue
+        if key == "stages":
+            try:
+                wanted = json.loads(value)
+                if not isinstance(wanted, list):
+                    raise ValueError
+                prospects.set_stages(writer, [str(s) for s in wanted], now=at)
+            except ValueError:
+                _note(errors, f"line {line}: value: the stages are a JSON list of names")
+                continue
+            except SalestrackError as exc:
+                _note(errors, f"line {line}: {exc}")
+                continue
+        writer.upsert_setting(key, value, at)
+        if stored is None:
+            result.added += 1
+        else:
+            result.updated += 1
+
+
+def split_all(
+    rows: Iterator[tuple[int, dict[str, Any], bool]],
+) -> Iterator[tuple[str, Iterator[tuple[int, dict[str, Any], bool]]]]:
+    """``export all``'s lines by entity, in the file's order (each part read as it comes)."""
+    import itertools
+
+    from salestrack.interchange.export import ALL_FORMAT
+
+    first = next(rows, None)
+    if first is None or first[1].get("format") != ALL_FORMAT:
+        raise InvalidInput(
+            "FILE", "is not a file of salestrack export all (its first line names the format)"
+        )
+
+    def entity_of(item: tuple[int, dict[str, Any], bool]) -> str:
+        name = item[1].pop("entity", None)
+        if not isinstance(name, str):
+            raise InvalidInput("FILE", f"line {item[0]}: no entity; every line names its entity")
+        return name
+
+    yield from itertools.groupby(rows, key=entity_of)
