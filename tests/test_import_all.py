@@ -96,3 +96,28 @@ def test_export_all_on_postgres_reproduces_the_sqlite_file(
     second = tmp_path / "pg.jsonl"
     cli.ok("--db", pg_url, "export", "all", "-o", str(second))
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_import_keeps_the_clis_limits(cli: Cli, db_path: Path, tmp_path: Path) -> None:
+    cli.ok("log", "call", "Acme Corp", "--new", "-o", "voicemail")
+    before = dump(db_path)
+    seven = tmp_path / "behaviours.jsonl"
+    seven.write_text(
+        "".join(
+            json.dumps({"prospect": "Acme Corp", "name": f"behaviour {i}", "position": i}) + "\n"
+            for i in range(1, 8)
+        )
+    )
+    assert cli.fails("import", "behaviours", str(seven)).stderr == (
+        "error: 1 bad line; nothing was imported:\n  behaviours: Acme Corp would have 7 "
+        "behaviours; a report card keeps at most 6 (retire some: give them a retired_at)\n"
+    )
+    values = tmp_path / "prospects.csv"
+    values.write_text("name,value\r\nA,nan\r\nB,inf\r\nC,1e309\r\nD,-5\r\nE,12.5\r\n", newline="")
+    assert cli.fails("import", "prospects", str(values)).stderr == (
+        "error: 4 bad lines; nothing was imported:\n"
+        + "".join(
+            f"  line {n}: value: must be a positive amount, e.g. 25000\n" for n in (2, 3, 4, 5)
+        )
+    )
+    assert dump(db_path) == before

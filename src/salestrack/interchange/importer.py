@@ -1097,6 +1097,20 @@ def write(
         result.stages_moved = settle_stages(writer, touched, now=now)
     if history and not errors:
         result.stages_moved = _write_history(writer, history, owner=owner, now=now)
+    if table == "behaviours" and not errors:
+        from salestrack.clients.crc import MAX_BEHAVIOURS
+
+        for prospect_name, n in writer.rows(
+            "SELECT p.name, count(*) FROM behaviours b LEFT JOIN prospects p "
+            "ON p.id = b.prospect_id WHERE b.retired_at IS NULL "
+            f"GROUP BY b.owner, p.name HAVING count(*) > {MAX_BEHAVIOURS}"
+        ):
+            _note(
+                errors,
+                f"behaviours: {prospect_name or 'the default set'} would have {n} "
+                f"behaviours; a report card keeps at most {MAX_BEHAVIOURS} (retire some: "
+                "give them a retired_at)",
+            )
     return result
 
 
