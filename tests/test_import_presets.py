@@ -541,3 +541,34 @@ def test_a_dry_run_or_a_failed_import_leaves_no_database_file(
     assert not db_path.exists() and not db_path.parent.exists()
     cli.ok("import", "activities", str(good))
     assert rows(db_path, "SELECT COUNT(*) FROM activities") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    ["%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%m/%d/%Y, %I:%M %p", "%d.%m.%Y %H:%M:%S"],
+)
+def test_the_fast_date_formats_read_what_strptime_reads(fmt: str) -> None:
+    from salestrack.interchange.importer import _time_parser
+
+    parse = _time_parser(fmt)
+    rng = random.Random(fmt)
+    for _ in range(500):
+        day = (rng.randrange(1990, 2030), rng.randrange(1, 13), rng.randrange(1, 29))
+        t = datetime(*day, rng.randrange(24), rng.randrange(60), rng.randrange(60)).strftime(fmt)
+        assert parse(t) == datetime.strptime(t, fmt)
+    for bad in [
+        "13/01/2026 10:00 AM",
+        "2026-02-30",
+        "10/05/2026 13:00 PM",
+        "x",
+        "31.04.2026 1:00:00",
+    ]:
+        try:
+            expected: datetime | None = datetime.strptime(bad, fmt)
+        except ValueError:
+            expected = None
+        try:
+            got: datetime | None = parse(bad)
+        except ValueError:
+            got = None
+        assert got == expected, bad

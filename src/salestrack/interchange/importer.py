@@ -481,6 +481,7 @@ class _Plan:
         self.constants = dict(mapping.constants)
         self.date_format = mapping.date_format
         self.date_formats = (mapping.date_format,) if mapping.date_format else mapping.date_formats
+        self.parsers = [_time_parser(f) for f in self.date_formats]
         self.unit = DURATION_UNITS[mapping.duration_unit]
         self.times = {c for c, k in kinds.items() if k == "time"}
         self.preset = mapping.preset
@@ -580,11 +581,9 @@ class _Plan:
 
     def _value(self, ours: str, value: str, table: dict[str, str] | None) -> Any:
         if ours in self.times and self.date_formats:
-            for fmt in self.date_formats:
+            for parse in self.parsers:
                 try:
-                    if fmt == "iso":
-                        return datetime.fromisoformat(value.strip())
-                    return datetime.strptime(value.strip(), fmt)
+                    return parse(value.strip())
                 except ValueError:
                     continue
             raise _BadValue(
@@ -601,6 +600,53 @@ class _Plan:
 
 
 _VARIANTS = ("preset", "--map-file")
+
+_FIELDS = {code: r"(\d{1,2})" for code in "mdHIMS"} | {"Y": r"(\d{4})", "p": r"([AaPp][Mm])"}
+
+
+def _time_parser(fmt: str) -> Callable[[str], datetime]:
+    """A parser for one ``--date-format``: strptime's result, without its per-call cost for
+    the usual fields (%Y %m %d %H %I %M %S %p); other formats go to strptime itself."""
+    import re
+
+    if fmt == "iso":
+        return datetime.fromisoformat
+    pattern, order, i = "", [], 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == "%" and i + 1 < len(fmt):
+            code = fmt[i + 1]
+            if code not in _FIELDS:
+                return lambda text: datetime.strptime(text, fmt)
+            pattern += _FIELDS[code]
+            order.append(code)
+            i += 2
+            continue
+        pattern += r"\s+" if ch.isspace() else re.escape(ch)
+        i += 1
+    if len(set(order)) != len(order) or not {"Y", "m", "d"} <= set(order):
+        return lambda text: datetime.strptime(text, fmt)
+    compiled = re.compile(pattern + r"\Z", re.IGNORECASE)
+
+    def parse(text: str) -> datetime:
+        found = compiled.match(text)
+        if found is None:
+            raise ValueError(text)
+        got = dict(zip(order, found.groups(), strict=True))
+        hour = int(got.get("H") or got.get("I") or 0)
+        if "I" in got:
+            if not 1 <= hour <= 12:
+                raise ValueError(text)
+            if "p" in got:
+                hour = hour % 12 + (12 if got["p"].lower() == "pm" else 0)
+        elif "p" in got:
+            raise ValueError(text)
+        return datetime(
+            int(got["Y"]), int(got["m"]), int(got["d"]), hour,
+            int(got.get("M") or 0), int(got.get("S") or 0),
+        )  # fmt: skip
+
+    return parse
 
 
 def preset(crm: str, entity: Entity) -> str:
