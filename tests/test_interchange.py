@@ -290,7 +290,7 @@ TRICKY = st.text(
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(texts=st.lists(TRICKY, min_size=6, max_size=6), value=st.floats(allow_nan=False,
+@given(texts=st.lists(TRICKY, min_size=6, max_size=6), value=st.floats(min_value=0, allow_nan=False,
        allow_infinity=False) | st.none(), micro=st.integers(0, 999_999),
        met=st.sampled_from([True, False, None]))  # fmt: skip
 def test_sqlite_writes_the_csv_that_the_csv_module_would(
