@@ -291,3 +291,13 @@ def test_stage_values_complete_from_the_database(cli: Cli) -> None:
     assert complete("salestrack prospect list --stage q", 4) == ["qualified"]
     assert complete("salestrack prospect list --stage De", 4) == ["demo_booked"]  # any case
     assert complete("salestrack dial --stage w", 3) == ["won"]
+
+
+def test_import_of_a_file_shows_a_bar_with_its_total(tmp_path: Path) -> None:
+    source = tmp_path / "calls.csv"
+    lines = ["prospect,kind,outcome,occurred_at"]
+    lines += [f"P{i},call,busy,2026-11-{1 + i % 19:02d}T10:00:00Z" for i in range(500)]
+    source.write_text("\r\n".join(lines) + "\r\n")
+    screen = _in_pty(["import", "activities", str(source)], 120, dict(os.environ))
+    assert "/500" in screen, screen  # the bar counts to the file's rows
+    assert "500 added" in screen

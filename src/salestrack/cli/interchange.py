@@ -23,18 +23,42 @@ EntityArg = Annotated[
 
 @contextmanager
 def _progress(total: int | None, what: str) -> Any:
-    """A progress bar on stderr when it is a terminal; otherwise a silent counter."""
+    """A progress bar on stderr when it is a terminal (with the time left when the total is
+    known); otherwise a silent counter."""
     if not sys.stderr.isatty():
         yield lambda n: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from salestrack.output.console import stderr_console
 
-    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn())
+    columns: list[Any] = [TextColumn(what), BarColumn(), MofNCompleteColumn()]
+    if total is not None:
+        columns.append(TimeRemainingColumn())
     with Progress(*columns, console=stderr_console(), transient=True) as bar:
         task = bar.add_task(what, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+def _rows_in(handle: Any, fmt: str) -> int | None:
+    """About how many rows a file holds (its lines, less a CSV header), for the progress
+    bar's total and time left; None for standard input, a JSON array, or off a terminal."""
+    import os
+
+    name = getattr(handle, "name", None)
+    if not sys.stderr.isatty() or fmt == "json" or not isinstance(name, str):
+        return None
+    if not os.path.isfile(name):
+        return None
+    with open(name, "rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return max(0, lines - (1 if fmt == "csv" else 0))
 
 
 def export(
@@ -372,7 +396,7 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
             entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
             as_mine=kw["as_mine"], stages=stages, unused=unused, left_out=left_out,
         )  # fmt: skip
-        with _progress(None, f"import {entity.name}") as tick:
+        with _progress(_rows_in(handle, fmt), f"import {entity.name}") as tick:
             done = service.write(
                 store, entity, checked, strict=kw["strict"],
                 first_stage=stages[0], now=kw["now"], owner=kw["owner"],
