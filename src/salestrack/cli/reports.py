@@ -207,7 +207,7 @@ def plan(
     from salestrack.capture import capture
     from salestrack.output.console import say
     from salestrack.output.render import Column, Table, render
-    from salestrack.reports import pipeline as service
+    from salestrack.reports import plan as service
     from salestrack.store.sql import read
 
     now, tz = clock.now(), dates.local_tz()
