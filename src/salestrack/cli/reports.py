@@ -55,7 +55,15 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
-            report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
+            report = service.build(
+                r,
+                chosen=week,
+                trailing=weeks,
+                now=now,
+                tz=tz,
+                segment=segment,
+                owner=config.whose_rows(),
+            )
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
     except dates.DateParseError as exc:
@@ -335,7 +343,9 @@ def coach(
 
     now, tz = clock.now(), dates.local_tz()
     with read(config.resolve()) as r:
-        report = base_service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
+        report = base_service.build(
+            r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
+        )
         w = report.week
         won = wins_service.report(r, start=w.start, end=min(w.end, now), label=w.label)
         chosen_focus = quality_service.focus(r, now=min(w.end, now))
