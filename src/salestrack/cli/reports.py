@@ -259,7 +259,8 @@ def _plan_table(result: Any) -> Any:
         if row["rate"] is not None:
             rate = f"{row['rate']:.1%} ({row['successes']:,}/{row['trials']:,})"
         rows.append({"step": row["step"], "needed": needed, "per_day": per_day, "rate": rate})
-    caption = f"rate: share of the step above, last {result.weeks} weeks"
+    weeks = f"{result.weeks} weeks" if result.weeks != 1 else "week"
+    caption = f"rate: share of the step above, last {weeks}"
     if small:
         caption += "\n(low-high): each rate at an end of its 95% interval"
     return Table(
@@ -391,6 +392,12 @@ def holidays(
     )
     if rule.country is None:
         say("no country set: salestrack holidays --country XX (--countries lists the codes)")
+    elif rule.region is None and (choices := service.regions(rule.country)):
+        say(
+            f"{rule.country}'s regions have holidays of their own too: --region "
+            + ", ".join(choices[:20])
+            + (", ..." if len(choices) > 20 else "")
+        )
 
 
 def quality(

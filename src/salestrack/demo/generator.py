@@ -945,15 +945,22 @@ class _Sim:
     def warm(self, p: _Prospect, age: int) -> None:
         """A prospect of the book the rep had when the window opened, ``age`` business days
         old: called a few times already (those calls are before the window and not written),
-        and now and then qualified back then. Without it every stay would start in the window
-        and the usual days in lead would grow week by week."""
+        and now and then qualified back then (that conversation is written). Without it every
+        stay would start in the window and the usual days in lead would grow week by week."""
         rng = self.rng
         p.attempts = p.stage_attempts = min(6, age // 4)
         if age > 5 and rng.random() < 0.15:
             assert p.last_change is not None
             lead_days = max(1, round(age * rng.uniform(0.3, 0.8)))
             day = self.business_days_after(p.last_change.astimezone(self.tz).date(), lead_days)
-            self.change_stage(p, "qualified", self.office_time(day))
+            at = self.office_time(day)
+            who = self.contact(p, "decision_maker", at)
+            act = self.activity(
+                p, "call", at, outcome="connected", reached="decision_maker",
+                contact_id=who["id"], duration_s=rng.randint(180, 720),
+            )  # fmt: skip
+            self.learn_decision_maker(p, act)
+            self.change_stage(p, "qualified", at, activity=act)
             p.dm_reached, p.agreed = True, rng.random() < 0.5
             p.stage_attempts = rng.randint(0, 3)
 

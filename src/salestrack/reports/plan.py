@@ -162,16 +162,21 @@ def _check_country(country: str, region: str | None) -> tuple[str, str | None]:
         )
     if region is None:
         return code, None
-    import holidays
-
-    regions = list(holidays.country_holidays(code).subdivisions)
-    chosen = next((r for r in regions if r.upper() == region.strip().upper()), None)
+    known_regions = regions(code)
+    chosen = next((r for r in known_regions if r.upper() == region.strip().upper()), None)
     if chosen is None:
-        shown = ", ".join(regions) if regions else "none (the country has no regions)"
+        shown = ", ".join(known_regions) if known_regions else "none (the country has none)"
         raise InvalidInput(
             "--region", f"unknown region '{region.strip()}' of {code}; use one of: {shown}"
         )
     return code, chosen
+
+
+def regions(country: str) -> list[str]:
+    """The regions (subdivisions) of ``country`` that ``--region`` takes."""
+    import holidays
+
+    return list(holidays.country_holidays(country).subdivisions)
 
 
 def set_days_off(
