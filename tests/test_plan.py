@@ -271,7 +271,9 @@ def test_plan_refuses_a_window_without_a_deal(cli: Cli) -> None:
 
 
 @pytest.mark.slow
-def test_the_holidays_package_loads_only_when_a_country_is_set(cli: Cli, db_path: Path) -> None:
+def test_the_holidays_package_loads_only_for_years_the_setting_does_not_keep(
+    cli: Cli, db_path: Path
+) -> None:
     funnel(cli, db_path)
 
     def imported(*args: str) -> set[str]:
@@ -289,9 +291,17 @@ def test_the_holidays_package_loads_only_when_a_country_is_set(cli: Cli, db_path
     plan = ("plan", "--deals", "3", "--by", "2026-11-27", "-f", "csv")
     assert "holidays" not in imported(*plan)
     assert "holidays" not in imported("intel", "Dialled Ltd")
-    cli.ok("holidays", "--country", "GB")
-    assert "holidays" in imported(*plan)
+    # set in 2026, the country's holidays of 2026 to 2030 are kept with the setting
+    cli.ok("holidays", "--country", "US")
+    assert "holidays" not in imported(*plan)
     assert "holidays" not in imported("intel", "Dialled Ltd")
+    later = ("plan", "--deals", "3", "--by", "2031-01-10", "-f", "json")
+    assert "holidays" in imported(*later)
+    # both ways give the same days: New Year's Day 2031 comes from the package
+    doc = json.loads(cli.ok(*later).stdout)
+    skipped = {d["date"]: d["name"] for d in doc["days_off"]}
+    assert skipped["2026-11-26"] == "Thanksgiving Day"
+    assert skipped["2030-12-25"] == "Christmas Day" and skipped["2031-01-01"] == "New Year's Day"
 
 
 def test_the_plan_json_is_what_docs_reports_md_describes() -> None:

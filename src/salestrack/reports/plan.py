@@ -14,7 +14,9 @@ at the low end (the most).
 **Working days.** Monday to Friday from now to the end of ``--by``, less the days off
 (:class:`DaysOff`: a country's public holidays from the ``holidays`` package, with its
 region's, and the dates the user lists); today counts only for the part of its working day
-(:data:`WORKDAY`, local time) still ahead, so at 19:00 it counts nothing.
+(:data:`WORKDAY`, local time) still ahead, so at 19:00 it counts nothing. The country's
+holidays of :data:`KEPT_YEARS` years are looked up when it is set and kept with the setting;
+the package (costly to import) is loaded only for a date beyond them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -57,6 +59,9 @@ _WON = (
     "SELECT count(*) FROM stage_changes WHERE to_stage = 'won' "
     "AND changed_at >= :s AND changed_at < :e"
 )
+#: Years of a country's holidays kept with the setting (from the year it is set), so that
+#: ``plan`` does not import the holidays package (~0.18 s) for a date in them.
+KEPT_YEARS = 5
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_RANGE = 366  # days one --add range may hold
 
@@ -71,6 +76,9 @@ class DaysOff:
     country: str | None = None  # a code the holidays package knows: DE, GB, US...
     region: str | None = None  # one of its subdivisions: BY, ENG, CA...
     dates: tuple[date, ...] = ()
+    # the country's holidays of the years ``kept`` (first, last), looked up when it was set
+    public: tuple[tuple[date, str], ...] = ()
+    kept: tuple[int, int] | None = None
 
     def label(self) -> str:
         """``GB, region ENG``, or ``""`` without a country."""
@@ -84,6 +92,8 @@ class DaysOff:
                 "country": self.country,
                 "region": self.region,
                 "dates": [d.isoformat() for d in self.dates],
+                "kept": list(self.kept) if self.kept else None,
+                "public": [[d.isoformat(), name] for d, name in self.public],
             }
         )
 
@@ -94,10 +104,13 @@ def days_off(reader: Store) -> DaysOff:
     if not raw:
         return DaysOff()
     value = json.loads(raw)
+    kept = value.get("kept")
     return DaysOff(
         country=value.get("country") or None,
         region=value.get("region") or None,
         dates=tuple(sorted(date.fromisoformat(d) for d in value.get("dates", []))),
+        public=tuple((date.fromisoformat(d), str(n)) for d, n in value.get("public", [])),
+        kept=(int(kept[0]), int(kept[1])) if kept else None,
     )
 
 
@@ -212,6 +225,11 @@ def set_days_off(
     for text in remove or []:
         dates.difference_update(parse_days("--remove", text))
     result = DaysOff(chosen_country, chosen_region, tuple(sorted(dates)))
+    if chosen_country is not None:  # looked up afresh each time the setting changes
+        first = now.year
+        last = first + KEPT_YEARS - 1
+        public = _public(result, date(first, 1, 1), date(last, 12, 31))
+        result = replace(result, public=tuple(public.items()), kept=(first, last))
     store.upsert_setting(SETTING, result.dumps(), now)
     return result
 
@@ -219,7 +237,24 @@ def set_days_off(
 def off_between(rule: DaysOff, start: date, end: date) -> dict[date, str]:
     """The days off from ``start`` to ``end`` (both included), each with what it is.
 
-    The holidays package is imported only when a country is set (it costs ~0.15 s)."""
+    A country's holidays come from those kept with the setting when they cover the years;
+    else from the holidays package, imported only then."""
+    found: dict[date, str] = {}
+    if rule.country is not None and start <= end:
+        if rule.kept and rule.kept[0] <= start.year and end.year <= rule.kept[1]:
+            public = dict(rule.public)
+        else:
+            public = _public(rule, start, end)
+        found.update((d, n) for d, n in public.items() if start <= d <= end)
+    for day in rule.dates:
+        if start <= day <= end:
+            found.setdefault(day, "your day off")
+    return dict(sorted(found.items()))
+
+
+def _public(rule: DaysOff, start: date, end: date) -> dict[date, str]:
+    """The country's (and region's) public holidays from ``start`` to ``end``, from the
+    holidays package."""
     found: dict[date, str] = {}
     if rule.country is not None and start <= end:
         try:
@@ -243,10 +278,7 @@ def off_between(rule: DaysOff, start: date, end: date) -> dict[date, str]:
         for day, name in sorted(public.items()):
             if start <= day <= end:
                 found[day] = str(name)
-    for day in rule.dates:
-        if start <= day <= end:
-            found.setdefault(day, "your day off")
-    return dict(sorted(found.items()))
+    return found
 
 
 # -- working days -------------------------------------------------------------------------------
