@@ -160,6 +160,22 @@ def source() -> str:
     return "default"
 
 
+def whose_rows() -> str | None:
+    """Whose rows a report counts: the one rule every report (baseline, coach, plan, the
+    brief's best time to call) follows. ``None`` means every row the database shows this
+    user, never a filter by rep name:
+
+    * a solo SQLite file is one person's, so all its rows are theirs, whatever rep name they
+      were written under (a demo's ``me``, an older ``SALESTRACK_REP``, another laptop);
+    * on a team's PostgreSQL database, row-level security (``db team-setup``) already shows a
+      rep only their own rows and a manager every rep's (``team baseline`` splits them).
+
+    A report that took an owner from :func:`rep` instead would count nothing on a database
+    written under another name ("not enough calls yet (0 of 100)") while the baseline of
+    the same database counted every row."""
+    return None
+
+
 def rep() -> str:
     """Who owns the rows written by this user: ``SALESTRACK_REP``; on a server, the database
     user (row-level security checks that rows are the connected user's); else the login

@@ -46,6 +46,11 @@ class AppGroup(LazyGroup):
             "plan",
             "The reverse funnel: dials, conversations and meetings a day to close N deals by then.",
         ),
+        "holidays": _lazy(
+            "reports",
+            "holidays",
+            "Show or set the days plan skips: a country's public holidays and your own days off.",
+        ),
         "quality": _lazy(
             "reports",
             "quality",

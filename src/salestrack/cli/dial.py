@@ -86,7 +86,7 @@ def dial(
     from salestrack.output import brief as shown
     from salestrack.store.sql import read
 
-    target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
+    target, tz = config.resolve(), dates.local_tz()
     if cadence is not None:
         from salestrack.store.sql import write
 
@@ -115,7 +115,7 @@ def dial(
         while i < len(names):
             name = names[i]
             with read(target) as r:
-                b = brief.build(r, name, now=clock.now(), tz=tz, owner=owner)
+                b = brief.build(r, name, now=clock.now(), tz=tz, owner=config.whose_rows())
             sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + shown.as_text(b, now=clock.now()))
             started = time.monotonic()
             key = keys.key("outcome> ")

@@ -77,7 +77,7 @@ def intel(
         for line in _record(prospect, add or [], contact, at, review, objective, now=now):
             say(line)
     with read(target) as r:
-        b = brief.build(r, prospect, now=now, tz=tz, owner=config.rep())
+        b = brief.build(r, prospect, now=now, tz=tz, owner=config.whose_rows())
     if fmt == "json":
         sys.stdout.write(json.dumps(shown.as_json(b), ensure_ascii=False, indent=2) + "\n")
     else:

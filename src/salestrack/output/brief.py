@@ -44,6 +44,7 @@ def as_json(b: Brief) -> dict[str, Any]:
                     "dials": s.dials,
                     "connects": s.connects,
                     "connect_rate": round(s.rate, 4),
+                    "connect_rate_low": round(s.low, 4),
                 }
                 for s in bt.slots
             ],
