@@ -153,7 +153,7 @@ class AppGroup(LazyGroup):
         ("Before a call", ("next", "intel", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
-        ("Your data", ("export", "import", "stages", "demo", "db")),
+        ("Your data", ("export", "import", "stages", "holidays", "demo", "db")),
         ("A team", ("team",)),
     )
 
