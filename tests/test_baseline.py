@@ -350,7 +350,7 @@ def test_the_same_figures_flags_and_holes_on_postgres(
 
 @pytest.mark.parametrize("command", [("baseline",), ("team", "baseline"), ("quality",),
                                      ("coach",)])  # fmt: skip
-@pytest.mark.parametrize("bad", ["0", "-1", "100000", "abc"])
+@pytest.mark.parametrize("bad", ["0", "-1", "100000", "abc", "\uff14", "8.5"])  # a fullwidth 4
 def test_a_bad_number_of_weeks_is_one_line_naming_the_valid_values(
     cli: Cli, db_path: Path, command: tuple[str, ...], bad: str
 ) -> None:

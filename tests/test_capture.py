@@ -39,8 +39,9 @@ def test_call_with_every_option_round_trips(cli: Cli, db_path: Path) -> None:
     assert result.stderr.count("\n") == 1
     line = result.stderr
     assert line.startswith("logged call · Acme Corp · meeting set")
-    # two explicit wins, the first decision-maker conversation, and two new facts
-    assert "with Dana Ruiz (new contact)" in line and "5 wins" in line and "2 intel" in line
+    # two explicit wins, the first decision-maker conversation (Dana Ruiz, reached as the
+    # decision maker, is that fact too: the same event), and two new facts
+    assert "with Dana Ruiz (new contact)" in line and "5 wins" in line and "3 intel" in line
     assert f"id {activity_id.hex[:8]}" in line
 
     with read(db_path) as db:
@@ -74,6 +75,7 @@ def test_call_with_every_option_round_trips(cli: Cli, db_path: Path) -> None:
         assert facts == {
             ("gatekeeper", "Sue at the front desk"),
             ("availability", "doesn't work Tuesdays"),
+            ("decision_maker", "Dana Ruiz"),
         }
         prospect = db.exec(select(Prospect)).one()
         assert prospect.name == "Acme Corp" and prospect.segment == "A"

@@ -43,9 +43,22 @@ def test_help_lists_every_command_without_building_any() -> None:
     ctx = typer.Context(root, info_name="salestrack")
     text = root.get_help(ctx)
     assert root.commands == {}
-    listed = text.split("Commands:", 1)[1]
+    listed = text.split("Capture:", 1)[1]
     for name in root.lazy:
         assert f"\n  {name} " in listed
+
+
+def test_help_puts_every_command_under_its_job() -> None:
+    from salestrack.cli import AppGroup
+
+    placed = [n for _, group in AppGroup.jobs for n in group]
+    assert sorted(placed) == sorted(AppGroup.lazy), "add the new command to AppGroup.jobs"
+    root = typer.main.get_command(app)
+    text = root.get_help(typer.Context(root, info_name="salestrack"))
+    sections = [title for title, _ in AppGroup.jobs]
+    assert [t for t in sections if f"\n{t}:\n" in text] == sections  # in this order
+    assert "Other:" not in text
+    assert "SALESTRACK_DB" in text and "SALESTRACK_REP" in text and "PAGER" in text
 
 
 def test_completing_a_command_name_builds_nothing(cli: Cli) -> None:
@@ -99,3 +112,29 @@ def test_commands_write_no_sql() -> None:
     }
     assert found == {}
     assert len(list(folder.glob("*.py"))) >= 10  # the check looked at the command modules
+
+
+def test_db_and_no_pager_work_after_the_command_too(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    cli.ok("prospect", "add", "Acme Ltd", "--db", str(other))
+    cli.ok("prospect", "add", "Beacon", f"--db={other}")
+    listed = cli.ok("prospect", "list", "--no-pager", "-f", "csv", "--db", str(other))
+    assert [line.split(",")[1] for line in listed.stdout.splitlines()[1:]] == ["Acme Ltd", "Beacon"]
+    default = cli.ok("prospect", "list", "-f", "csv")  # the default database holds neither
+    assert default.stdout.splitlines()[1:] == []
+    from salestrack.cli import _global_first
+
+    # after `--`, "--db" is a value as typed; before the command it stays where it is
+    assert _global_first(["log", "note", "X", "--", "--db", "y"]) == [
+        "log", "note", "X", "--", "--db", "y"
+    ]  # fmt: skip
+    assert _global_first(["--db", "a", "stages", "--no-pager"]) == [
+        "--no-pager", "--db", "a", "stages"
+    ]  # fmt: skip
+
+
+def test_demo_refuses_a_db_it_would_not_use(cli: Cli, tmp_path: Path) -> None:
+    named = tmp_path / "mine.db"
+    result = cli.fails("--db", str(named), "demo", "--weeks", "1", code=2)
+    assert f"salestrack demo --path {named}" in result.stderr
+    assert result.stderr.count("\n") == 1 and not named.exists()

@@ -71,12 +71,19 @@ def test_scorecard_figures_for_a_quarter(cli: Cli) -> None:
     assert card["activity"] == {"call": 1, "email": 1}
     assert card["last_touch"] == "2026-11-12T09:00:00+00:00"
     assert card["crc"] == [
-        {"month": "2026-10", "ratings": 3, "share_a": 0.6667, "d": 1},
-        {"month": "2026-11", "ratings": 3, "share_a": 0.3333, "d": 0},
-    ]
+        {"month": "2026-10", "ratings": 3, "behaviours": 3, "complete": True, "share_a": 0.6667,
+         "d": 1, "comments": [{"behaviour": "Returns calls and emails promptly", "grade": "D",
+                               "comment": "slow in the launch week"}]},
+        {"month": "2026-11", "ratings": 3, "behaviours": 3, "complete": True, "share_a": 0.3333,
+         "d": 0, "comments": [{"behaviour": "Knows our market", "grade": "A",
+                               "comment": "spot on"}]},
+    ]  # fmt: skip
     text = cli.ok("scorecard", "acme", "--quarter", "2026Q4").stdout
     assert "Promises kept: **75 %** · on time: **67 %** · uptime: **40.00 %**" in text
-    assert "| fix the invoice | Sat 10 Oct 10:00 | Mon 12 Oct 17:00 | kept late |" in text
+    assert (
+        "| fix the invoice | Sat 10 Oct 2026 10:00 | Mon 12 Oct 2026 17:00 "
+        "| Wed 14 Oct 2026 10:00 | kept late |" in text
+    )
 
 
 def test_scorecard_html_is_one_standalone_document(cli: Cli, tmp_path: Path) -> None:
@@ -114,16 +121,20 @@ def test_report_card_grid_drops_and_history(cli: Cli, db_path: Path) -> None:
     fixture(cli)
     out = cli.ok("crc", "report", "acme", "--months", "3", "-f", "json").stdout
     assert json.loads(out) == [
-        {"month": "2026-10", "b1": "A", "b1_dropped": False, "b2": "D", "b2_dropped": False,
-         "b3": "A", "b3_dropped": False, "share_a": 0.6667},
-        {"month": "2026-11", "b1": "B", "b1_dropped": True, "b2": "B", "b2_dropped": False,
-         "b3": "A", "b3_dropped": False, "share_a": 0.3333},
+        {"month": "2026-10", "b1": "A", "b1_dropped": False, "b1_comment": None, "b2": "D",
+         "b2_dropped": False, "b2_comment": "slow in the launch week", "b3": "A",
+         "b3_dropped": False, "b3_comment": None, "graded": 3, "behaviours": 3, "complete": True,
+         "share_a": 0.6667},
+        {"month": "2026-11", "b1": "B", "b1_dropped": True, "b1_comment": None, "b2": "B",
+         "b2_dropped": False, "b2_comment": None, "b3": "A", "b3_dropped": False,
+         "b3_comment": "spot on", "graded": 3, "behaviours": 3, "complete": True,
+         "share_a": 0.3333},
     ]  # fmt: skip
     history = rows(db_path, "SELECT grade, superseded_at IS NOT NULL FROM ratings "
                             "WHERE month = '2026-10' ORDER BY rated_at, grade")  # fmt: skip
     assert sorted(history) == [("A", 0), ("A", 0), ("B", 1), ("D", 0)]
     form = cli.ok("crc", "form", "acme", "--month", "2026-11", "-f", "csv").stdout
-    assert form.splitlines()[1] == "1,Listens actively and asks clarifying questions,,"
+    assert form.splitlines()[1] == "2026-11,1,Listens actively and asks clarifying questions,,"
 
 
 def test_filled_form_is_read_back(cli: Cli, tmp_path: Path, db_path: Path) -> None:

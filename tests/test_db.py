@@ -204,3 +204,64 @@ def test_completion_honours_the_db_option(tmp_path: Path) -> None:
     command = typer.main.get_command(app)
     ctx = command.make_context("salestrack", ["--db", str(other)], resilient_parsing=True)
     assert complete_prospect(ctx, "ac") == ["Acme Corp"]
+
+
+def test_two_backups_in_the_same_second_both_succeed(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    cli.ok("log", "call", "Acme", "--new", "-o", "connected")
+    first = Path(cli.ok("db", "backup").stdout.strip())
+    second = Path(cli.ok("db", "backup").stdout.strip())  # the frozen clock: the same second
+    third = Path(cli.ok("db", "backup").stdout.strip())
+    assert first.name == f"{db_path.name}.20261120T150000Z.bak"
+    assert second.name == f"{db_path.name}.20261120T150000Z-2.bak"
+    assert third.name == f"{db_path.name}.20261120T150000Z-3.bak"
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    in_folder = [Path(cli.ok("db", "backup", str(folder)).stdout.strip()) for _ in range(2)]
+    assert [p.name for p in in_folder] == [
+        "sales-20261120T150000Z.db",
+        "sales-20261120T150000Z-2.db",
+    ]
+    for copy in (first, second, third, *in_folder):
+        assert rows(copy, "SELECT count(*) FROM activities") == [(1,)]
+    named = tmp_path / "mine.db"
+    cli.ok("db", "backup", str(named))
+    again = cli.fails("db", "backup", str(named))  # a name you chose is never replaced
+    assert "already exists" in again.stderr
+    assert not list(tmp_path.glob("**/*.part"))
+
+
+def test_a_revision_we_never_wrote_is_unknown_not_newer(cli: Cli, db_path: Path) -> None:
+    cli.ok("log", "call", "Acme", "--new", "-o", "busy")
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE alembic_version SET version_num = 'abc'")
+    db.commit()
+    db.close()
+    before = dump(db_path)
+    for args in (["prospect", "list"], ["db", "upgrade"]):
+        result = cli.fails(*args)
+        assert "schema revision 'abc', which salestrack never wrote" in result.stderr
+        assert "newer" not in result.stderr
+    assert dump(db_path) == before
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(cli: Cli, tmp_path: Path) -> None:
+    import hashlib
+
+    other = tmp_path / "notes.sqlite"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    db.execute("INSERT INTO notes (body) VALUES ('mine')")
+    db.commit()
+    db.close()
+    digest = hashlib.sha256(other.read_bytes()).hexdigest()
+    for args in (
+        ["prospect", "list"],
+        ["log", "call", "Acme", "--new", "-o", "busy"],
+        ["db", "upgrade"],
+    ):
+        result = cli.fails("--db", str(other), *args)
+        assert "holds tables that are not salestrack's" in result.stderr, args
+    assert hashlib.sha256(other.read_bytes()).hexdigest() == digest  # not even switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]  # no -wal, no -shm

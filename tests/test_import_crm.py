@@ -386,5 +386,11 @@ def test_an_unknown_preset_names_the_ones_there_are(cli: Cli, tmp_path: Path) ->
     path.write_text("a\r\n1\r\n")
     bad = cli.fails("import", "activities", str(path), "--from", "zoho")
     assert bad.stderr == (
-        "error: --from: no preset 'zoho' for activities; the presets are: hubspot-activities\n"
+        "error: --from: no preset 'zoho' for activities; the presets for activities are: "
+        "close, hubspot, pipedrive, salesforce\n"
+    )
+    wins = cli.fails("import", "wins", str(path), "--from", "hubspot")
+    assert wins.stderr == (
+        "error: --from: no preset 'hubspot' for wins; presets are for activities, next-steps, "
+        "prospects, stage-changes\n"
     )

@@ -239,8 +239,8 @@ def test_best_time_from_the_reps_own_connect_history(cli: Cli, db_path: Path) ->
     )
     text = cli.ok("intel", "acme").stdout
     assert (
-        "best time     Thu 16:00-17:00 (50% connect, 60 dials), "
-        "Mon 09:00-10:00 (30% connect, 100 dials); they: not Tue; now is a good time\n"
+        "best time     Thu 16:00-17:00 50% (30/60 dials), "
+        "Mon 09:00-10:00 30% (30/100 dials); they: not Tue; now is a good time\n"
     ) in text
 
 

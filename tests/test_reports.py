@@ -1,5 +1,5 @@
-"""pipeline and plan: every figure computed by hand from small fixtures (the baseline's are in
-tests/test_baseline.py).
+"""pipeline: every figure computed by hand from small fixtures (the baseline's are in
+tests/test_baseline.py, plan's in its own tests).
 
 Time zone Europe/London. British Summer Time ends on Sunday 25 October 2026 at 02:00, so
 week 2026-W43 (Monday 19 October to Monday 26 October, local) is 169 hours long:
@@ -52,23 +52,6 @@ def test_pipeline_per_stage_and_its_gaps(cli: Cli) -> None:
         ("Delta", "no next step, stalled"),
         ("Gamma", "waiting"),
     ]
-
-
-def test_plan_works_back_from_the_persons_own_rates(cli: Cli) -> None:
-    fixture(cli)
-    refused = cli.fails("plan", "--deals", "2", "--by", "2026-11-27")
-    assert "no deals won in the last 12 weeks" in refused.stderr
-    cli.ok("prospect", "stage", "acme", "won", "--at", "2026-11-02 10:00")
-    out = cli.ok("plan", "--deals", "2", "--by", "2026-11-27", "-f", "json")
-    # six dials, two conversations, one meeting set, one deal; Fri 20 to Fri 27 Nov: 6 days
-    assert json.loads(out.stdout) == [
-        {"step": "dials", "total": 12, "per_day": 2.0, "rate": 0.3333},
-        {"step": "conversations", "total": 4, "per_day": 0.7, "rate": 0.5},
-        {"step": "meetings", "total": 2, "per_day": 0.3, "rate": 1.0},
-        {"step": "deals", "total": 2, "per_day": 0.3, "rate": None},
-    ]
-    assert "33.3% conversations per dial" in out.stderr
-    assert "no working day" in cli.fails("plan", "--deals", "1", "--by", "2026-11-19").stderr
 
 
 def test_pipeline_gaps_first_page(cli: Cli) -> None:

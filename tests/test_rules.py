@@ -406,7 +406,7 @@ def test_an_imported_prospect_is_at_a_configured_stage(cli: Cli, db_path: Path) 
     refused(result, "error: 1 bad line; nothing was imported:\n", one_line=False)
     assert (
         "  line 2: stage: unknown stage 'qualified'; use one of: cold, warm, won, lost "
-        "(or set the stages first: salestrack stages ...)"
+        "(map it with --map-values 'stage:THEIRS=ours', or add the stage: salestrack stages ...)"
     ) in result.stderr
     assert dump(db_path) == before
     cli.ok("import", "prospects", "-", input="name,stage\r\nAcme,Warm\r\n")  # as the CLI types it

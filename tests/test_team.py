@@ -275,3 +275,27 @@ def test_the_grouped_baseline_gives_each_rep_their_own_figures_on_postgres(
         line = [r for r in rows if r["rep"] == rep]
         assert [{k: v for k, v in r.items() if not k.startswith("team_") and k != "rep"}
                 for r in line] == [theirs[key] for key in HEADLINE_ORDER]  # fmt: skip
+
+
+def test_team_setup_refuses_roles_that_would_give_away_the_team(cli: Cli, pg_url: str) -> None:
+    cli.ok("--db", pg_url, "db", "upgrade")
+    with psycopg.connect(plain(pg_url), autocommit=True) as db:
+        db.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ops') "
+            "THEN CREATE ROLE ops LOGIN CREATEROLE; END IF; END $$"
+        )
+        before = db.execute("SELECT count(*) FROM pg_roles").fetchone()
+    cases = [
+        (["--rep", "salestrack_manager"], "--rep: 'salestrack_manager' is a reserved role name"),
+        (["--rep", "admin"], "--rep: 'admin' is a reserved role name"),
+        (["--rep", "pg_monitor"], "reserved role name"),
+        (["--manager", "postgres"], "--manager: 'postgres' is a reserved role name"),
+        (["--rep", "rep_a", "--manager", "rep_a"], "--manager: 'rep_a' is also given as --rep"),
+        (["--rep", "ops"], "--rep: 'ops' is an existing system role with more rights"),
+    ]
+    for args, message in cases:
+        result = cli.fails("--db", pg_url, "db", "team-setup", *args, "--apply")
+        assert message in result.stderr, (args, result.stderr)
+        assert result.stderr.count("\n") == 1
+    with psycopg.connect(plain(pg_url), autocommit=True) as db:
+        assert db.execute("SELECT count(*) FROM pg_roles").fetchone() == before  # nothing made

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-_CREDENTIALS_RE = re.compile(r"(://[^:/@\s]*):[^@\s]*@")
+# In free text (a driver's error message): user:secret@ up to the last @ of the word.
+_CREDENTIALS_RE = re.compile(r"(://[^:/@\s]*):\S*@")
+# password=... as a URL query parameter (up to & or #) or a libpq keyword (quoted or a word).
+_PASSWORD_RE = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&#]+)")
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,45 @@ class DbTarget:
         """The file path, or the URL with any password masked."""
         return str(self.path) if self.path is not None else mask_url(self.url)
 
+    def mask(self, text: str) -> str:
+        """A driver's message about this database with the password gone, even where the
+        driver quotes a piece of it (libpq: 'unexpected spaces found in "s3c ret"')."""
+        masked = mask_url(text.replace(self.url, self.display))
+        for secret in _passwords(self.url):
+            for piece in sorted({secret, *secret.split()}, key=len, reverse=True):
+                if len(piece) >= 3:
+                    masked = masked.replace(piece, "***")
+        return masked
 
-def mask_url(url: str) -> str:
-    """``scheme://user:secret@host`` becomes ``scheme://user:***@host``."""
-    return _CREDENTIALS_RE.sub(r"\1:***@", url)
+
+def _passwords(url: str) -> list[str]:
+    """The passwords written in ``url`` (user info and query), as typed."""
+    found = [m.group(2).strip("'") for m in _PASSWORD_RE.finditer(url)]
+    if _URL_RE.match(url):
+        rest = url.partition("://")[2]
+        at = rest.split("?", 1)[0].split("#", 1)[0].rfind("@")
+        if at > 0 and ":" in rest[:at]:
+            found.append(rest[:at].split(":", 1)[1])
+    return [f for f in found if f]
+
+
+def mask_url(text: str) -> str:
+    """``text`` with every password it holds replaced by ``***``.
+
+    ``text`` is a URL or a message that contains one. A password can sit in the user info
+    (``user:secret@host``, where the secret may hold ``@`` or spaces), in the query
+    (``?password=secret``) or in a libpq keyword string (``password='a b' host=x``).
+    Hand-written rather than through :func:`urllib.parse.urlsplit`, which takes the first
+    ``@`` of ``u:s3c@ret@host`` as the end of the password.
+    """
+    masked = _PASSWORD_RE.sub(r"\1***", text)
+    if _URL_RE.match(masked) and "\n" not in masked:  # one URL: spaces, @ and / allowed
+        scheme, _, rest = masked.partition("://")
+        at = rest.split("?", 1)[0].split("#", 1)[0].rfind("@")  # the user info ends there
+        if at > 0 and ":" in rest[:at]:
+            return f"{scheme}://{rest[:at].split(':', 1)[0]}:***@{rest[at + 1 :]}"
+        return masked
+    return _CREDENTIALS_RE.sub(r"\1:***@", masked)
 
 
 @dataclass(frozen=True)
@@ -47,6 +85,7 @@ class App:
     module global, so two invocations in one process (tests, a shell) never see each other's."""
 
     db: str | None = None
+    pager: bool = True  # long tables on a terminal go through $PAGER (off: --no-pager)
 
 
 _APP: ContextVar[App | None] = ContextVar("salestrack_app", default=None)
@@ -119,6 +158,22 @@ def source() -> str:
     if os.environ.get("SALESTRACK_DB"):
         return "SALESTRACK_DB"
     return "default"
+
+
+def whose_rows() -> str | None:
+    """Whose rows a report counts: the one rule every report (baseline, coach, plan, the
+    brief's best time to call) follows. ``None`` means every row the database shows this
+    user, never a filter by rep name:
+
+    * a solo SQLite file is one person's, so all its rows are theirs, whatever rep name they
+      were written under (a demo's ``me``, an older ``SALESTRACK_REP``, another laptop);
+    * on a team's PostgreSQL database, row-level security (``db team-setup``) already shows a
+      rep only their own rows and a manager every rep's (``team baseline`` splits them).
+
+    A report that took an owner from :func:`rep` instead would count nothing on a database
+    written under another name ("not enough calls yet (0 of 100)") while the baseline of
+    the same database counted every row."""
+    return None
 
 
 def rep() -> str:

@@ -33,6 +33,10 @@ whitespace-insensitively:
 (``today``, ``tomorrow``, ``fri``, ``2026-11-20``, ``Nov 20``). ISO weeks and the ``sow`` and
 ``som`` anchors are the exception: they mean 00:00.
 
+**One end of a period is read by** :func:`parse_bound`, **where a date alone means the whole
+day**: its 00:00 as a start (``--since``, ``--from``), the next day's 00:00 as an end
+(``--until``, ``--to``; ends are exclusive). Every command that takes a period uses it.
+
 Local times are built with the zone as ``tzinfo`` and normalised through UTC, so every
 result is a real, DST-correct instant: a wall-clock time that falls in a spring-forward gap
 moves forward by the gap (02:30 becomes 03:30), and an ambiguous fall-back time is taken at
@@ -58,7 +62,9 @@ __all__ = [
     "DurationParseError",
     "format_duration",
     "humanize_delta",
+    "last_day",
     "local_tz",
+    "parse_bound",
     "parse_duration",
     "parse_iso_week",
     "parse_when",
@@ -211,20 +217,80 @@ def parse_when(
     ``now`` must be aware (any zone). ``prefer`` settles bare weekdays and year-less dates.
     Raises :class:`DateParseError` with a user-facing message.
     """
+    return _read(text, now, prefer, tz)[0]
+
+
+def parse_bound(
+    text: str,
+    *,
+    side: Literal["start", "end"],
+    now: datetime,
+    prefer: Literal["past", "future"] = "past",
+    tz: tzinfo | None = None,
+) -> datetime:
+    """Read one end of a period (``--since``, ``--from``, ``--to``, ``--until``).
+
+    **A date alone names the whole day**: as a start it means that day's 00:00, as an end
+    the next day's 00:00 (ends are exclusive), so ``--from 2026-10-01 --to 2026-10-31`` is
+    all of October and ``--since yesterday`` takes in yesterday morning. An ISO week names
+    the whole week the same way. Text with a time of day, a relative time (``2h ago``) or an
+    anchor (``eod``, ``som``) is that instant, as :func:`parse_when` reads it.
+    """
+    if side not in ("start", "end"):
+        raise ValueError(f"side must be 'start' or 'end', not {side!r}")
+    zone = tz if tz is not None else local_tz()
+    value, whole = _read(text, now, prefer, zone)
+    if whole is None:
+        return value
+    try:
+        first = value.date()
+        if side == "start":
+            return _at(first, time(0), zone)
+        return _at(first + timedelta(days=7 if whole == "week" else 1), time(0), zone)
+    except (ValueError, OverflowError):
+        raise _date_error(text, "it is out of the range of dates salestrack can handle") from None
+
+
+def last_day(end: datetime, tz: tzinfo | None = None) -> date:
+    """The last day a period ending (exclusively) at ``end`` takes in: the day before when
+    ``end`` is a local midnight, else ``end``'s own day."""
+    local = end.astimezone(tz if tz is not None else local_tz())
+    if local.time() == time(0):
+        return local.date() - timedelta(days=1)
+    return local.date()
+
+
+def _read(text: str, now: datetime, prefer: str, tz: tzinfo | None) -> tuple[datetime, str | None]:
+    """:func:`parse_when`'s reading, and what the text named when it gave no time of day:
+    ``"day"`` (a date alone), ``"week"`` (an ISO week), else ``None`` (an instant)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("parse_when() needs an aware 'now'")
     if prefer not in ("past", "future"):
         raise ValueError(f"prefer must be 'past' or 'future', not {prefer!r}")
     zone = tz if tz is not None else local_tz()
     try:
-        return _parse_when(text, now.astimezone(zone), prefer, zone)
+        value, whole = _parse_when(text, now.astimezone(zone), prefer, zone)
+        return in_range(text, value), whole
     except DateParseError:
         raise
     except (ValueError, ArithmeticError):  # e.g. a date pushed past year 9999
-        raise _date_error(text, "it is out of the range of dates salestrack can handle") from None
+        raise _date_error(text, _RANGE) from None
 
 
-def _parse_when(text: str, now: datetime, prefer: str, tz: tzinfo) -> datetime:
+#: The years salestrack keeps: every date read from a person or a file falls in them, so
+#: arithmetic on a date (a week after it, the end of its day) never leaves the calendar.
+YEARS = (1900, 2999)
+_RANGE = f"salestrack keeps dates from {YEARS[0]} to {YEARS[1]}"
+
+
+def in_range(text: str, value: datetime) -> datetime:
+    """``value`` read from ``text``, refused when its year is outside :data:`YEARS`."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise _date_error(text, f"{value.year} is out of range: {_RANGE}")
+    return value
+
+
+def _parse_when(text: str, now: datetime, prefer: str, tz: tzinfo) -> tuple[datetime, str | None]:
     s = " ".join(text.lower().split())
     if not s:
         raise DateParseError(f"no date given; {_DATE_HINT}")
@@ -232,26 +298,28 @@ def _parse_when(text: str, now: datetime, prefer: str, tz: tzinfo) -> datetime:
         raise _date_error(text, "that is too long to be a date")
     today = now.date()
     if s == "now":
-        return now
+        return now, None
     anchor = _anchor(s, now, tz)
     if anchor is not None:
-        return anchor
+        return anchor, None
     m = _rx(_ISO_WEEK_RE).fullmatch(s)
     if m:
-        return _iso_week_start(text, int(m["y"]), int(m["w"]), tz)
+        return _iso_week_start(text, int(m["y"]), int(m["w"]), tz), "week"
     m = _rx(_ISO_DATE_RE).fullmatch(s)
     if m:
         return _iso_date(text, m, tz)
     relative = _relative(text, s, now, tz)
     if relative is not None:
-        return relative
+        return relative, None
     day_time = _day_and_time(text, s, today, prefer)
     if isinstance(day_time, tuple):
         day, clock = day_time
-        return _at(day, clock if clock is not None else _WORKDAY_START, tz)
+        if clock is None:
+            return _at(day, _WORKDAY_START, tz), "day"
+        return _at(day, clock, tz), None
     clock = _parse_time(text, s)
     if clock is not None:
-        return _at(today, clock, tz)
+        return _at(today, clock, tz), None
     if _rx(_BARE_NUMBER_RE).fullmatch(s):
         raise _date_error(text, "a number needs a unit; try '5m ago', '2h ago' or 'in 3 days'")
     try:
@@ -354,7 +422,7 @@ def _resolve_day(expr: str, today: date, prefer: str) -> date:
     return today + timedelta(days=ahead or 7)
 
 
-def _iso_date(text: str, m: re.Match[str], tz: tzinfo) -> datetime:
+def _iso_date(text: str, m: re.Match[str], tz: tzinfo) -> tuple[datetime, str | None]:
     # Not datetime.fromisoformat: this reads more ("2026-7-4", "2026-11-20 at 3pm", "15:00
     # utc", a lower-case "z") and less ("2026-11-20T15", "T1500" and "+05:60", which it takes
     # as 15:00, 15:00 and +06:00), and it keeps the parts to say what is wrong. ISO weeks
@@ -362,7 +430,7 @@ def _iso_date(text: str, m: re.Match[str], tz: tzinfo) -> datetime:
     day = _make_date(text, int(m["y"]), int(m["mo"]), int(m["d"]))
     rest = m["rest"]
     if rest is None:
-        return _at(day, _WORKDAY_START, tz)
+        return _at(day, _WORKDAY_START, tz), "day"
     offset: tzinfo | None = None
     om = _rx(_OFFSET_RE).fullmatch(rest)
     if om is not None and _parse_time(text, om["time"]) is not None:
@@ -372,8 +440,8 @@ def _iso_date(text: str, m: re.Match[str], tz: tzinfo) -> datetime:
     if clock is None:
         raise _date_error(text, f"'{rest}' isn't a time; try '2026-11-20 15:00'")
     if offset is None:
-        return _at(day, clock, tz)
-    return datetime.combine(day, clock, tzinfo=offset).astimezone(tz)
+        return _at(day, clock, tz), None
+    return datetime.combine(day, clock, tzinfo=offset).astimezone(tz), None
 
 
 def _offset(text: str, m: re.Match[str]) -> tzinfo:
@@ -485,7 +553,7 @@ def _decimal(number: str) -> tuple[int, int]:
     return int((whole or "0") + frac), 10 ** len(frac)
 
 
-def _fallback(text: str, today: date, prefer: str, tz: tzinfo) -> datetime:
+def _fallback(text: str, today: date, prefer: str, tz: tzinfo) -> tuple[datetime, str | None]:
     """Absolute dates in any form dateutil reads (``Nov 20 3pm``, ``20 Nov 2026``)."""
     import warnings
 
@@ -515,8 +583,10 @@ def _fallback(text: str, today: date, prefer: str, tz: tzinfo) -> datetime:
             other = parser.parse(cleaned, default=probe)
         if any(issubclass(w.category, parser.UnknownTimezoneWarning) for w in caught):
             raise _date_error(text, "unknown time zone; give an offset such as '+01:00'")
+        whole = None
         if value.hour != other.hour:  # no time given: start of the working day
             value = value.replace(hour=9, minute=0, second=0, microsecond=0)
+            whole = "day"
         year_given = value.year == other.year
         month_given = value.month == other.month
         if month_given and not year_given:  # "dec 1": the nearest one on the preferred side
@@ -525,8 +595,8 @@ def _fallback(text: str, today: date, prefer: str, tz: tzinfo) -> datetime:
             elif prefer == "past" and value.date() > today:
                 value = value.replace(year=value.year - 1)
         if value.tzinfo is not None and value.utcoffset() is not None:
-            return value.astimezone(tz)
-        return _localize(value.replace(tzinfo=None), tz)
+            return value.astimezone(tz), whole
+        return _localize(value.replace(tzinfo=None), tz), whole
     except DateParseError:
         raise
     except Exception as exc:  # dateutil raises ParserError, OverflowError, TypeError...
@@ -547,7 +617,7 @@ def parse_iso_week(text: str, tz: tzinfo) -> tuple[datetime, datetime]:
     m = _rx(_ISO_WEEK_RE).fullmatch(s)
     if m is None:
         raise DateParseError(f"can't read {_quote(text)} as an ISO week; write it like '2026-W18'")
-    start = _iso_week_start(text, int(m["y"]), int(m["w"]), tz)
+    start = in_range(text, _iso_week_start(text, int(m["y"]), int(m["w"]), tz))
     try:
         end = _at(start.date() + timedelta(days=7), time(0), tz)
     except (ValueError, OverflowError):

@@ -11,6 +11,9 @@ class SalestrackError(Exception):
     """Base of every error the user is meant to see. ``exit_code`` 1 unless a usage error."""
 
     exit_code = 1
+    #: A message of several lines (an import's list of bad lines); any other message is shown
+    #: on one line, its line breaks written out as ``\n``.
+    multiline = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

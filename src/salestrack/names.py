@@ -2,7 +2,8 @@
 
 Rules: case-insensitive exact match first, then a unique prefix. Several prefix matches are
 an error listing them. No match: suggest close names, so a typo never silently creates a
-second "Acme".
+second "Acme" (or a second "Bob Smith"); ``log --new`` adds the name as typed all the same.
+Prospects and contacts follow the same rules.
 """
 
 from __future__ import annotations
@@ -27,9 +28,21 @@ def clean_name(field: str, name: str) -> str:
         raise InvalidInput(field, "the name is empty; type the prospect's name")
     if len(cleaned) > MAX_NAME:
         raise InvalidInput(field, f"the name is {len(cleaned)} characters; keep it to {MAX_NAME}")
-    if any(ord(ch) < 32 for ch in cleaned):
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in cleaned):
         raise InvalidInput(field, "the name contains control characters; type it plainly")
+    refuse_undecodable(field, cleaned)
     return cleaned
+
+
+def refuse_undecodable(field: str, text: str) -> None:
+    """Bytes that were not UTF-8 (an argument or file in another encoding reaches Python as
+    lone surrogates) can't be stored or shown: say so instead of failing later."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise InvalidInput(
+            field,
+            "contains bytes that are not UTF-8; set your terminal or file to UTF-8 "
+            "(or give the file's --encoding)",
+        )
 
 
 def suggestions(typed: str, names: Sequence[str], limit: int = 3) -> list[str]:
@@ -94,3 +107,20 @@ def not_found(typed: str, close: list[str], *, what: str = "prospect", hint: str
     if close:
         return NotFound(f"unknown {what} '{typed}'; did you mean {_quote_list(close)}?{hint}")
     return NotFound(f"unknown {what} '{typed}'{hint or f'; add it with: salestrack {what} add'}")
+
+
+def unknown_contact(
+    typed: str, close: Sequence[str], *, prospect: str, known: Sequence[str]
+) -> NotFound:
+    """The error for a contact who is not one of the prospect's, where nothing adds them
+    (``edit -c``, ``intel --contact``): contacts are added by logging a touch with them."""
+    typed = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in typed)
+    said = (
+        f"; did you mean {_quote_list(close)}?"
+        if close
+        else f" (known: {_quote_list(known) or 'none yet'})"
+    )
+    return NotFound(
+        f"--contact: no contact '{typed}' at {prospect}{said}; add them by logging a touch: "
+        f'salestrack log call "{prospect}" -c "{typed}" ...'
+    )

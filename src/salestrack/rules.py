@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from salestrack import dates, vocab
 from salestrack.errors import InvalidInput
+from salestrack.names import refuse_undecodable
 
 MAX_TEXT = 1_000_000  # a note can be long (a pasted email), but not unbounded
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; an activity is not planned
@@ -34,6 +35,7 @@ def clean_text(field: str, value: str | None) -> str | None:
         raise InvalidInput(field, f"{len(value)} characters is too long; keep it under 1 MB")
     if "\x00" in value:  # PostgreSQL can't store one
         raise InvalidInput(field, "contains a NUL character; remove it")
+    refuse_undecodable(field, value)
     return value
 
 

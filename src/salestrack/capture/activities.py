@@ -1,9 +1,17 @@
-"""Correcting captures: ``undo`` the last one, ``edit`` one by id."""
+"""Correcting captures: ``undo`` the last one, ``edit`` one by id.
+
+What a capture derived from its activity follows the activity when it changes: an edit that
+moves it (``--at``), turns it into a note or moves it to another prospect recomputes which
+next steps it completed and when (a touch completes the open next steps set at or before
+it; a note completes none), dates its intel, its wins and, when the capture created the
+prospect, the prospect's first stage at the new time. ``undo`` hands each next step the
+removed activity had completed to the next touch that completes it, or reopens it.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -72,12 +80,12 @@ def undo(store: Store) -> Undone:
     if found is None:
         raise NotFound(f"the prospect of activity {activity.id} is gone")
     prospect_name, prospect_created = found[0], when(found[1])
-    reopened = store.execute(
-        "UPDATE next_steps SET done_at = NULL, done_by_activity_id = NULL, updated_at = :at "
-        "WHERE done_by_activity_id = :a",
-        at=activity.updated_at,
-        a=activity.id,
-    )
+    completed = [
+        uid(i)
+        for (i,) in store.rows(
+            "SELECT id FROM next_steps WHERE done_by_activity_id = :a", a=activity.id
+        )
+    ]
     store.execute(
         "UPDATE intel SET superseded_at = NULL, superseded_by_id = NULL "
         "WHERE superseded_by_id IN (SELECT id FROM intel WHERE activity_id = :a)",
@@ -89,6 +97,7 @@ def undo(store: Store) -> Undone:
             "SELECT id, name, created_at FROM contacts WHERE id = :c", c=activity.contact_id
         )
     store.execute("DELETE FROM activities WHERE id = :a", a=activity.id)
+    reopened = _complete_again(store, completed, now=activity.updated_at)
     contact_removed: str | None = None
     if contact is not None and when(contact[2]) == activity.created_at:
         used = store.scalar(
@@ -112,7 +121,7 @@ def undo(store: Store) -> Undone:
         activity_id=activity.id,
         prospect_removed=prospect_removed,
         contact_removed=contact_removed,
-        steps_reopened=int(reopened or 0),
+        steps_reopened=reopened,
     )
 
 
@@ -152,6 +161,7 @@ def edit(
 ) -> tuple[Activity, list[str]]:
     """Correct one activity; returns it and the names of the fields changed."""
     activity = find(store, typed_id)
+    before = replace(activity)
     changed: list[str] = []
 
     def put(field_name: str, value: object) -> None:
@@ -208,7 +218,10 @@ def edit(
             refs = lookup.contacts(store, activity.prospect_id)
             found = names.resolve_among(change.contact, refs, what="contact")
             if not isinstance(found, Ref):
-                raise names.not_found(change.contact, found, what="contact", hint="")
+                raise names.unknown_contact(
+                    change.contact, found, prospect=prospect_name(store, activity.prospect_id),
+                    known=[r.name for r in refs],
+                )  # fmt: skip
             put("contact_id", found.id)
     if change.quality is not None or change.uncovered is not None:
         _score(store, activity, change, now)
@@ -221,7 +234,109 @@ def edit(
             activity.id,
             {**{c: getattr(activity, c) for c in columns}, "updated_at": now},
         )
+    if {"occurred_at", "kind", "prospect_id"} & set(changed):
+        _follow(store, activity, before, now=now)
     return activity, changed
+
+
+# -- what follows an activity's time --------------------------------------------------------
+
+_STEP = (
+    "SELECT n.id, n.prospect_id, n.activity_id, n.done_at, n.done_by_activity_id, "
+    "COALESCE(a.occurred_at, n.created_at) FROM next_steps n "
+    "LEFT JOIN activities a ON a.id = n.activity_id "
+)
+
+
+def _follow(store: Store, activity: Activity, before: Activity, *, now: datetime) -> None:
+    """Recompute what the capture derived from the activity's time, kind and prospect."""
+    affected = [
+        uid(i)
+        for (i,) in store.rows(
+            "SELECT id FROM next_steps WHERE done_by_activity_id = :a OR activity_id = :a "
+            "OR ((prospect_id = :p OR prospect_id = :old) AND done_at IS NULL)",
+            a=activity.id,
+            p=activity.prospect_id,
+            old=before.prospect_id,
+        )
+    ]
+    _complete_again(store, affected, now=now)
+    moved = activity.occurred_at
+    if moved == before.occurred_at:
+        return
+    store.execute(
+        "UPDATE intel SET superseded_at = :t, updated_at = :now WHERE superseded_by_id IN "
+        "(SELECT id FROM intel WHERE activity_id = :a)",
+        t=moved, now=now, a=activity.id,
+    )  # fmt: skip
+    store.execute(
+        "UPDATE intel SET learned_at = :t, updated_at = :now WHERE activity_id = :a",
+        t=moved, now=now, a=activity.id,
+    )  # fmt: skip
+    store.execute(
+        "UPDATE wins SET won_at = :t, updated_at = :now WHERE activity_id = :a",
+        t=moved, now=now, a=activity.id,
+    )  # fmt: skip
+    created = when(
+        store.scalar("SELECT created_at FROM prospects WHERE id = :p", p=activity.prospect_id)
+    )
+    if created != activity.created_at or activity.prospect_id != before.prospect_id:
+        return  # the capture did not create this prospect
+    changes = [
+        (uid(i), when(t))
+        for i, t in store.rows(
+            "SELECT id, changed_at FROM stage_changes WHERE prospect_id = :p ORDER BY changed_at",
+            p=activity.prospect_id,
+        )
+    ]
+    first_id, first_at = changes[0] if changes else (None, None)
+    later = changes[1][1] if len(changes) > 1 else None
+    if (
+        first_id is not None
+        and first_at == before.occurred_at
+        and (later is None or moved <= later)
+    ):
+        store.update("stage_changes", first_id, {"changed_at": moved, "updated_at": now})
+
+
+def _complete_again(store: Store, step_ids: list[uuid.UUID], *, now: datetime) -> int:
+    """Settle who completed each of these next steps, by the capture's rule: a touch (not a
+    note) of the step's prospect at or after the time the step was set, other than the one
+    that set it. A step keeps a completer that still qualifies (at its time), else it goes
+    to the earliest touch that does, else it is open again. Steps closed without a touch
+    (won or lost, or imported as done) are left as they are. Returns how many are open."""
+    still_open = 0
+    for step_id in step_ids:
+        row = store.one(_STEP + "WHERE n.id = :s", s=step_id)
+        if row is None:
+            continue
+        _, pid, set_by, done_at, done_by, set_at_raw = row
+        set_at = when(set_at_raw)
+        if done_at is not None and done_by is None:
+            continue
+        sql = (
+            "SELECT id, occurred_at FROM activities WHERE prospect_id = :p AND kind <> 'note' "
+            "AND occurred_at >= :t"
+        )
+        params: dict[str, Any] = {"p": uid(pid), "t": set_at}
+        if set_by is not None:
+            sql += " AND id <> :by"
+            params["by"] = uid(set_by)
+        found = None
+        if done_by is not None:
+            found = store.one(sql + " AND id = :x", **params, x=uid(done_by))
+        if found is None:
+            found = store.one(sql + " ORDER BY occurred_at, created_at LIMIT 1", **params)
+        values: dict[str, Any]
+        if found is None:
+            values = {"done_at": None, "done_by_activity_id": None}
+            still_open += 1
+        else:
+            values = {"done_at": when(found[1]), "done_by_activity_id": uid(found[0])}
+        old = {"done_at": when(done_at), "done_by_activity_id": uid(done_by) if done_by else None}
+        if values != old:
+            store.update("next_steps", step_id, {**values, "updated_at": now})
+    return still_open
 
 
 def _score(store: Store, activity: Activity, change: ActivityEdit, now: datetime) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from salestrack import clock, dates, names, rules, vocab
 from salestrack.domain import Ref
 from salestrack.errors import InvalidInput, NotFound
-from salestrack.intel.facts import add_win, write_intel
+from salestrack.intel.facts import Win, record_wins, write_intel
 from salestrack.store import lookup, settings
 from salestrack.store.sql import Store, uid, when
 
@@ -110,6 +110,18 @@ def parse_time(
 ) -> datetime:
     try:
         when = dates.parse_when(text, now=now, prefer=prefer, tz=tz)  # type: ignore[arg-type]
+    except dates.DateParseError as exc:
+        raise InvalidInput(field_name, str(exc)) from None
+    return when.astimezone(UTC)
+
+
+def parse_bound(
+    field_name: str, text: str, now: datetime, side: str, prefer: str = "past"
+) -> datetime:
+    """One end of a period (``side`` "start" or "end"), in UTC: a date alone is the whole day
+    (:func:`salestrack.dates.parse_bound`)."""
+    try:
+        when = dates.parse_bound(text, side=side, now=now, prefer=prefer)  # type: ignore[arg-type]
     except dates.DateParseError as exc:
         raise InvalidInput(field_name, str(exc)) from None
     return when.astimezone(UTC)
@@ -282,11 +294,11 @@ def record(
         found_contact = names.resolve_among(cap.contact, people, what="contact")
         if isinstance(found_contact, Ref):
             contact_id, contact_name = found_contact.id, found_contact.name
-        elif found_contact:
+        elif found_contact and not cap.new:
             raise NotFound(
                 f"unknown contact '{cap.contact}' at {prospect.name}; did you mean "
                 + ", ".join(f"'{n}'" for n in found_contact)
-                + "? (type the full name to add a new contact)"
+                + f"? (or add --new to add '{cap.contact}' as a new contact)"
             )
         else:
             contact_id, contact_name, contact_created = new_id(), cap.contact, True
@@ -386,16 +398,16 @@ def record(
                 "uncovered_text": cap.uncovered,
             },
         )  # fmt: skip
-    for text in cap.wins:
-        add_win(store, prospect.id, activity_id, text, "explicit", cap.occurred_at, base, new_id)
-    auto: list[str] = []
+    earned: list[Win] = []
     if first_dm:
         text = "first conversation with the decision maker"
-        add_win(
-            store, prospect.id, activity_id, text, "first_decision_maker", cap.occurred_at, base,
-            new_id,
-        )  # fmt: skip
-        auto.append(text)
+        earned.append(Win(text, "first_decision_maker", "decision_maker"))
+    # a contact reached as the gatekeeper or the decision maker is a fact of that kind
+    roles = (
+        [(cap.reached, contact_name)]
+        if contact_name is not None and cap.reached in ("gatekeeper", "decision_maker")
+        else []
+    )
     written = write_intel(
         store,
         prospect.id,
@@ -407,8 +419,14 @@ def record(
         base=base,
         new_id=new_id,
         wins=True,
+        people=roles,
     )
-    auto.extend(written.wins)
+    earned += written.wins
+    wins = record_wins(
+        store, prospect.id, activity_id, cap.wins, earned, at=cap.occurred_at, base=base,
+        new_id=new_id,
+    )  # fmt: skip
+    auto = [w.text for w in wins if w.source != "explicit"]
     return CaptureResult(
         activity_id=activity_id,
         kind=cap.kind,
@@ -423,7 +441,7 @@ def record(
         next_action=cap.next_action,
         due_at=cap.due_at,
         steps_closed=steps_closed,
-        wins=len(cap.wins) + len(auto),
+        wins=len(wins),
         intel=written.facts,
         auto_wins=tuple(auto),
         warnings=tuple(written.warnings),

@@ -138,14 +138,21 @@ def add(
     stage: str | None = None,
     value: float | None = None,
     notes: str | None = None,
+    since: datetime | None = None,
 ) -> Prospect:
+    """Add a prospect at ``stage`` (the first by default) as of ``since`` (default ``now``):
+    backfilled history can then be dated from ``since`` on."""
     name = names.clean_name("NAME", name)
     existing = lookup.prospect_exact(store, names.key(name))
     if existing is not None:
         raise Conflict(f"prospect '{existing.name}' already exists; see: salestrack prospect show")
     chosen = check_stage(store, stage, "--stage") if stage else settings.stages(store)[0]
+    if since is not None and since > now + rules.FUTURE_SLACK:
+        raise InvalidInput(
+            "--at", "that is in the future; give when it became a prospect (default now)"
+        )
     pid = create(
-        store, name, owner=owner, now=now, stage=chosen, since=now,
+        store, name, owner=owner, now=now, stage=chosen, since=since or now,
         company=rules.clean_text("--company", company), segment=check_segment(segment),
         value=check_value(value), notes=rules.clean_text("--note", notes),
     )  # fmt: skip
@@ -429,6 +436,7 @@ class StageMove:
     from_stage: str
     to_stage: str
     changed_at: datetime
+    steps_closed: int = 0  # open next steps closed because the deal was won or lost
 
 
 def move(
@@ -441,7 +449,13 @@ def move(
     at: datetime | None = None,
     reason: str | None = None,
 ) -> StageMove:
-    """Move a prospect to ``stage``, recording the change in the history."""
+    """Move a prospect to ``stage``, recording the change in the history.
+
+    Won and lost close the deal, and with it the prospect's open next steps: each is closed
+    (``done_at``) at the time of the move, or when it was set if that is later, with no
+    activity to its name, so no list shows it as work still to do. Steps set afterwards (a
+    client's follow-up) are open as usual; moving the prospect back opens none of them again.
+    """
     prospect = find(store, typed)
     chosen = check_stage(store, stage)
     if chosen == prospect.stage:
@@ -470,7 +484,19 @@ def move(
             "activity_id": None,
         },
     )  # fmt: skip
-    return StageMove(prospect.name, prospect.stage, chosen, moved_at)
+    closed = 0
+    if chosen in vocab.CLOSED_STAGES:
+        for step_id, set_at in store.rows(
+            "SELECT n.id, COALESCE(a.occurred_at, n.created_at) FROM next_steps n "
+            "LEFT JOIN activities a ON a.id = n.activity_id "
+            "WHERE n.prospect_id = :p AND n.done_at IS NULL",
+            p=prospect.id,
+        ):
+            began = when(set_at)
+            done_at = began if began is not None and began > moved_at else moved_at
+            store.update("next_steps", uid(step_id), {"done_at": done_at, "updated_at": now})
+            closed += 1
+    return StageMove(prospect.name, prospect.stage, chosen, moved_at, closed)
 
 
 def remove(store: Store, typed: str) -> tuple[str, dict[str, int]]:

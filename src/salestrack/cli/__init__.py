@@ -46,6 +46,11 @@ class AppGroup(LazyGroup):
             "plan",
             "The reverse funnel: dials, conversations and meetings a day to close N deals by then.",
         ),
+        "holidays": _lazy(
+            "reports",
+            "holidays",
+            "Show or set the days plan skips: a country's public holidays and your own days off.",
+        ),
         "quality": _lazy(
             "reports",
             "quality",
@@ -142,6 +147,37 @@ class AppGroup(LazyGroup):
         ),
     }
 
+    #: ``--help`` lists the commands by the job they do, in this order.
+    jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
+        ("Capture", ("log", "undo", "edit", "prospect")),
+        ("Before a call", ("next", "intel", "dial", "checklist")),
+        ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
+        ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
+        ("Your data", ("export", "import", "stages", "holidays", "demo", "db")),
+        ("A team", ("team",)),
+    )
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands in sections by job (plain text: ``--help`` imports no Rich)."""
+        self._summaries_only = True
+        try:
+            names = self.list_commands(ctx)
+            placed = {n for _, group in self.jobs for n in group}
+            sections = [*self.jobs, ("Other", tuple(n for n in names if n not in placed))]
+            width = max(len(n) for n in names)
+            for title, group in sections:
+                rows = []
+                for name in group:
+                    command = self.get_command(ctx, name)
+                    if command is not None and not command.hidden:
+                        limit = formatter.width - 6 - width
+                        rows.append((name.ljust(width), command.get_short_help_str(limit)))
+                if rows:
+                    with formatter.section(title):
+                        formatter.write_dl(rows)
+        finally:
+            self._summaries_only = False
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -156,13 +192,17 @@ class AppGroup(LazyGroup):
         Click formats its own errors only in standalone mode, so the tree runs without it
         and this method prints them and exits: 2 for usage, the error's code otherwise.
         """
+        args = _global_first(list(sys.argv[1:] if args is None else args))
+        _refuse_undecodable(args)
         run = (args, prog_name, complete_var, False, windows_expand_args)
         if not standalone_mode:
             return super().main(*run, **extra)
         try:
             code = super().main(*run, **extra)
         except typer.TyperException as exc:  # every Click error (usage: exit code 2)
-            sys.stderr.write(_one_line(exc))
+            from salestrack.output.console import visible
+
+            sys.stderr.write(visible(_one_line(exc).rstrip("\n"), lines=True) + "\n")
             sys.exit(exc.exit_code)
         except typer.Abort:
             sys.stderr.write("Aborted!\n")
@@ -170,7 +210,8 @@ class AppGroup(LazyGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
-        with config.running(config.App(db=ctx.params.get("db"))):
+        app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
+        with config.running(app):
             return self._invoke(ctx)
 
     def _invoke(self, ctx: Any) -> Any:
@@ -179,7 +220,7 @@ class AppGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except SalestrackError as exc:
-            error(exc.message)
+            error(exc.message, lines=exc.multiline)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -190,9 +231,52 @@ class AppGroup(LazyGroup):
         except Exception as exc:
             if _is_click_exception(exc) or os.environ.get("SALESTRACK_DEBUG"):
                 raise
+            if type(exc).__module__ == "salestrack.dates":  # a date no command put in words
+                error(str(exc))
+                raise typer.Exit(1) from None
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """An argument that was not UTF-8 (a terminal in another encoding) is a usage error
+    naming it, before any command sees it."""
+    from salestrack.errors import InvalidInput
+    from salestrack.names import refuse_undecodable
+
+    for n, arg in enumerate(args, 1):
+        try:
+            refuse_undecodable(f"argument {n}", arg)
+        except InvalidInput as exc:
+            from salestrack.output.console import visible
+
+            sys.stderr.write(f"error: {visible(exc.message)} ({visible(arg)})\n")
+            sys.exit(2)
+
+
+def _global_first(args: list[str]) -> list[str]:
+    """``--db`` and ``--no-pager`` anywhere before ``--`` count as if typed first, so
+    ``salestrack prospect list --db team.db`` works as ``salestrack --db team.db prospect
+    list`` does."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest += args[i:]
+            break
+        if token == "--db" and i + 1 < len(args) and rest:
+            hoisted += args[i : i + 2]
+            i += 2
+            continue
+        if (token.startswith("--db=") or token == "--no-pager") and rest:
+            hoisted.append(token)
+        else:
+            rest.append(token)
+        i += 1
+    return hoisted + rest
 
 
 def _is_click_exception(exc: BaseException) -> bool:
@@ -234,6 +318,13 @@ app = typer.Typer(
         "Keep your own sales score: log every call, email, meeting and task right after it "
         "happens, keep the small wins and intel, and see where your process leaks."
     ),
+    epilog=(
+        "Environment: SALESTRACK_DB (the database, like --db), SALESTRACK_REP (your name on "
+        "the rows you write; default: the database user on a server, else your login), TZ "
+        "(your time zone), PAGER (for long tables; default less -FRX), NO_COLOR (no colours), "
+        "SALESTRACK_DEBUG=1 (a traceback for an unexpected error). Each command's -h shows "
+        "its options."
+    ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -261,6 +352,14 @@ def root(
             show_default=False,
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long tables straight to the terminal instead of through $PAGER "
+            "(less -FRX by default). Output to a pipe is never paged.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),

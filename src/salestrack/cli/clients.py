@@ -233,8 +233,16 @@ def scorecard(
     quarter: Annotated[
         str | None, typer.Option("--quarter", metavar="YYYYQn", help="e.g. 2026Q4 (default: now).")
     ] = None,
-    start: Annotated[str | None, typer.Option("--from", metavar="WHEN")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="WHEN")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="WHEN", help="Start of the period (a date alone: 00:00)."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to", metavar="WHEN", help="End of the period (a date alone: all that day)."
+        ),
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", metavar="FORMAT", help="markdown (default), html or json."),
@@ -259,8 +267,8 @@ def scorecard(
     if quarter and (start or end):
         raise UsageError("give --quarter or --from/--to, not both")
     now, tz = clock.now(), dates.local_tz()
-    first = capture.parse_time("--from", start, now, "past", None) if start else None
-    last = capture.parse_time("--to", end, now, "past", None) if end else None
+    first = capture.parse_bound("--from", start, now, "start") if start else None
+    last = capture.parse_bound("--to", end, now, "end") if end else None
     s, e, label = clients.period(quarter, first, last, now=now, tz=tz)
     with read(config.resolve()) as r:
         card = clients.scorecard(r, client, start=s, end=e, label=label)
@@ -326,7 +334,11 @@ def crc_behaviours(
         found = crc.set_behaviours(store, client, set_, owner=config.rep(), now=clock.now())
     if found.chosen is not None:
         whose = f"for {found.client}" if found.client else "by default"
-        say(f"report card {whose}: {found.chosen} behaviours")
+        changes = f" ({found.kept} kept, {found.chosen - found.kept} new, {found.retired} retired)"
+        say(
+            f"report card {whose}: {found.chosen} behaviours"
+            + (changes if found.kept or found.retired else "")
+        )
     if not found.current:
         say("no behaviours yet: salestrack crc behaviours --set 1 --set 3 ... (--candidates)")
         return
@@ -348,11 +360,14 @@ def crc_rate(
         ),
     ] = None,
     month: Annotated[
-        str | None, typer.Option("--month", metavar="YYYY-MM", help="Default: last month.")
+        str | None,
+        typer.Option(
+            "--month", metavar="YYYY-MM", help="Default: the form's month, else last month."
+        ),
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="A filled-in form (CSV from crc form -f csv)."),
+        typer.Option("--file", help="A filled-in form (CSV from crc form -f csv; its month)."),
     ] = None,
 ) -> None:
     """Record the client's grades for a month; re-rating replaces a grade, keeping history."""
@@ -364,10 +379,11 @@ def crc_rate(
 
     now = clock.now()
     today = now.astimezone(dates.local_tz()).date()
-    label = crc.check_month(month, today=today) if month else crc.previous_month(today)
     pairs = crc.parse_grades(grades or [])
-    if file is not None:
-        pairs += crc.read_form(file)
+    form = crc.read_form(file, today=today) if file is not None else None
+    label = crc.rating_month(month, form, today=today)
+    if form is not None:
+        pairs += form.pairs
     if not pairs:
         raise UsageError("give grades (1=A 2=B ...) or --file with a filled-in form")
     with write(config.resolve()) as store:
@@ -394,11 +410,26 @@ def crc_report(
         found = crc.report(r, client, wanted)
     g = found.grid
     rows = [row for row in g.rows() if row["share_a"] is not None]
+    from salestrack.output.render import choose_format
+
+    table = choose_format(fmt) == "table"
     columns = [Column("month")]
     for b in g.behaviours:
         key = f"b{b.position}"
-        columns.append(Column(key, f"{b.position}", justify="center"))
-        columns.append(Column(f"{key}_dropped", show=lambda v: "▼" if v else ""))
+        if table:  # one narrow cell a behaviour: the grade, ▼ when it dropped
+            columns.append(Column(key, f"{b.position}", justify="center"))
+            for row in rows:
+                row[key] = (row[key] or "") + (" ▼" if row[f"{key}_dropped"] else "")
+        else:  # comments are listed under the table
+            columns += [Column(key), Column(f"{key}_dropped"), Column(f"{key}_comment")]
+    if table:
+        for row in rows:
+            row["graded"] = f"{row['graded']} of {row['behaviours']}" + (
+                "" if row["complete"] else " *"
+            )
+        columns.append(Column("graded", justify="right"))
+    else:
+        columns += [Column("graded"), Column("behaviours"), Column("complete")]
     columns.append(Column("share_a", "share of A", justify="right",
                           show=lambda v: "" if v is None else f"{v:.0%}"))  # fmt: skip
     render(
@@ -411,9 +442,16 @@ def crc_report(
         ),
         fmt,
     )
-    from salestrack.output.render import choose_format
+    if table and rows:
+        from salestrack.output.console import emit
 
-    if choose_format(fmt) == "table":
+        said = [(row["month"], c) for row in rows for c in g.comments(row["month"])]
+        if said:
+            emit("comments")
+            for month_label, (b, grade, text) in said:
+                emit(f"  {month_label}  {b.position} {grade}  {text}")
+        if not all(row["complete"] for row in rows):
+            say("* not every behaviour graded that month: its share of A rests on fewer grades")
         for b in g.behaviours:
             say(f"  {b.position}  {b.name}")
 
@@ -421,12 +459,19 @@ def crc_report(
 @crc_app.command("form")
 def crc_form(
     client: ClientArg,
-    month: Annotated[str | None, typer.Option("--month", metavar="YYYY-MM")] = None,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", metavar="YYYY-MM", help="The month it grades (default: last)."),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, html or csv.")
     ] = "markdown",
 ) -> None:
-    """A form for the client to fill in (send it; read a filled CSV back with crc rate --file)."""
+    """A form for the client to fill in (send it; read a filled CSV back with crc rate --file).
+
+    The form says which month it grades (the CSV in a month column), and crc rate --file
+    records the grades in that month.
+    """
     import sys
 
     from salestrack import clock, config, dates
@@ -439,7 +484,7 @@ def crc_form(
     if chosen not in ("markdown", "html", "csv"):
         raise UsageError(f"--format: unknown format '{fmt}'; use markdown, html or csv")
     today = clock.now().astimezone(dates.local_tz()).date()
-    label = crc.check_month(month, today=today) if month else f"{today:%Y-%m}"
+    label = crc.check_month(month, today=today) if month else crc.default_month(today)
     with read(config.resolve()) as r:
         found = crc.form(r, client)
     lines = [(b.position, b.name) for b in found.behaviours]

@@ -2,7 +2,68 @@
 
 from __future__ import annotations
 
+import os
+import re
+from typing import Any
+
 import typer
+
+# Typer 0.27+ runs on its own copy of Click, and a parameter type must derive from that
+# copy's class (an outside Click type is wrapped and its completion ignored).
+try:
+    from typer._click.shell_completion import CompletionItem
+    from typer._click.types import ParamType
+except ImportError:  # pragma: no cover - Typer before 0.27 runs on Click itself
+    from click.shell_completion import CompletionItem  # type: ignore[assignment]
+    from click.types import ParamType  # type: ignore[assignment]
+
+# What shlex.quote leaves alone; anything else gets a backslash for bash.
+_UNSAFE = re.compile(r"([^\w@%+=:,./-])")
+
+
+def for_shell(names: list[str]) -> list[str]:
+    """Names as the shell must insert them so that Enter runs them as one word.
+
+    bash inserts a completion as typed, so a space or ``&`` in ``Kestrel Print & Co`` is
+    escaped with a backslash — unless the word being completed opened a quote, which already
+    holds it together. zsh and fish quote completions themselves.
+    """
+    if os.environ.get("_SALESTRACK_COMPLETE") != "complete_bash":
+        return names
+    import shlex
+
+    try:
+        shlex.split(os.environ.get("COMP_WORDS", ""))
+    except ValueError:  # an open quote: the shell keeps the name together
+        return names
+    return [_UNSAFE.sub(r"\\\1", name) for name in names]
+
+
+class Completed(ParamType):
+    """Text as typed, that the shell completes with ``complete(ctx, incomplete)``.
+
+    Completion goes through the type rather than Typer's ``autocompletion``, which keeps
+    only completions that start with the typed text as typed: that drops matches in another
+    case (``kes`` for *Kestrel*) and every name that bash needs escaped.
+    """
+
+    def __init__(self, name: str, complete: Any) -> None:
+        self.name = name
+        self.complete = complete
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return value
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        return [CompletionItem(found) for found in self.complete(ctx, incomplete)]
+
+
+def prospect_name() -> Completed:
+    return Completed("prospect", complete_prospect)
+
+
+def stage_name() -> Completed:
+    return Completed("stage", complete_stage)
 
 
 def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -27,6 +88,31 @@ def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
             ).fetchall()
         finally:
             db.close()
-        return [r[0] for r in rows]
+        return for_shell([r[0] for r in rows])
+    except Exception:  # completion must never break the shell
+        return []
+
+
+def complete_stage(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The stages of the database in use (its own list, else the default), for ``--stage``."""
+    try:
+        import json
+        import sqlite3
+
+        from salestrack import config, vocab
+
+        with config.running(config.App(db=ctx.find_root().params.get("db"))):
+            target = config.resolve()
+        stages = list(vocab.DEFAULT_STAGES)
+        if target.path is not None and target.path.exists():
+            db = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True, timeout=1)
+            try:
+                row = db.execute("SELECT value FROM settings WHERE key = 'stages'").fetchone()
+            finally:
+                db.close()
+            if row and row[0]:
+                stages = [str(s) for s in json.loads(row[0])] or stages
+        typed = incomplete.casefold()
+        return for_shell([s for s in stages if s.casefold().startswith(typed)])
     except Exception:  # completion must never break the shell
         return []

@@ -147,5 +147,6 @@ def team_setup(
     from salestrack.store.sql import write
 
     with write(target) as store:
-        team.apply_setup(store, statements)
+        people = {m: "--manager" for m in manager or []} | {r: "--rep" for r in rep or []}
+        team.apply_setup(store, statements, people)
     say(f"team set up on {target.display}: {len(rep or [])} reps, {len(manager or [])} managers")

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from salestrack.cli.complete import stage_name
+
 
 class Keys:
     """Single keys on a terminal; lines otherwise. Prompts are lines either way."""
@@ -57,7 +59,9 @@ def dial(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Prospects in the block.")
     ] = 10,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+    ] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
     cadence: Annotated[
         str | None,
@@ -82,7 +86,7 @@ def dial(
     from salestrack.output import brief as shown
     from salestrack.store.sql import read
 
-    target, tz, owner = config.resolve(), dates.local_tz(), config.rep()
+    target, tz = config.resolve(), dates.local_tz()
     if cadence is not None:
         from salestrack.store.sql import write
 
@@ -111,7 +115,7 @@ def dial(
         while i < len(names):
             name = names[i]
             with read(target) as r:
-                b = brief.build(r, name, now=clock.now(), tz=tz, owner=owner)
+                b = brief.build(r, name, now=clock.now(), tz=tz, owner=config.whose_rows())
             sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + shown.as_text(b, now=clock.now()))
             started = time.monotonic()
             key = keys.key("outcome> ")

@@ -77,7 +77,7 @@ def intel(
         for line in _record(prospect, add or [], contact, at, review, objective, now=now):
             say(line)
     with read(target) as r:
-        b = brief.build(r, prospect, now=now, tz=tz, owner=config.rep())
+        b = brief.build(r, prospect, now=now, tz=tz, owner=config.whose_rows())
     if fmt == "json":
         sys.stdout.write(json.dumps(shown.as_json(b), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -127,7 +127,10 @@ def wins(
     today: Annotated[bool, typer.Option("--today", help="Today's wins.")] = False,
     week: Annotated[bool, typer.Option("--week", help="This week's wins (the default).")] = False,
     since: Annotated[
-        str | None, typer.Option("--since", metavar="WHEN", help="Wins since a date.")
+        str | None,
+        typer.Option(
+            "--since", metavar="WHEN", help="Wins since then (a date alone: from its 00:00)."
+        ),
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -145,7 +148,7 @@ def wins(
         raise UsageError("choose one of --today, --week and --since")
     now, tz = clock.now(), dates.local_tz()
     if since is not None:
-        start = capture.parse_time("--since", since, now, "past", None)
+        start = capture.parse_bound("--since", since, now, "start")
         label = f"since {when(start)}"
     else:
         start, label = service.period("today" if today else "week", now=now, tz=tz)
@@ -154,10 +157,10 @@ def wins(
     table = Table(
         title=f"Wins {label}",
         columns=[
-            Column("won_at", "when", show=when),
-            Column("prospect"),
-            Column("text", "win"),
-            Column("source", show=lambda s: service.SOURCES.get(s, s)),
+            Column("won_at", "when", show=when, priority=0),
+            Column("prospect", priority=0),
+            Column("text", "win", priority=0),
+            Column("source", show=lambda s: service.SOURCES.get(s, s), priority=2),
         ],
         rows=result.rows,
         empty=f"no wins {label} yet: a gatekeeper's name or a day they don't work counts",
@@ -199,14 +202,14 @@ def next_(
     table = Table(
         title="Call next",
         columns=[
-            Column("score", justify="right"),
-            Column("name", "prospect"),
-            Column("stage"),
-            Column("next_step", "next step"),
-            Column("due_at", "due", show=when),
-            Column("last_touch", "last touch", show=when),
-            Column("available_now", "good time", show=lambda v: "yes" if v else "no"),
-            Column("why"),
+            Column("score", justify="right", priority=0),
+            Column("name", "prospect", priority=0),
+            Column("stage", priority=2),
+            Column("next_step", "next step", priority=3),
+            Column("due_at", "due", show=when, priority=4),
+            Column("last_touch", "last touch", show=when, priority=5),
+            Column("available_now", "good\ntime", show=lambda v: "yes" if v else "no"),
+            Column("why", priority=2),
         ],
         rows=[c.as_row() for c in ranked],
         empty="nobody to call: no open prospect is due (salestrack prospect list)",

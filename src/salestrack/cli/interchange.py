@@ -14,7 +14,8 @@ EntityArg = Annotated[
     typer.Argument(
         metavar="ENTITY",
         help="prospects, contacts, activities, stage-changes, next-steps, intel, wins, "
-        "promises, successes, lessons, initiatives, behaviours, ratings or quality.",
+        "promises, successes, lessons, initiatives, behaviours, ratings, quality, settings, "
+        "or all (every entity and the settings in one JSON lines file).",
         show_default=False,
     ),
 ]
@@ -22,18 +23,42 @@ EntityArg = Annotated[
 
 @contextmanager
 def _progress(total: int | None, what: str) -> Any:
-    """A progress bar on stderr when it is a terminal; otherwise a silent counter."""
+    """A progress bar on stderr when it is a terminal (with the time left when the total is
+    known); otherwise a silent counter."""
     if not sys.stderr.isatty():
         yield lambda n: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from salestrack.output.console import stderr_console
 
-    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn())
+    columns: list[Any] = [TextColumn(what), BarColumn(), MofNCompleteColumn()]
+    if total is not None:
+        columns.append(TimeRemainingColumn())
     with Progress(*columns, console=stderr_console(), transient=True) as bar:
         task = bar.add_task(what, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+def _rows_in(handle: Any, fmt: str) -> int | None:
+    """About how many rows a file holds (its lines, less a CSV header), for the progress
+    bar's total and time left; None for standard input, a JSON array, or off a terminal."""
+    import os
+
+    name = getattr(handle, "name", None)
+    if not sys.stderr.isatty() or fmt == "json" or not isinstance(name, str):
+        return None
+    if not os.path.isfile(name):
+        return None
+    with open(name, "rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return max(0, lines - (1 if fmt == "csv" else 0))
 
 
 def export(
@@ -52,10 +77,19 @@ def export(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="WHEN", help="Rows from this time on (the entity's date)."),
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="Rows from this time on (the entity's date; a date alone: from its 00:00).",
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Rows before this time.")
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="WHEN",
+            help="Rows before this time (a date alone: through that day).",
+        ),
     ] = None,
     prospect: Annotated[
         str | None, typer.Option("--prospect", metavar="NAME", help="Only this prospect's rows.")
@@ -79,6 +113,10 @@ def export(
     from salestrack.store import lookup
     from salestrack.store.sql import read
 
+    whole = entity.strip().lower()
+    if whole in ("settings", "all"):
+        _export_whole(whole, fmt.lower(), output)
+        return
     chosen = entities.get(entity)
     fmt = fmt.lower()
     if fmt not in ("csv", "json", "jsonl", "ics"):
@@ -88,9 +126,9 @@ def export(
     now = clock.now()
     filters = service.Filters()
     if since is not None:
-        filters.since = capture.parse_time("--since", since, now, "past", None)
+        filters.since = capture.parse_bound("--since", since, now, "start")
     if until is not None:
-        filters.until = capture.parse_time("--until", until, now, "past", None)
+        filters.until = capture.parse_bound("--until", until, now, "end")
     service.check_filters(chosen, filters, kind=kind is not None)
     if kind is not None:
         choices = vocab.KINDS if chosen.table == "activities" else vocab.INTEL_KINDS
@@ -116,6 +154,35 @@ def export(
                     service.write_csv(out, header, data, tick)
                 else:
                     service.write_json(out, header, data, lines=fmt == "jsonl", tick=tick)
+
+
+def _export_whole(what: str, fmt: str, output: Path | None) -> None:
+    from salestrack import config
+    from salestrack.errors import UsageError
+    from salestrack.interchange import entities
+    from salestrack.interchange import export as service
+    from salestrack.output.files import output_file
+    from salestrack.store.sql import read
+
+    if what == "all" and fmt not in ("csv", "jsonl"):  # csv: the option's default
+        raise UsageError("--format: export all writes JSON lines (one file for every entity)")
+    if what == "settings" and fmt not in ("csv", "json", "jsonl"):
+        raise UsageError(f"--format: unknown format '{fmt}'; use csv, json or jsonl")
+    with (
+        read(config.resolve()) as r,
+        output_file(output) as out,
+        _progress(None, f"export {what}") as tick,
+    ):
+        if what == "all":
+            chosen = [entities.get(name) for name in entities.names()]
+            service.write_all(out, r, chosen, tick)
+        elif fmt == "csv":
+            service.write_csv(out, service.SETTINGS_HEADER, service.settings_rows(r), tick)
+        else:
+            service.write_json(
+                    out, service.SETTINGS_HEADER, service.settings_rows(r),
+                    lines=fmt == "jsonl", tick=tick,
+                )  # fmt: skip
 
 
 def import_(
@@ -176,8 +243,8 @@ def import_(
         typer.Option(
             "--from",
             metavar="CRM",
-            help="A shipped mapping for a CRM's export: hubspot (activities). "
-            "See docs/export.md for which export each expects.",
+            help="A shipped mapping for a CRM's export: hubspot, pipedrive, close or "
+            "salesforce. See docs/import.md for which export each expects.",
         ),
     ] = None,
     constants: Annotated[
@@ -205,6 +272,15 @@ def import_(
             "(default: yours).",
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="The file's text encoding when it is not UTF-8 or UTF-16 with a byte-order "
+            "mark, e.g. cp1252 or latin-1.",
+        ),
+    ] = None,
     duration_unit: Annotated[
         str | None,
         typer.Option(
@@ -229,7 +305,10 @@ def import_(
     from salestrack.interchange import importer as service
     from salestrack.output.console import say
 
-    chosen = entities.get(entity)
+    whole = entity.strip().lower()
+    chosen: Any = whole if whole in ("settings", "all") else entities.get(entity)
+    if whole == "all":
+        fmt = "jsonl"
     if fmt is None:
         suffix = Path(source).suffix.lower().lstrip(".") if source != "-" else ""
         fmt = suffix if suffix in ("csv", "json", "jsonl", "ndjson") else "csv"
@@ -242,11 +321,14 @@ def import_(
             saved = map_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
+    if isinstance(chosen, str) and (crm or mapping or map_values or map_file or constants):
+        raise UsageError(f"import {chosen} reads salestrack's own file: no --from or --map")
     shipped = None if crm is None else service.preset(crm, chosen)
     try:
         rules = service.Mapping.parse(
             mapping, map_values or [], saved, constants=constants, date_format=date_format,
             duration_unit=duration_unit, preset=shipped,
+            preset_name=None if crm is None else f"{crm.strip().lower()}-{chosen.name}",
         )  # fmt: skip
     except ValueError as exc:
         raise UsageError(f"--map-file: not a JSON mapping ({exc})") from None
@@ -262,12 +344,12 @@ def import_(
     try:
         result = _run_import(
             chosen, handle, fmt, rules, strict=strict, dry_run=dry_run, now=now, tz=tz,
-            owner=owner, as_mine=as_mine,
+            owner=owner, as_mine=as_mine, encoding=encoding,
         )  # fmt: skip
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
-    say(result.summary(chosen.name, dry_run=dry_run))
+    say(result.summary(chosen if isinstance(chosen, str) else chosen.name, dry_run=dry_run))
 
 
 def _zone(name: str) -> Any:
@@ -296,37 +378,107 @@ def _run_import(entity: Any, handle: Any, fmt: str, rules: Any, **kw: Any) -> An
     target = config.resolve()
     errors: list[str] = []
     unused: list[str] = []
+    left_out: dict[str, int] = {}
     result: Any = None
 
     def go(store: Any) -> Any:
         nonlocal result
-        rows = service.read(handle, fmt)
+        rows = service.read(handle, fmt, kw["encoding"])
+        if isinstance(entity, str):
+            done = _import_whole(store, entity, rows, rules, errors, kw)
+            _fail(errors)
+            result = done
+            if kw["dry_run"]:
+                raise _DryRun
+            return done
         stages = settings.stages(store)
         checked = service.validate(
             entity, rows, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
-            as_mine=kw["as_mine"], stages=stages, unused=unused,
+            as_mine=kw["as_mine"], stages=stages, unused=unused, left_out=left_out,
         )  # fmt: skip
-        with _progress(None, f"import {entity.name}") as tick:
+        with _progress(_rows_in(handle, fmt), f"import {entity.name}") as tick:
             done = service.write(
                 store, entity, checked, strict=kw["strict"],
                 first_stage=stages[0], now=kw["now"], owner=kw["owner"],
                 errors=errors, tick=tick,
             )  # fmt: skip
-        if errors:
-            n = len(errors)
-            many = n > service.MAX_ERRORS  # the list ends with "... and more"
-            count = f"more than {service.MAX_ERRORS}" if many else str(n)
-            count += " bad line" if n == 1 else " bad lines"
-            raise service.ImportFailed(f"{count}; nothing was imported:\n  " + "\n  ".join(errors))
+        _fail(errors)
         done.unused = unused
+        done.left_out = left_out
         result = done
         if kw["dry_run"]:
             raise _DryRun
         return done
 
-    try:
-        with write(target) as store:  # one transaction: all rows or none
-            result = go(store)
-    except _DryRun:
-        pass
+    with _no_new_file(target, keep=not kw["dry_run"]):
+        try:
+            with write(target) as store:  # one transaction: all rows or none
+                result = go(store)
+        except _DryRun:
+            pass
     return result
+
+
+def _fail(errors: list[str]) -> None:
+    from salestrack.interchange import importer as service
+
+    if errors:
+        n = len(errors)
+        many = n > service.MAX_ERRORS  # the list ends with "... and more"
+        count = f"more than {service.MAX_ERRORS}" if many else str(n)
+        count += " bad line" if n == 1 else " bad lines"
+        from salestrack.output.console import visible
+
+        listed = "\n  ".join(visible(e) for e in errors)  # file text can hold line breaks
+        raise service.ImportFailed(f"{count}; nothing was imported:\n  {listed}")
+
+
+def _import_whole(store: Any, what: str, rows: Any, rules: Any, errors: list[str], kw: Any) -> Any:
+    """``import settings`` and ``import all`` (settings first, then every entity in order)."""
+    from salestrack.interchange import entities
+    from salestrack.interchange import importer as service
+    from salestrack.store import settings
+
+    total = service.Result()
+    parts = [("settings", rows)] if what == "settings" else service.split_all(rows)
+    for name, part in parts:
+        if name == "settings":
+            service.import_settings(store, part, now=kw["now"], errors=errors, result=total)
+            continue
+        entity = entities.get(name)
+        stages = settings.stages(store)
+        checked = service.validate(
+            entity, part, rules, tz=kw["tz"], now=kw["now"], owner=kw["owner"], errors=errors,
+            as_mine=kw["as_mine"], stages=stages,
+        )  # fmt: skip
+        with _progress(None, f"import {entity.name}") as tick:
+            done = service.write(
+                store, entity, checked, strict=kw["strict"], first_stage=stages[0],
+                now=kw["now"], owner=kw["owner"], errors=errors, tick=tick,
+            )  # fmt: skip
+        for counted in ("added", "updated", "unchanged", "kept_newer", "prospects_created"):
+            setattr(total, counted, getattr(total, counted) + getattr(done, counted))
+    return total
+
+
+@contextmanager
+def _no_new_file(target: Any, *, keep: bool) -> Any:
+    """A dry run, or an import that fails, leaves no database file it had to create."""
+    path = target.path
+    if path is None or path.exists():
+        yield
+        return
+    made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        if not (ok and keep):
+            for extra in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            for folder in made:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break

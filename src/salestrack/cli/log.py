@@ -141,7 +141,11 @@ def _make(kind: str) -> Callable[..., None]:
         ] = False,
         new: Annotated[
             bool,
-            typer.Option("--new", help="Create the prospect even if its name resembles another."),
+            typer.Option(
+                "--new",
+                help="Add the prospect (and the contact) as typed, even if the name resembles "
+                "another.",
+            ),
         ] = False,
         quality: Annotated[
             str | None,

@@ -139,6 +139,14 @@ def demo(
     from salestrack.output.console import emit, say
 
     chosen = (path or config.demo_db_path()).expanduser().absolute()
+    typed = config.current().db
+    if typed is not None and Path(typed).expanduser().absolute() != chosen:
+        from salestrack.errors import UsageError
+
+        raise UsageError(
+            f"--db: demo never writes into a database you name with --db; "
+            f"to choose its file, use: salestrack demo --path {typed}"
+        )
     summary = demo_service.write_demo(
         chosen, real=config.resolve(), now=clock.now(), weeks=weeks, seed=seed
     )

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.complete import complete_prospect
+from salestrack.cli.complete import prospect_name
 
 
 def choice(
@@ -68,7 +68,7 @@ ProspectArg = Annotated[
     typer.Argument(
         metavar="PROSPECT",
         help="Prospect name, or a unique start of it (case doesn't matter).",
-        autocompletion=complete_prospect,
+        click_type=prospect_name(),
         show_default=False,
     ),
 ]

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from salestrack.cli.complete import stage_name
 from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt
 
 app = typer.Typer(
@@ -26,35 +27,53 @@ def add(
     name: Annotated[str, typer.Argument(help="The prospect's name.", show_default=False)],
     company: CompanyOpt = None,
     segment: SegmentOpt = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Starting stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Starting stage.", click_type=stage_name())
+    ] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="Since when it is a prospect (default now), so older history can be logged "
+            "and its stages dated from then: '2026-11-02', '3 weeks ago'.",
+        ),
+    ] = None,
 ) -> None:
     """Add a prospect (prints its id)."""
     from salestrack import clock, config
     from salestrack.capture import prospects
+    from salestrack.capture.capture import parse_time
     from salestrack.output.console import emit, say
+    from salestrack.output.show import when
     from salestrack.store.sql import write
 
+    now = clock.now()
+    since = parse_time("--at", at, now, "past", None) if at else None
     with write(config.resolve()) as db:
         p = prospects.add(
             db,
             name,
             owner=config.rep(),
-            now=clock.now(),
+            now=now,
             company=company,
             segment=segment,
             stage=stage,
             value=value,
             notes=note,
+            since=since,
         )
-    say(f"added prospect {p.name} · stage {p.stage}")
+    say(f"added prospect {p.name} · stage {p.stage}" + (f" since {when(since)}" if since else ""))
     emit(str(p.id))
 
 
 @app.command("list")
 def list_(
-    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+    ] = None,
     segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
     limit: Annotated[
         int | None,
@@ -79,17 +98,22 @@ def list_(
     table = Table(
         title="Prospects",
         columns=[
-            Column("id", show=lambda v: v.hex[:8]),
-            Column("name"),
-            Column("company"),
-            Column("segment"),
-            Column("stage"),
-            Column("value", justify="right", show=lambda v: "" if v is None else f"{v:,.0f}"),
-            Column("stage_since", "in stage since", show=show.day),
-            Column("activities", justify="right"),
-            Column("last_touch", "last touch", show=show.when),
-            Column("next_step", "next step"),
-            Column("due_at", "due", show=show.when),
+            Column("id", show=lambda v: v.hex[:8], priority=6),
+            Column("name", priority=0),
+            Column("company", priority=7),
+            Column("segment", "seg", priority=5),
+            Column("stage", priority=0),
+            Column(
+                "value",
+                justify="right",
+                show=lambda v: "" if v is None else f"{v:,.0f}",
+                priority=2,
+            ),
+            Column("stage_since", "in stage\nsince", show=show.day, priority=4),
+            Column("activities", "acti-\nvities", justify="right", priority=6),
+            Column("last_touch", "last touch", show=show.when, priority=3),
+            Column("next_step", "next step", priority=3),
+            Column("due_at", "due", show=show.when, priority=2),
         ],
         rows=[line.as_row() for line in lines],
         caption=f"{len(lines):,} of {total:,} prospects"
@@ -217,7 +241,10 @@ def edit(
 @app.command("stage")
 def stage(
     prospect: ProspectArg,
-    to: Annotated[str, typer.Argument(help="The new stage.", show_default=False)],
+    to: Annotated[
+        str,
+        typer.Argument(help="The new stage.", show_default=False, click_type=stage_name()),
+    ],
     at: AtOpt = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why (e.g. why a deal was lost).")
@@ -236,7 +263,11 @@ def stage(
         change = prospects.move(
             db, prospect, to, owner=config.rep(), now=now, at=when, reason=reason
         )
-    say(f"{change.prospect}: {change.from_stage} -> {change.to_stage}")
+    closed = change.steps_closed
+    say(
+        f"{change.prospect}: {change.from_stage} -> {change.to_stage}"
+        + (f" · {closed} open next step{'s' if closed > 1 else ''} closed" if closed else "")
+    )
 
 
 @app.command("rm")

@@ -17,7 +17,8 @@ def weeks_option(what: str, *, low: int = 1, high: int = 104) -> Any:
         from salestrack.errors import UsageError
 
         value = str(text).strip()
-        if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
+        digits = value.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()) or not low <= int(value) <= high:
             raise UsageError(f"--weeks: '{text}' is not a number of weeks; give {low} to {high}")
         return int(value)
 
@@ -57,7 +58,15 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
-            report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
+            report = service.build(
+                r,
+                chosen=week,
+                trailing=weeks,
+                now=now,
+                tz=tz,
+                segment=segment,
+                owner=config.whose_rows(),
+            )
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
     except dates.DateParseError as exc:
@@ -104,13 +113,13 @@ def pipeline(
         table = Table(
             title="Pipeline gaps",
             columns=[
-                Column("name", "prospect"),
-                Column("stage"),
-                Column("value", justify="right", show=_money),
-                Column("days_in_stage", "days in stage", justify="right"),
-                Column("next_step", "next step"),
-                Column("due_at", "due", show=when),
-                Column("gaps"),
+                Column("name", "prospect", priority=0),
+                Column("stage", priority=0),
+                Column("value", justify="right", show=_money, priority=2),
+                Column("days_in_stage", "days in\nstage", justify="right", priority=3),
+                Column("next_step", "next step", priority=4),
+                Column("due_at", "due", show=when, priority=3),
+                Column("gaps", priority=0),
             ],
             rows=[line.as_row() for line in found],
             caption=f"{len(found):,} of {total:,} prospects with a gap"
@@ -125,14 +134,14 @@ def pipeline(
     table = Table(
         title="Pipeline",
         columns=[
-            Column("stage"),
-            Column("prospects", justify="right"),
-            Column("value", justify="right", show=_money),
-            Column("no_next_step", "no next step", justify="right"),
-            Column("overdue", justify="right"),
+            Column("stage", priority=0),
+            Column("prospects", "pros-\npects", justify="right", priority=0),
+            Column("value", justify="right", show=_money, priority=0),
+            Column("no_next_step", "no next\nstep", justify="right"),
+            Column("overdue", "over-\ndue", justify="right"),
             Column("stalled", justify="right"),
-            Column("waiting", justify="right"),
-            Column("usual_days", "usual days", justify="right"),
+            Column("waiting", justify="right", priority=2),
+            Column("usual_days", "usual\ndays", justify="right", priority=2),
         ],
         rows=rows,
         caption="stalled: in the stage longer than usual with no step ahead; "
@@ -157,38 +166,194 @@ def plan(
     ] = 12,
     fmt: FormatOpt = None,
 ) -> None:
-    """The reverse funnel: dials, conversations and meetings a day to close N deals by then."""
+    """The reverse funnel: dials, conversations and meetings a day to close N deals by then.
+
+    Working days skip weekends, the part of today's working day (09:00-17:00) already gone,
+    and the days off set with: salestrack holidays --country DE --add 2026-12-24.
+    """
+    import json
+    import sys
+
     from salestrack import clock, config, dates
     from salestrack.capture import capture
-    from salestrack.output.console import say
-    from salestrack.output.render import Column, Table, render
-    from salestrack.reports import pipeline as service
+    from salestrack.output.render import Column, Table, choose_format, print_table, render
+    from salestrack.reports import plan as service
     from salestrack.store.sql import read
 
+    chosen = choose_format(fmt)
     now, tz = clock.now(), dates.local_tz()
     until = capture.parse_time("--by", by, now, "future", None).astimezone(tz).date()
     with read(config.resolve()) as r:
-        result = service.plan(r, deals=deals, by=until, weeks=weeks, now=now, tz=tz)
-    per = {
-        "dials": "conversations per dial",
-        "conversations": "meetings per conversation",
-        "meetings": "deals per meeting",
-    }
-    table = Table(
-        title=f"{deals} deals by {until:%a %d %b %Y}: {result.working_days} working days",
+        result = service.plan(
+            r, deals=deals, by=until, weeks=weeks, now=now, tz=tz, owner=config.whose_rows()
+        )
+    if chosen == "json":
+        sys.stdout.write(json.dumps(result.document(), ensure_ascii=False, indent=2) + "\n")
+    elif chosen != "table":
+        render(Table("plan", [Column(c) for c in service.COLUMNS], result.rows()), chosen)
+    else:
+        print_table(_plan_table(result))
+    _plan_notes(result)
+
+
+def _days(n: float) -> str:
+    """``20`` or ``20.3`` working days."""
+    return f"{n:.1f}".removesuffix(".0")
+
+
+def _plan_table(result: Any) -> Any:
+    from salestrack.output.render import Column, Table
+
+    small = result.small
+    rows = []
+    for row in result.rows():
+        needed, per_day = f"{row['needed']:,}", f"{row['per_day']:.1f}"
+        if small and row["step"] != "deals":
+            needed += f" ({row['needed_low']:,}-{row['needed_high']:,})"
+            per_day += f" ({row['per_day_low']:.1f}-{row['per_day_high']:.1f})"
+        rate = ""
+        if row["rate"] is not None:
+            rate = f"{row['rate']:.1%} ({row['successes']:,}/{row['trials']:,})"
+        rows.append({"step": row["step"], "needed": needed, "per_day": per_day, "rate": rate})
+    weeks = f"{result.weeks} weeks" if result.weeks != 1 else "week"
+    caption = f"rate: share of the step above, last {weeks}"
+    if small:
+        caption += "\n(low-high): each rate at an end of its 95% interval"
+    return Table(
+        title=f"{result.deals} deals by {result.by:%a %d %b %Y}: "
+        f"{_days(result.working_days)} working days",
         columns=[
             Column("step"),
-            Column("total", justify="right"),
+            Column("needed", justify="right"),
             Column("per_day", "a day", justify="right"),
-            Column("rate", "your rate", justify="right", show=_percent),
+            Column("rate", "your rate", justify="right"),
         ],
-        rows=result.rows(),
+        rows=rows,
+        caption=caption,
     )
-    render(table, fmt)
-    say(
-        f"rates from your last {weeks} weeks: "
-        + ", ".join(f"{result.rates[k]:.1%} {v}" for k, v in per.items())
+
+
+def _plan_notes(result: Any) -> None:
+    """What the working days and the rates rest on, on stderr."""
+    from salestrack.output.console import say
+    from salestrack.reports.plan import SMALL_SUCCESSES, SMALL_TRIALS, WORKDAY
+
+    w = result.workdays
+    hours = f"{WORKDAY[0]:%H:%M}-{WORKDAY[1]:%H:%M}"
+    if w.today >= 1:
+        today = "all of today"
+    elif w.today > 0:
+        today = f"{w.today:.0%} of today (what is left of {hours})"
+    else:
+        today = f"none of today ({w.why_not_today})"
+    say(f"working days: weekdays to {result.by:%a %d %b}, {today}")
+    if w.skipped:
+        say("days off skipped: " + ", ".join(f"{d:%a %d %b} {name}" for d, name in w.skipped))
+    elif result.rule.country is None and not result.rule.dates:
+        say("no holidays set (salestrack holidays --country XX skips your country's)")
+    names = {"conversations": "conversations per dial", "meetings": "meetings per conversation",
+             "deals": "deals per meeting set"}  # fmt: skip
+    thin = [
+        f"{names[s.step]} rests on {s.rate.successes:,} of {s.rate.trials:,}"
+        for s in result.steps
+        if s.rate is not None and s.rate.small
+    ]
+    if thin:
+        say(
+            f"small samples (under {SMALL_TRIALS} trials or {SMALL_SUCCESSES} successes): "
+            + "; ".join(thin)
+        )
+
+
+def holidays(
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            metavar="CODE",
+            help="Skip this country's public holidays: DE, GB, US... ('none': no country).",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="CODE",
+            help="And its region's, e.g. BY with DE, SCT with GB ('none': the country's only).",
+        ),
+    ] = None,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add",
+            metavar="DATE",
+            help="A day off of your own: 2026-12-24, or 2026-12-28..2026-12-31 (repeatable).",
+        ),
+    ] = None,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option("--remove", metavar="DATE", help="No longer a day off (a date or a range)."),
+    ] = None,
+    list_countries: Annotated[
+        bool, typer.Option("--countries", help="List the country codes --country takes.")
+    ] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Show or set the days plan skips: a country's public holidays and your own days off.
+
+    None are set at first. Example: salestrack holidays --country DE --region BY --add 2026-12-24
+    """
+    from datetime import timedelta
+
+    from salestrack import clock, config, dates
+    from salestrack.output.console import say
+    from salestrack.output.render import Column, Table, render
+    from salestrack.reports import plan as service
+    from salestrack.store.sql import read, write
+
+    if list_countries:
+        codes = [{"code": c, "country": n} for c, n in service.countries()]
+        render(Table("Countries", [Column("code"), Column("country")], codes), fmt)
+        return
+    now = clock.now()
+    if any(v is not None for v in (country, region, add, remove)):
+        with write(config.resolve()) as store:
+            rule = service.set_days_off(
+                store, country=country, region=region, add=add, remove=remove, now=now
+            )
+    else:
+        with read(config.resolve()) as r:
+            rule = service.days_off(r)
+    today = now.astimezone(dates.local_tz()).date()
+    ahead = service.off_between(rule, today, today + timedelta(days=365))
+    mine = set(rule.dates)
+    rows: list[dict[str, Any]] = [
+        {
+            "date": d.isoformat(),
+            "day": f"{d:%a}",
+            "name": name,
+            "source": "you" if d in mine else rule.country,
+        }
+        for d, name in ahead.items()
+    ]
+    where = rule.label() or "no country"
+    render(
+        Table(
+            f"Days off plan skips: {where}, {len(mine)} of your own",
+            [Column("date"), Column("day"), Column("name"), Column("source")],
+            rows,
+            empty="no days off in the next 12 months",
+        ),
+        fmt,
     )
+    if rule.country is None:
+        say("no country set: salestrack holidays --country XX (--countries lists the codes)")
+    elif rule.region is None and (choices := service.regions(rule.country)):
+        say(
+            f"{rule.country}'s regions have holidays of their own too: --region "
+            + ", ".join(choices[:20])
+            + (", ..." if len(choices) > 20 else "")
+        )
 
 
 def quality(
@@ -288,7 +453,9 @@ def coach(
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
-            page = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz)
+            page = service.build(
+                r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
+            )
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     sys.stdout.write(coach_markdown(page))

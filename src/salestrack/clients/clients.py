@@ -42,7 +42,9 @@ def period(
         last = end or now
         if last <= first:
             raise InvalidInput("--to", "must be after --from")
-        label = f"{first.astimezone(tz):%d %b %Y} to {last.astimezone(tz):%d %b %Y}"
+        from salestrack.dates import last_day
+
+        label = f"{first.astimezone(tz):%d %b %Y} to {last_day(last, tz):%d %b %Y}"
         return first, last, label
     else:
         local = now.astimezone(tz)
@@ -313,13 +315,24 @@ def add_initiative(
     return _add(store, "initiatives", typed, values, owner=owner, now=now)
 
 
+def _not_before(at: datetime, start: datetime | None, what: str, done: str) -> None:
+    """Refuse a promise or initiative resolved (``at``) before it began (``start``)."""
+    if start is not None and at < start:
+        from salestrack.output.show import when as shown
+
+        raise InvalidInput("--at", f"{what} on {shown(start)}; it can't be {done} before that")
+
+
 def resolve_promise(
     store: Store, typed: str, status: str, *, at: datetime, now: datetime, note: str | None
 ) -> Resolved:
     """Mark the promise whose id starts with ``typed`` kept or broken (it must be open)."""
-    row_id, line = find_row(store, "promises", typed, "promise", ("text", "due_at", "status"))
+    row_id, line = find_row(
+        store, "promises", typed, "promise", ("text", "made_at", "due_at", "status")
+    )
     if line["status"] != "open":
         raise Conflict(f"that promise is already {line['status']}; nothing changed")
+    _not_before(at, when(line["made_at"]), "the promise was made", "kept or broken")
     changes: dict[str, Any] = {"status": status, "resolved_at": at, "updated_at": now}
     if note:
         changes["notes"] = note
@@ -333,9 +346,12 @@ def resolve_promise(
 
 def finish_initiative(store: Store, typed: str, *, at: datetime, now: datetime) -> Resolved:
     """Mark the initiative whose id starts with ``typed`` done (it must be open)."""
-    row_id, row = find_row(store, "initiatives", typed, "initiative", ("text", "status"))
+    row_id, row = find_row(
+        store, "initiatives", typed, "initiative", ("text", "status", "started_at")
+    )
     if row["status"] != "open":
         raise Conflict(f"that initiative is already {row['status']}; nothing changed")
+    _not_before(at, when(row["started_at"]), "the initiative was started", "done")
     store.update("initiatives", row_id, {"status": "done", "done_at": at, "updated_at": now})
     return Resolved(row_id, row["text"], "done")
 

@@ -1,13 +1,23 @@
 """A realistic, deterministic demo database: weeks of one rep's prospecting, simulated.
 
 The simulation walks the working days (Monday to Friday, 08:30 to 17:30 in the rep's time
-zone) up to "now". Each day the rep dials the prospects that are due a call; who picks up
-depends on the hour, the weekday, what the rep already knows (a gatekeeper's name helps, a
-decision maker who does not work Tuesdays is not reached on a Tuesday) and the prospect's
-segment. Conversations move prospects through the stages (lead, qualified, meeting, proposal,
-negotiation, won or lost), leave next steps that are done late as often as on time, yield
-intel and small wins, and get quality scores. A small book of existing clients carries
-promises, successes, lessons, initiatives and monthly Customer Report Card ratings.
+zone) up to "now". The first day starts from the book of leads the rep already had (added up
+to :data:`_WARM_DAYS` business days before, some called a few times or qualified already,
+in history the demo does not write); new leads come in every Monday. Each day the rep dials
+the prospects that are due a call; who picks up depends on the hour, the weekday, what the
+rep already knows (a gatekeeper's name helps, a decision maker who does not work Tuesdays is
+not reached on a Tuesday), the stage (:data:`_P_DM`: cold leads rarely, qualified prospects
+more, a time the decision maker agreed to mostly) and the segment. Stage moves take what
+they take in real life: a lead's first conversation qualifies it far more often than it
+books a meeting (a meeting set at once skips qualified); qualified prospects book meetings on
+later calls, days to weeks later; a meeting is held days after it is set, a proposal follows
+in days, and so on to won or lost. Leads never reached are closed lost "no contact after
+repeated calls" after 7 to 10 dials, qualified prospects that go quiet are parked. Now and
+then the decision maker calls back after a voicemail (an inbound call, not a dial). Next
+steps are done late as often as on time; calls yield intel and small wins and get quality
+scores. This week the rep dials at most :data:`_SLOW_WEEK` of the usual (the hole the demo's
+``baseline`` shows). A small book of existing clients carries promises, successes, lessons,
+initiatives and monthly Customer Report Card ratings. docs/demo.md says it in words.
 
 The same seed, "now" and size give the same rows, UUIDs included. Nothing is dated after
 "now". Rows go in through :mod:`salestrack.store.bulk`, the same path imports use.
@@ -68,14 +78,26 @@ _TITLES = (
 )  # fmt: skip
 _WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays")
 
-# Share of calls by outcome when the decision maker picks up, per stage group.
+# Share of calls by outcome when the decision maker picks up, per stage group. A lead's first
+# conversations qualify it (connected) far more often than they book a meeting at once; a
+# qualified prospect's follow-up calls are where most meetings are set.
 _DM_OUTCOMES = {
-    "prospecting": (
-        ("connected", 0.42), ("meeting_set", 0.2), ("callback", 0.14),
-        ("not_interested", 0.2), ("referred", 0.04),
+    "lead": (
+        ("connected", 0.46), ("meeting_set", 0.07), ("callback", 0.17),
+        ("not_interested", 0.24), ("referred", 0.06),
+    ),
+    "qualified": (
+        ("connected", 0.36), ("meeting_set", 0.42), ("callback", 0.12),
+        ("not_interested", 0.1),
     ),
     "deal": (("connected", 0.75), ("meeting_set", 0.1), ("callback", 0.15)),
 }  # fmt: skip
+# Chance the decision maker picks up a cold call (a lead), a follow-up call (qualified), a call
+# about a deal under way, and a call at a time they agreed to ("call me Thursday").
+_P_DM = {"lead": 0.085, "qualified": 0.14, "deal": 0.26, "agreed": 0.65}
+_INBOUND = 0.05  # chance a voicemail is answered by the decision maker calling back
+_SLOW_WEEK = 0.6  # this week the rep dials at most 60% of the usual: the demo's hole
+_WARM_DAYS = 40  # the first day's book holds leads up to 40 business days old
 _HOUR_REACH = {8: 1.45, 9: 1.2, 10: 1.0, 11: 0.9, 12: 0.65, 13: 0.75, 14: 0.9, 15: 1.0}
 _HOUR_REACH |= {16: 1.3, 17: 1.15}
 _DAY_REACH = (0.9, 1.1, 1.1, 1.0, 0.75)
@@ -136,6 +158,8 @@ class _Prospect:
     stage: str = "lead"
     due: date | None = None  # the day the rep will next call
     attempts: int = 0
+    stage_attempts: int = 0  # calls since the prospect entered its stage
+    agreed: bool = False  # the decision maker agreed to the next call's time
     gatekeeper: uuid.UUID | None = None
     decision_maker: uuid.UUID | None = None
     dm_reached: bool = False
@@ -170,6 +194,7 @@ class _Sim:
         self.activity_count: Counter[uuid.UUID] = Counter()
         self.used_names: set[str] = set()
         today = now.astimezone(tz).date()
+        self.this_week = today - timedelta(days=today.weekday())  # its Monday
         start = today - timedelta(days=weeks * 7 - 1)
         self.days = [
             start + timedelta(days=i)
@@ -256,6 +281,7 @@ class _Sim:
             activity_id=activity["id"] if activity else None,
         )
         p.stage, p.last_change = stage, at
+        p.stage_attempts = 0
 
     def contact(self, p: _Prospect, role: str, at: datetime) -> dict[str, Any]:
         """The prospect's gatekeeper or decision maker, written when first learned."""
@@ -395,17 +421,20 @@ class _Sim:
         rng = self.rng
         local = at.astimezone(self.tz)
         p.attempts += 1
+        p.stage_attempts += 1
         reach = _HOUR_REACH.get(local.hour, 0.8) * _DAY_REACH[local.weekday()]
         deal = p.stage in ("meeting", "proposal", "negotiation", "won")
-        p_dm = (0.26 if deal else 0.085) * reach
+        group = "deal" if deal else "qualified" if p.stage == "qualified" else "lead"
+        p_dm = _P_DM[group] * reach
         if p.gatekeeper is not None and "gatekeeper" in p.intel:
             p_dm *= 1.35  # a gatekeeper who knows you puts you through
+        if p.agreed:
+            p_dm, p.agreed = _P_DM["agreed"], False
         if p.off_day is not None and local.weekday() == p.off_day:
             p_dm = 0.0
         p_gk = 0.2 if p.gatekeeper is not None else 0.0
         roll = rng.random()
         if roll < p_dm:
-            group = "deal" if deal else "prospecting"
             outcome = _pick(rng, _DM_OUTCOMES[group])
         elif roll < p_dm + p_gk:
             outcome = "gatekeeper"
@@ -512,13 +541,15 @@ class _Sim:
         if outcome == "not_interested" and p.stage in ("lead", "qualified"):
             if rng.random() < 0.6:
                 self.change_stage(p, "lost", at, reason="not interested", activity=act)
-        elif p.stage == "lead" and outcome in ("connected", "meeting_set", "referred"):
-            self.change_stage(p, "qualified", at, activity=act)
-        if outcome == "meeting_set" and p.stage in ("qualified", "lead"):
-            if p.stage == "lead":
-                self.change_stage(p, "qualified", at, activity=act)
+        elif outcome == "meeting_set" and p.stage in ("lead", "qualified"):
+            # a meeting set in the first conversation skips qualified: no stay of a minute
             self.change_stage(p, "meeting", at, activity=act)
             self.book_meeting(p, act)
+        elif p.stage == "lead" and outcome == "connected":
+            self.change_stage(p, "qualified", at, activity=act)
+            p.agreed = rng.random() < 0.7  # "call me next week and we'll see"
+        elif p.stage == "qualified" and outcome in ("connected", "callback"):
+            p.agreed = rng.random() < 0.6
 
     def book_meeting(self, p: _Prospect, act: dict[str, Any]) -> None:
         rng = self.rng
@@ -540,6 +571,11 @@ class _Sim:
             return
         if outcome == "meeting_set":
             return
+        if outcome == "voicemail" and rng.random() < _INBOUND:
+            back = self.business_days_after(at.astimezone(self.tz).date(), rng.randint(0, 2))
+            when = self.office_time(back)
+            if when > at:
+                self.schedule(when, "inbound_call", p)
         if outcome in ("voicemail", "connected", "callback") and rng.random() < 0.35:
             email_at = at + timedelta(minutes=rng.randint(2, 9))
             if email_at <= self.now:
@@ -548,12 +584,12 @@ class _Sim:
                 if rng.random() < 0.18:
                     reply = email_at + timedelta(hours=rng.randint(2, 60))
                     self.schedule(reply, "reply", p)
-        if p.stage == "qualified" and p.attempts >= rng.randint(14, 18):
+        if p.stage == "qualified" and p.stage_attempts >= rng.randint(8, 12):
             if rng.random() < 0.4:
                 self.change_stage(p, "lost", at, reason="went quiet", activity=act)
             p.due = None  # parked: no next step
             return
-        if p.stage == "lead" and p.attempts >= rng.randint(7, 10):
+        if p.stage == "lead" and p.stage_attempts >= rng.randint(7, 10):
             if rng.random() < 0.5:
                 self.change_stage(
                     p, "lost", at, reason="no contact after repeated calls", activity=act
@@ -569,6 +605,13 @@ class _Sim:
         self.next_step(p, act, action, due)
         lag = rng.choices((0, 1, 2, 3, 6, 10), weights=(55, 15, 10, 8, 8, 4))[0]
         p.due = self.business_days_after(due_day, lag) if lag else due_day
+
+    def business_days_before(self, day: date, n: int) -> date:
+        while n > 0:
+            day -= timedelta(days=1)
+            if day.weekday() < 5:
+                n -= 1
+        return day
 
     def business_days_after(self, day: date, n: int) -> date:
         while n > 0:
@@ -688,6 +731,20 @@ class _Sim:
         due = self.at(self.business_days_after(day, rng.randint(3, 8)), 9)
         self.next_step(p, act, "chase the decision", due)
         self.schedule(due + timedelta(days=rng.choice((0, 0, 2, 7, 14))), "deal_call", p)
+
+    def inbound_call(self, p: _Prospect, at: datetime) -> None:
+        """The decision maker calls back after a voicemail: a conversation, not a dial."""
+        rng = self.rng
+        if p.stage in ("won", "lost"):
+            return
+        outcome = _pick(rng, (("connected", 0.7), ("callback", 0.2), ("meeting_set", 0.1)))
+        act = self.activity(
+            p, "call", at, outcome=outcome, reached="decision_maker", direction="inbound",
+            contact_id=p.decision_maker if "decision_maker" in p.intel else None,
+            duration_s=rng.randint(120, 900),
+        )  # fmt: skip
+        self.conversation(p, act, outcome)
+        self.after_call(p, act, outcome)
 
     def reply(self, p: _Prospect, at: datetime) -> None:
         local = at.astimezone(self.tz)
@@ -828,14 +885,19 @@ class _Sim:
             won_day = first - timedelta(days=rng.randint(60, 240))
             while won_day.weekday() >= 5:
                 won_day -= timedelta(days=1)
-            start = self.at(won_day - timedelta(days=rng.randint(45, 120)), 9)
+            # each stage a few business days to weeks, counted back from the day it was won
+            gaps = [rng.randint(3, 14) for _ in range(5)]
+            days = [won_day]
+            for gap in reversed(gaps[1:]):
+                days.insert(0, self.business_days_before(days[0], gap))
+            start = self.at(self.business_days_before(days[0], gaps[0]), 9)
             p = self.new_prospect(start, name="Acme Ltd" if i == 0 else None)
             p.segment, p.value = "A", float(round(rng.uniform(25_000, 90_000), -2))
             p.dm_reached = True
             t = start
-            for stage in ("qualified", "meeting", "proposal", "negotiation", "won"):
-                later = self.business_days_after(t.astimezone(self.tz).date(), rng.randint(3, 14))
-                t = min(self.office_time(later), self.at(won_day, 10))
+            stages = ("qualified", "meeting", "proposal", "negotiation", "won")
+            for stage, day in zip(stages, days, strict=True):
+                t = self.at(day, 10) if stage == "won" else self.office_time(day)
                 act = self.activity(
                     p,
                     "meeting" if stage == "meeting" else "call",
@@ -856,12 +918,18 @@ class _Sim:
         self.behaviours(self.at(self.days[0], 8) - timedelta(days=300))
         self.existing_clients(max(2, self.dials_per_day // 20))
         pool_start = self.dials_per_day * 4
-        weekly_new = int(self.dials_per_day * 0.5)  # about what a rep can keep calling
+        weekly_new = int(self.dials_per_day * 0.535)  # about what a rep can keep calling
         for i, day in enumerate(self.days):
             batch = pool_start if i == 0 else (weekly_new if day.weekday() == 0 else 0)
             for _ in range(batch):
-                p = self.new_prospect(self.at(day, 8, rng.randint(0, 29), rng.randint(0, 59)))
+                # the evening before, the rep adds the leads to call from tomorrow; the first
+                # day's pool is the book the rep already had (see warm)
+                age = rng.randint(1, _WARM_DAYS) if i == 0 else 1
+                eve = self.business_days_before(day, age)
+                p = self.new_prospect(self.at(eve, 17, rng.randint(30, 59), rng.randint(0, 59)))
                 p.due = day
+                if i == 0:
+                    self.warm(p, age)
                 if rng.random() < 0.3:
                     self.activity(
                         p,
@@ -874,6 +942,28 @@ class _Sim:
             self.work_day(day)
         self.finish()
 
+    def warm(self, p: _Prospect, age: int) -> None:
+        """A prospect of the book the rep had when the window opened, ``age`` business days
+        old: called a few times already (those calls are before the window and not written),
+        and now and then qualified back then (that conversation is written). Without it every
+        stay would start in the window and the usual days in lead would grow week by week."""
+        rng = self.rng
+        p.attempts = p.stage_attempts = min(6, age // 4)
+        if age > 5 and rng.random() < 0.15:
+            assert p.last_change is not None
+            lead_days = max(1, round(age * rng.uniform(0.3, 0.8)))
+            day = self.business_days_after(p.last_change.astimezone(self.tz).date(), lead_days)
+            at = self.office_time(day)
+            who = self.contact(p, "decision_maker", at)
+            act = self.activity(
+                p, "call", at, outcome="connected", reached="decision_maker",
+                contact_id=who["id"], duration_s=rng.randint(180, 720),
+            )  # fmt: skip
+            self.learn_decision_maker(p, act)
+            self.change_stage(p, "qualified", at, activity=act)
+            p.dm_reached, p.agreed = True, rng.random() < 0.5
+            p.stage_attempts = rng.randint(0, 3)
+
     def work_day(self, day: date) -> None:
         rng = self.rng
         self.dialling = [p for p in self.dialling if p.due is not None]
@@ -882,6 +972,8 @@ class _Sim:
         wanted = round(self.dials_per_day * rng.uniform(0.85, 1.1))
         if day.weekday() == 4:
             wanted = round(wanted * 0.8)
+        if day >= self.this_week:
+            wanted = round(wanted * _SLOW_WEEK)
         todays = due[:wanted]
         rng.shuffle(todays)
         start, end = self.at(day, 8, 30), self.at(day, 17, 30)

@@ -4,11 +4,14 @@ It reads only the prospect's own rows, plus the rep's most recent dials for the 
 call, so it costs the same on a database of ten thousand activities or a million. Stdlib only
 on SQLite (through :class:`salestrack.store.sql.Store`).
 
-Best time to call: the rep's last :data:`SAMPLE` dials are grouped by weekday and hour (local
-time); an hour's connect rate is the share of its dials that reached the decision maker.
-Hours with fewer than :data:`MIN_SLOT` dials are not ranked, and with fewer than
-:data:`MIN_DIALS` dials in all the brief says there is too little history. The ranked hours
-are those the prospect's availability allows.
+Best time to call: the last :data:`SAMPLE` dials (outbound calls; an inbound call is not a
+dial) of the rows the reports count (:func:`salestrack.config.whose_rows`) are grouped by
+weekday and hour (local time); an hour's connect rate is the share of its dials that reached
+the decision maker. Hours are ranked by the low end of that rate's Wilson 95% interval, so 5
+connects of 18 dials (28%, low end 12%) rank below 11 of 46 (24%, low end 14%): a few lucky
+dials can't put an hour first. Hours with fewer than :data:`MIN_SLOT` dials are not ranked,
+and with fewer than :data:`MIN_DIALS` dials in all the brief says there is too little
+history. The ranked hours are those the prospect's availability allows.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from salestrack import stats
 from salestrack.errors import NotFound
 from salestrack.intel import availability, checklist
 from salestrack.store import lookup, settings
@@ -41,6 +45,15 @@ class Slot:
     def rate(self) -> float:
         return self.connects / self.dials
 
+    @property
+    def low(self) -> float:
+        """The low end of the rate's Wilson 95% interval: what the hours are ranked by."""
+        return stats.wilson_low(self.connects, self.dials)
+
+    def shown(self) -> str:
+        """``Thu 16:00-17:00 50% (30/60 dials)``."""
+        return f"{self.label()} {self.rate:.0%} ({self.connects}/{self.dials} dials)"
+
     def label(self) -> str:
         return f"{DAY_NAMES[self.weekday]} {self.hour:02d}:00-{self.hour + 1:02d}:00"
 
@@ -61,11 +74,7 @@ class BestTime:
     def advice(self) -> str:
         parts = []
         if self.enough and self.slots:
-            parts.append(
-                ", ".join(
-                    f"{s.label()} ({s.rate:.0%} connect, {s.dials} dials)" for s in self.slots
-                )
-            )
+            parts.append(", ".join(s.shown() for s in self.slots))
         elif self.enough:
             parts.append("no hour with enough dials fits this prospect's availability")
         else:
@@ -129,18 +138,22 @@ def current_availability(
 
 def best_time(
     reader: Store,
-    owner: str,
+    owner: str | None,
     avail: availability.Availability,
     unknown: list[str],
     *,
     now: datetime,
     tz: tzinfo,
 ) -> BestTime:
+    """The best hours to call, from the last :data:`SAMPLE` dials of ``owner`` (None: of every
+    row the database shows, the rule :func:`salestrack.config.whose_rows` gives)."""
+    mine = "" if owner is None else " AND owner = :owner"
     rows = reader.rows(
-        "SELECT occurred_at, reached FROM activities WHERE kind = 'call' AND owner = :owner "
+        "SELECT occurred_at, reached FROM activities "
+        f"WHERE kind = 'call' AND direction = 'outbound'{mine} "
         "ORDER BY occurred_at DESC LIMIT :n",
-        owner=owner,
         n=SAMPLE,
+        **({} if owner is None else {"owner": owner}),
     )
     counts: dict[tuple[int, int], list[int]] = {}
     for occurred, reached in rows:
@@ -157,7 +170,7 @@ def best_time(
         if n >= MIN_SLOT
         and far.allows(datetime.combine(monday + timedelta(days=day), time(hour, 30), tz))
     ]
-    slots.sort(key=lambda s: (-s.rate, -s.dials, s.weekday, s.hour))
+    slots.sort(key=lambda s: (-s.low, -s.dials, s.weekday, s.hour))
     return BestTime(
         dials=len(rows),
         slots=slots[:3],
@@ -168,7 +181,7 @@ def best_time(
     )
 
 
-def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -> Brief:
+def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | None) -> Brief:
     ref = lookup.find_prospect(reader, typed)
     pid = ref.id
     row = reader.one(
@@ -208,7 +221,9 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -
             }
         )
     items = checklist.load(settings.setting(reader, checklist.SETTING))
-    known = {f["kind"] for f in facts}
+    known = {f["kind"] for f in facts} | {
+        c["role"] for c in contacts if c["role"]
+    }  # a contact counts
     gaps = checklist.missing(items, stage, settings.stages(reader), known)
     avail, unknown = current_availability(
         [(f["value"], f["learned_at"]) for f in facts if f["kind"] == "availability"], now, tz

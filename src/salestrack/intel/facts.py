@@ -1,9 +1,24 @@
 """Intel facts and small wins: how they are written, keeping history.
 
 Both a capture (``log call ... --intel``) and ``salestrack intel PROSPECT --add`` write facts
-through :func:`write_intel`; wins are written by :func:`add_win`. A newer fact of a
-single-valued kind (``gatekeeper``, ``budget``...) supersedes the current one, which is kept
-as history (``superseded_at``, ``superseded_by_id``).
+through :func:`write_intel`; a capture's wins are written by :func:`record_wins`. A newer
+fact of a single-valued kind (``gatekeeper``, ``budget``...) supersedes the current one,
+which is kept as history (``superseded_at``, ``superseded_by_id``).
+
+**A contact counts.** Someone a capture reached as the gatekeeper or the decision maker and
+named with ``--contact`` is a fact of that kind ("gatekeeper: Sue"), as if typed with
+``--intel``, unless a current fact of that kind already names them or the capture's own
+``--intel`` gives that kind.
+
+**One event, one win.** Each win of a capture is about a *subject*: an automatic win about
+the fact it came from (``first_gatekeeper``: the gatekeeper; ``first_decision_maker``: the
+decision maker; ``new_intel``: the fact's kind when the kind holds one value, such as budget
+or decision maker, else the fact itself, so two competitors learned are two wins). A typed
+``--win`` is about the first intel kind its words name ("learned the gatekeeper's name":
+the gatekeeper; "got the DM's mobile": the decision maker) when the capture earned a win of
+that kind, else about its own words. A capture records one win per subject: a typed win and
+an automatic win about the same subject are the same event, kept once with the automatic
+win's source (its rung) and the typed words.
 """
 
 from __future__ import annotations
@@ -21,13 +36,45 @@ from salestrack.store.sql import Store, uid, when
 RowDict = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Win:
+    """A small win a capture earned, before it is recorded (see :func:`record_wins`)."""
+
+    text: str
+    source: str  # explicit, new_intel, first_gatekeeper, first_decision_maker
+    subject: str  # what it is about: an intel kind, or a typed win's own words
+
+
 @dataclass
 class IntelWritten:
     """What :func:`write_intel` did: facts written, wins earned, things to tell the user."""
 
     facts: int = 0
-    wins: list[str] = field(default_factory=list)
+    wins: list[Win] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def names_person(value: str, name: str) -> bool:
+    """Whether a fact's value names the person ``name``: "Dana Ruiz, CFO" names "Dana Ruiz"
+    and "Dana" (case and spacing aside), "Danaher" does not."""
+    v, n = " ".join(value.casefold().split()), " ".join(name.casefold().split())
+    return v == n or (v.startswith(n) and not v[len(n)].isalnum())
+
+
+def people_facts(
+    given: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+    people: list[tuple[str, str]],
+    history: list[Fact],
+) -> list[tuple[str, str]]:
+    """The facts a capture's contacts stand for: ``(role, name)`` for each person reached in
+    a role, unless the typed facts give that kind or a current fact of it names them."""
+    typed = {kind for kind, _ in given}
+    return [
+        (role, name)
+        for role, name in people
+        if role not in typed
+        and not any(f.current and f.kind == role and names_person(f.value, name) for f in history)
+    ]
 
 
 def intel_facts(store: Store, prospect_id: uuid.UUID) -> list[Fact]:
@@ -77,30 +124,34 @@ def write_intel(
     new_id: Callable[[], uuid.UUID] = uuid.uuid4,
     review_at: datetime | None = None,
     wins: bool = False,
+    people: list[tuple[str, str]] | None = None,
 ) -> IntelWritten:
     """Record intel facts learned at ``at``, keeping history.
 
     A newer fact of a single-valued kind (gatekeeper, budget...) supersedes the current one;
     an availability fact supersedes an older one it contradicts; a fact already on record is
-    not written twice. With ``wins``, each new fact is a small win (the first gatekeeper name
-    is its own rung).
+    not written twice. ``people`` are ``(role, name)`` of contacts reached in a role: each is
+    a fact too (:func:`people_facts`). With ``wins``, each new fact earns a small win (the
+    first gatekeeper name is its own rung), returned to be recorded by :func:`record_wins`.
     """
     out = IntelWritten()
-    if not facts:
+    if not facts and not people:
         return out
     from salestrack import dates
     from salestrack.intel import availability  # parsing rules: only when there are facts
 
     history = intel_facts(store, prospect_id) if known is None else list(known)
+    quiet = people_facts(facts, people or [], history)
     ever = {f.kind for f in history}
     current = [f for f in history if f.current]
     tz = dates.local_tz()
-    for kind, value in facts:
+    for kind, value in [*facts, *quiet]:
         same = next(
             (f for f in current if f.kind == kind and f.value.casefold() == value.casefold()), None
         )
         if same is not None:
-            out.warnings.append(f"already known: {kind.replace('_', ' ')}: {same.value}")
+            if (kind, value) not in quiet:
+                out.warnings.append(f"already known: {kind.replace('_', ' ')}: {same.value}")
             continue
         fact_id = new_id()
         replaced: list[Fact] = []
@@ -159,10 +210,66 @@ def write_intel(
                 text, source = f"first gatekeeper name: {value}", "first_gatekeeper"
             else:
                 text, source = f"learned {kind.replace('_', ' ')}: {value}", "new_intel"
-            add_win(store, prospect_id, activity_id, text, source, at, base, new_id)
-            out.wins.append(text)
+            subject = kind if kind in vocab.SINGLE_VALUED_INTEL else f"{kind}: {value}"
+            out.wins.append(Win(text, source, subject))
         ever.add(kind)
     return out
+
+
+# The more specific source wins when two wins of a capture are about the same subject.
+_RANK = {"first_gatekeeper": 0, "first_decision_maker": 0, "new_intel": 1, "explicit": 2}
+
+
+def win_subject(text: str) -> str:
+    """What a typed win is about: the first intel kind its words name (by the kind's words,
+    e.g. "decision maker", or its short form, e.g. "dm"); "" when it names none."""
+    import re
+
+    from salestrack import vocab
+
+    words = " " + " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) + " "
+    spelled: list[tuple[int, str]] = []
+    for kind in vocab.INTEL_KINDS:
+        short = [a for a, k in vocab.ALIASES.items() if k == kind and len(a) == 2]  # dm, gk
+        forms = [kind.replace("_", " "), *short]
+        for form in forms:
+            found = re.search(rf" {re.escape(form)}s? ", words)
+            if found is not None and kind != "other":
+                spelled.append((found.start(), kind))
+    return min(spelled)[1] if spelled else ""
+
+
+def record_wins(
+    store: Store,
+    prospect_id: uuid.UUID,
+    activity_id: uuid.UUID | None,
+    typed: tuple[str, ...] | list[str],
+    earned: list[Win],
+    *,
+    at: datetime,
+    base: RowDict,
+    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
+) -> list[Win]:
+    """Write a capture's wins, one per subject (see the module's notes); returns them."""
+    chosen: dict[str, Win] = {}
+
+    def about(text: str) -> str:  # a typed win joins the first earned win of its kind
+        kind = win_subject(text)
+        same = [w.subject for w in earned if w.subject.partition(": ")[0] == kind]
+        return same[0] if same else "typed: " + " ".join(text.casefold().split())
+
+    for win in [*earned, *(Win(t, "explicit", about(t)) for t in typed)]:
+        held = chosen.get(win.subject)
+        if held is None:
+            chosen[win.subject] = win
+        elif win.source == "explicit" and held.source != "explicit":
+            chosen[win.subject] = Win(win.text, held.source, held.subject)  # the typed words
+        elif _RANK[win.source] < _RANK[held.source]:
+            text = held.text if held.source == "explicit" else win.text
+            chosen[win.subject] = Win(text, win.source, win.subject)
+    for win in chosen.values():
+        add_win(store, prospect_id, activity_id, win.text, win.source, at, base, new_id)
+    return list(chosen.values())
 
 
 @dataclass(frozen=True)
@@ -193,7 +300,6 @@ def record(
     objective of the next call; the caller owns the transaction."""
     from salestrack import names
     from salestrack.domain import Ref
-    from salestrack.errors import NotFound
     from salestrack.store import lookup
 
     found = lookup.find_prospect(store, typed)
@@ -202,11 +308,8 @@ def record(
         people = lookup.contacts(store, found.id)
         who = names.resolve_among(contact, people, what="contact")
         if not isinstance(who, Ref):
-            known = ", ".join(f"'{c.name}'" for c in people) or "none yet"
-            raise NotFound(
-                f"--contact: no contact '{contact}' at {found.name} (known: {known}); "
-                f'add them by logging a touch: salestrack log call "{found.name}" '
-                f'-c "{contact}" ...'
+            raise names.unknown_contact(
+                contact, who, prospect=found.name, known=[c.name for c in people]
             )
         contact_id = who.id
     base = {"owner": owner, "created_at": now, "updated_at": now}

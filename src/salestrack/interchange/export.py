@@ -248,3 +248,38 @@ def write_ics(out: IO[str], reader: Store, filters: Filters) -> int:
         n += 1
     out.write(calendar.to_ical().decode())
     return n
+
+
+# -- settings and the whole database -------------------------------------------------------
+
+SETTINGS_HEADER = ["key", "value", "updated_at"]
+ALL_FORMAT = "salestrack-all"  # the first line of ``export all``: {"format": ..., "version": 1}
+
+
+def settings_rows(reader: Store) -> Iterator[list[tuple[Any, ...]]]:
+    """The settings (stages, checklist, cadence, weights...) in key order, one batch."""
+    found = reader.rows("SELECT key, value, updated_at FROM settings ORDER BY key")
+    yield [(k, v, _time_text(t)) for k, v, t in found]
+
+
+def write_all(
+    out: IO[str], reader: Store, entities: list[Entity], tick: Callable[[int], None]
+) -> int:
+    """Every entity and the settings as JSON lines: a first line naming the format, then
+    each row as an object with its ``entity``, parents before children."""
+    from salestrack.interchange.entities import CONTRACT_VERSION
+
+    out.write(json.dumps({"format": ALL_FORMAT, "version": CONTRACT_VERSION}) + "\n")
+    n = 0
+    parts: list[tuple[str, list[str], Iterator[list[tuple[Any, ...]]]]] = [
+        ("settings", SETTINGS_HEADER, settings_rows(reader))
+    ]
+    parts += [(e.name, e.header(), rows(reader, e, Filters(), csv_text=False)) for e in entities]
+    for name, header, data in parts:
+        for batch in data:
+            for row in batch:
+                item = {"entity": name, **dict(zip(header, row, strict=True))}
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                n += 1
+            tick(len(batch))
+    return n

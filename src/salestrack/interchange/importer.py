@@ -34,7 +34,9 @@ MAX_ERRORS = 20
 
 
 class ImportFailed(SalestrackError):
-    """Bad lines: the message lists them; nothing was written."""
+    """Bad lines: the message lists them, one a line; nothing was written."""
+
+    multiline = True
 
 
 DURATION_UNITS = {"s": 1, "ms": 0.001, "min": 60}
@@ -45,10 +47,15 @@ class Mapping:
     """How another tool's file becomes our rows: renames, value maps, constants, formats.
 
     ``columns`` maps their column (matched case-insensitively) to ours, or to "" to drop it;
-    ``values`` maps values per column (ours or theirs); ``constants`` (``--set``) give a
-    column one value on every row; ``date_format`` is a strptime format for every time;
-    ``duration_unit`` is what a bare number of ``duration_s`` counts (s, ms or min).
-    ``named`` are the columns the user named, which the file must have.
+    in a preset or a ``--map-file`` several of theirs may become one of ours, and the first
+    one (in the mapping's order) with a value on a row gives it. ``joins`` make one of ours
+    from several of theirs written one after the other (a date and a time); ``values`` maps
+    values per column (ours or theirs; case-insensitive); ``constants`` (``--set``) give a
+    column one value on every row; ``defaults`` give an empty column a value (per kind of
+    activity when a dict); ``keep_rows`` keep only the rows whose column holds one of the
+    values listed (the others are counted and left out); ``date_format`` is a strptime
+    format for every time; ``duration_unit`` is what a bare number of ``duration_s``
+    counts (s, ms or min). ``named`` are the columns the user named, which the file must have.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -59,6 +66,10 @@ class Mapping:
     named: dict[str, str] = field(default_factory=dict)  # column -> the option naming it
     preset: str | None = None  # --from: their other columns are listed, not refused
     date_formats: tuple[str, ...] = ()  # a preset's formats, tried in order ("iso": ISO-8601)
+    joins: dict[str, list[list[str]]] = field(default_factory=dict)  # ours -> theirs, joined
+    defaults: dict[str, Any] = field(default_factory=dict)  # ours -> value or {kind: value}
+    keep_rows: dict[str, list[str]] = field(default_factory=dict)  # theirs -> values kept
+    origin: dict[str, str] = field(default_factory=dict)  # their column -> the option
 
     @classmethod
     def parse(
@@ -71,11 +82,12 @@ class Mapping:
         date_format: str | None = None,
         duration_unit: str | None = None,
         preset: str | None = None,
+        preset_name: str | None = None,
     ) -> Mapping:
         m = cls()
         if preset:
             m._load(json.loads(preset), "preset")
-            m.preset = "preset"
+            m.preset = preset_name or "preset"
         if saved:
             m._load(json.loads(saved), "--map-file")
         for part in (spec or "").split(","):
@@ -84,8 +96,15 @@ class Mapping:
             theirs, sep, ours = part.partition("=")
             if not sep:
                 raise InvalidInput("--map", f"'{part}': write THEIR COLUMN=our_column")
-            m.columns[theirs.strip()] = ours.strip()
-            m.named.setdefault(theirs.strip(), "--map")
+            theirs, ours = theirs.strip(), ours.strip()
+            if "+" in theirs and ours:  # Date+Time=occurred_at: one value from two columns
+                m.joins[ours] = [[p.strip() for p in theirs.split("+")]]
+                m.origin[theirs] = "--map"
+            else:
+                m.columns.pop(theirs, None)
+                m.columns[theirs] = ours
+                m.origin[theirs] = "--map"
+            m.named.setdefault(theirs, "--map")
         for spec_value in values:
             col, sep, pairs = spec_value.partition(":")
             if not sep:
@@ -94,7 +113,7 @@ class Mapping:
                 theirs, sep, ours = pair.partition("=")
                 if not sep:
                     raise InvalidInput("--map-values", f"'{pair}': write theirs=ours")
-                m.values.setdefault(col.strip(), {})[theirs.strip()] = ours.strip()
+                m.values.setdefault(col.strip(), {})[theirs.strip().casefold()] = ours.strip()
             m.named.setdefault(col.strip(), "--map-values")
         for item in constants or []:
             col, sep, value = item.partition("=")
@@ -118,13 +137,29 @@ class Mapping:
     def _load(self, data: Any, option: str) -> None:
         if not isinstance(data, dict):
             raise ValueError("expected an object with columns and values")
-        for k, v in data.get("columns", {}).items():
+        for k, v in _section(data, "columns").items():
+            self.columns.pop(str(k), None)  # a later mapping's entry goes after the earlier
             self.columns[str(k)] = str(v)
-            self.named.setdefault(str(k), option)
-        for col, table in data.get("values", {}).items():
-            self.values.setdefault(str(col), {}).update({str(k): str(v) for k, v in table.items()})
-            self.named.setdefault(str(col), option)
-        self.constants.update({str(k): str(v) for k, v in data.get("set", {}).items()})
+            self.origin[str(k)] = option
+        for col, table in _section(data, "values").items():
+            if not isinstance(table, dict):
+                raise ValueError(f"values.{col}: expected an object of theirs: ours")
+            self.values.setdefault(str(col), {}).update(
+                {str(k).casefold(): str(v) for k, v in table.items()}
+            )
+            if option != "preset":
+                self.named.setdefault(str(col), option)
+        for ours, theirs in _section(data, "join").items():
+            if not isinstance(theirs, list) or not theirs:
+                raise ValueError(f"join.{ours}: expected a list of their columns")
+            groups = theirs if all(isinstance(t, list) for t in theirs) else [theirs]
+            self.joins[str(ours)] = [[str(t) for t in g] for g in groups]
+        self.constants.update({str(k): str(v) for k, v in _section(data, "set").items()})
+        self.defaults.update(_section(data, "defaults"))
+        for col, kept in _section(data, "keep_rows").items():
+            if not isinstance(kept, list):
+                raise ValueError(f"keep_rows.{col}: expected a list of values")
+            self.keep_rows[str(col)] = [str(k) for k in kept]
         if isinstance(data.get("date_format"), list):
             self.date_formats = tuple(str(f) for f in data["date_format"])
         elif data.get("date_format"):
@@ -137,8 +172,16 @@ class Mapping:
         """Nothing to translate: the file has our own columns and values."""
         return (
             not (self.columns or self.values or self.constants or self.date_format)
+            and not (self.joins or self.defaults or self.keep_rows)
             and self.duration_unit == "s"
         )
+
+
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    found = data.get(key, {})
+    if not isinstance(found, dict):
+        raise ValueError(f"{key}: expected an object")
+    return found
 
 
 @dataclass
@@ -149,6 +192,8 @@ class Result:
     kept_newer: int = 0
     prospects_created: int = 0
     unused: list[str] = field(default_factory=list)  # their columns a preset leaves out
+    left_out: dict[str, int] = field(default_factory=dict)  # rows keep_rows left out, by why
+    stages_moved: int = 0  # prospects whose current stage the import changed
 
     def summary(self, entity: str, *, dry_run: bool) -> str:
         verb = "would import" if dry_run else "imported"
@@ -158,6 +203,10 @@ class Result:
         )
         if self.prospects_created:
             text += f"; {self.prospects_created} new prospects"
+        if self.stages_moved:
+            text += f"; {self.stages_moved} prospects moved to their latest stage"
+        for why, n in self.left_out.items():
+            text += f"; {n} {'row' if n == 1 else 'rows'} left out ({why})"
         if self.unused:
             text += "; not imported (no column for them): " + ", ".join(self.unused)
         return text + (" (dry run: nothing written)" if dry_run else "")
@@ -166,9 +215,23 @@ class Result:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def read(handle: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any], bool]]:
-    """(line number, row, from CSV) for each row of the input."""
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline="")
+def read(
+    handle: IO[bytes], fmt: str, encoding: str | None = None
+) -> Iterator[tuple[int, dict[str, Any], bool]]:
+    """(line number, row, from CSV) for each row of the input.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 with its byte-order mark are read
+    as they are; another encoding is named with ``encoding`` (``--encoding``).
+    """
+    named = encoding
+    if encoding is None:
+        encoding = _sniff(handle)
+    try:
+        text = io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline="")
+    except LookupError:
+        raise InvalidInput(
+            "--encoding", f"unknown encoding '{encoding}'; e.g. utf-8, utf-16, cp1252, latin-1"
+        ) from None
     try:
         if fmt == "csv":
             yield from _read_csv(text)
@@ -179,9 +242,30 @@ def read(handle: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any], boo
         else:
             yield from _read_json(text)
     except UnicodeDecodeError as exc:
+        if named:
+            raise InvalidInput(
+                "FILE", f"is not {named} text (a byte at {exc.start} of a block can't be read)"
+            ) from None
         raise InvalidInput(
-            "FILE", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"
+            "FILE",
+            f"is not UTF-8 text (byte {exc.start}); give its encoding, e.g. --encoding cp1252 "
+            "(Excel on Windows) or --encoding latin-1, or save it as UTF-8",
         ) from None
+
+
+def _sniff(handle: IO[bytes]) -> str:
+    """The encoding a byte-order mark names (UTF-8 without one)."""
+    peek = getattr(handle, "peek", None)
+    head = peek(4)[:4] if peek is not None else b""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(head) >= 2 and (head[0] == 0) != (head[1] == 0):
+        raise InvalidInput(
+            "FILE",
+            "looks like UTF-16 text without a byte-order mark; add --encoding utf-16-le "
+            "(or utf-16-be)",
+        )
+    return "utf-8-sig"
 
 
 def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
@@ -256,6 +340,7 @@ def _model(entity: Entity) -> Any:
     fields: dict[str, Any] = {c.name: (types.get(c.kind, str) | None, None) for c in entity.columns}
     if entity.has_prospect:
         fields["prospect"] = (str | None, None)
+        fields["prospect_key"] = (str | None, None)
     config = ConfigDict(extra="forbid", str_strip_whitespace=False)
     return create_model(f"{entity.table}_row", __config__=config, **fields)
 
@@ -275,6 +360,7 @@ class Checked:
     prospect_name: str | None
     given: frozenset[str] = frozenset()  # the columns the file (or --set) gives
     filled: frozenset[str] = frozenset()  # id, created_at, updated_at when import made them
+    prospect_key: str | None = None  # the other tool's id of the prospect (its source key)
 
 
 class _BadValue(Exception):
@@ -300,6 +386,18 @@ def _fingerprint(row: dict[str, Any]) -> str:
 _NOT_FINGERPRINTED = {"id", "owner", "created_at", "updated_at", "source_key"}
 
 
+@dataclass
+class _Source:
+    """Where one of our columns comes from: their columns (joined) and their value map."""
+
+    theirs: list[str]
+    table: dict[str, str] | None
+    option: str  # preset, --map-file, --map or "" (the column is ours by name)
+
+
+PSEUDO = ("prospect", "prospect_key")  # not stored: how a row names its prospect
+
+
 class _Plan:
     """How the columns of one header become ours: worked out once per file (per key set)."""
 
@@ -307,62 +405,90 @@ class _Plan:
         self, entity: Entity, mapping: Mapping, header: Iterable[str], stages: tuple[str, ...]
     ) -> None:
         header = list(header)
-        folded = {k.casefold(): v for k, v in mapping.columns.items()}
-        have = {h.casefold() for h in header}
+        by_fold = {h.casefold(): h for h in header}
         for column, option in mapping.named.items():
-            if option == "--map" and column.casefold() not in have:
+            parts = column.split("+") if option == "--map" and column not in header else [column]
+            if option == "--map" and any(p.strip().casefold() not in by_fold for p in parts):
                 raise InvalidInput(
                     option,
                     f"the file has no column '{column}'; its columns are {_listed(header)}",
                 )
-        self.cols: list[tuple[str, str]] = []
-        ours_from: dict[str, str] = {}
         kinds = {c.name: c.kind for c in entity.columns}
-        for h in header:
-            ours = mapping.columns.get(h)
-            if ours is None:
-                ours = folded.get(h.casefold(), h)
-            if not ours:
-                continue
-            if ours in ours_from:
+        known = set(kinds) | (set(PSEUDO) if entity.has_prospect else set())
+        values = {k.casefold(): v for k, v in mapping.values.items()}
+        sources: dict[str, list[_Source]] = {}
+        used: set[str] = set()
+
+        def add(ours: str, theirs: list[str], option: str) -> None:
+            table: dict[str, str] | None = None
+            for key in (ours, *theirs):  # their column's own map goes over ours
+                if key.casefold() in values:
+                    table = {**(table or {}), **values[key.casefold()]}
+            found = sources.setdefault(ours, [])
+            if found and not (option in _VARIANTS and all(s.option in _VARIANTS for s in found)):
                 raise InvalidInput(
-                    "--map", f"'{ours_from[ours]}' and '{h}' both become {ours}; drop one"
+                    "--map",
+                    f"'{found[0].theirs[0]}' and '{theirs[0]}' both become {ours}; drop one",
                 )
-            ours_from[ours] = h
-            self.cols.append((h, ours))
-        for ours in mapping.constants:
-            ours_from.setdefault(ours, "--set")
-        known = set(kinds) | ({"prospect"} if entity.has_prospect else set())
-        unknown = sorted(set(ours_from) - known)
-        self.unused = [ours_from[u] for u in unknown] if mapping.preset else []
-        if self.unused:  # with a preset, their other columns are listed at the end
-            self.cols = [(h, o) for h, o in self.cols if o in known]
-            ours_from = {o: h for o, h in ours_from.items() if o in known}
-        elif unknown:
+            found.append(_Source(theirs, table, option))
+
+        for ours, groups in mapping.joins.items():
+            for parts in groups:
+                present = [by_fold[p.casefold()] for p in parts if p.casefold() in by_fold]
+                if len(present) > 1 and ours and not used.intersection(present):
+                    add(ours, present, mapping.origin.get("+".join(parts), "preset"))
+                    used.update(present)
+        for theirs, ours in mapping.columns.items():
+            h = by_fold.get(theirs.casefold())
+            if h is None or h in used:
+                continue
+            used.add(h)
+            if ours:
+                add(ours, [h], mapping.origin.get(theirs, "preset"))
+        leftover = [h for h in header if h not in used]
+        unknown = [h for h in leftover if h not in known]
+        self.unused = unknown if mapping.preset else []
+        if unknown and not mapping.preset:
             raise InvalidInput(
                 "FILE",
                 f"unknown column {', '.join(repr(u) for u in unknown)} for {entity.name}; "
                 "rename it with --map 'theirs=ours' or drop it with --map 'theirs='",
             )
-        self.values: dict[str, dict[str, str]] = {}
-        for column, table in mapping.values.items():
-            ours = column if column in ours_from else mapping.columns.get(column, "")
-            if ours not in ours_from:
-                ours = folded.get(column.casefold(), "")
-            if ours not in ours_from:
-                if mapping.named.get(column) == "--map-values":
-                    raise InvalidInput(
-                        "--map-values",
-                        f"the file has no column '{column}'; its columns are {_listed(header)}",
-                    )
+        for h in leftover:
+            if h in known:
+                add(h, [h], "")
+        mapped_to = [o for o in sources if o not in known]
+        if mapped_to:
+            raise InvalidInput(
+                "--map",
+                f"{', '.join(repr(o) for o in mapped_to)} is not a column of {entity.name}; "
+                "see docs/export.md for the columns",
+            )
+        for column, option in mapping.named.items():
+            if option != "--map-values" or column in sources:
                 continue
-            self.values.setdefault(ours, {}).update(table)
-        self.given = frozenset(ours_from)
+            if column.casefold() not in by_fold or by_fold[column.casefold()] not in used:
+                raise InvalidInput(
+                    "--map-values",
+                    f"the file has no column '{column}'; its columns are {_listed(header)}",
+                )
+        self.sources = list(sources.items())
+        self.keep = [
+            (by_fold[c.casefold()], c, {v.strip().casefold() for v in kept})
+            for c, kept in mapping.keep_rows.items()
+            if c.casefold() in by_fold
+        ]
+        self.defaults = dict(mapping.defaults)
+        self.given = frozenset(sources) | frozenset(mapping.constants) | frozenset(self.defaults)
         self.constants = dict(mapping.constants)
         self.date_format = mapping.date_format
         self.date_formats = (mapping.date_format,) if mapping.date_format else mapping.date_formats
+        self.parsers = [_time_parser(f) for f in self.date_formats]
         self.unit = DURATION_UNITS[mapping.duration_unit]
         self.times = {c for c, k in kinds.items() if k == "time"}
+        self.preset = mapping.preset
+        self.header = header
+        self.mapping = mapping
         self._missing(entity, stages)
 
     def _missing(self, entity: Entity, stages: tuple[str, ...]) -> None:
@@ -375,13 +501,29 @@ class _Plan:
             if c.nullable or c.name in defaults or c.name in self.given:
                 continue
             if c.name == "prospect_id":
-                if "prospect" not in self.given:
-                    raise InvalidInput(
-                        "FILE",
-                        "the file has no prospect column: map the column naming the prospect "
-                        "(e.g. --map 'Company=prospect') or add --set prospect=NAME",
-                    )
-                continue
+                if "prospect" in self.given or "prospect_key" in self.given:
+                    continue
+                wanted = "prospect"
+            else:
+                wanted = c.name
+            if self.preset:
+                expected = [t for t, o in self.mapping.columns.items() if o == wanted]
+                expected += [
+                    " + ".join(p) for o, g in self.mapping.joins.items() if o == wanted for p in g
+                ]
+                raise InvalidInput(
+                    "FILE",
+                    f"this is not the export the {self.preset} preset reads: it has none of "
+                    f"the columns {', '.join(repr(e) for e in expected[:6])} (for {wanted}); "
+                    f"its columns are {_listed(self.header)} (see docs/import.md for which "
+                    "export each preset expects)",
+                )
+            if wanted == "prospect":
+                raise InvalidInput(
+                    "FILE",
+                    "the file has no prospect column: map the column naming the prospect "
+                    "(e.g. --map 'Company=prospect') or add --set prospect=NAME",
+                )
             if c.kind == "time":
                 fix = f"map one, e.g. --map 'Date={c.name}'"
             else:
@@ -389,35 +531,61 @@ class _Plan:
                 fix = f"add --set {c.name}={example} or map one"
             raise InvalidInput("FILE", f"the file has no {c.name} column: {fix}")
 
+    def kept(self, raw: dict[str, Any]) -> str | None:
+        """None when the row is kept; else why it is left out (``keep_rows``)."""
+        for header, _named, allowed in self.keep:
+            value = raw.get(header)
+            text = "" if value is None else str(value).strip().casefold()
+            if text not in allowed:
+                return f"{header} is '{'' if value is None else str(value).strip()}'"
+        return None
+
     def row(self, raw: dict[str, Any], from_csv: bool) -> dict[str, Any]:
         row: dict[str, Any] = {}
-        items = [(ours, raw.get(theirs)) for theirs, ours in self.cols]
-        items += list(self.constants.items())
-        for ours, value in items:
+        for ours, found in self.sources:
+            value: Any = None
+            table = None
+            for source in found:
+                parts = []
+                for theirs in source.theirs:
+                    part = raw.get(theirs)
+                    if isinstance(part, str) and from_csv:
+                        part = unprotect(part) if part else None
+                    if part is not None and part != "":
+                        parts.append(part)
+                if not parts:
+                    continue
+                value = parts[0] if len(parts) == 1 else " ".join(str(p).strip() for p in parts)
+                table = source.table
+                if isinstance(value, str) and table is not None:
+                    mapped = table.get(value.strip().casefold())
+                    if mapped is not None:
+                        value = mapped or None
+                        if value is None:
+                            continue  # mapped to empty: the next of their columns may say
+                break
             if isinstance(value, str):
-                if from_csv:
-                    value = unprotect(value) if value else None
-                if value is not None:
-                    value = self._value(ours, value)
+                value = self._value(ours, value, table)
             row[ours] = value
+        for ours, value in self.constants.items():
+            row[ours] = self._value(ours, value, None) if value else None
+        for ours, default in self.defaults.items():
+            if row.get(ours) is None:
+                if isinstance(default, dict):
+                    kind = row.get("kind")
+                    default = default.get(vocab.canonical(kind)) if isinstance(kind, str) else None
+                row[ours] = None if default is None else str(default)
         ident = row.get("id")
         if isinstance(ident, str) and ident and not _is_uuid(ident):
             row["source_key"] = row.get("source_key") or ident  # another tool's own id
             row["id"] = None
         return row
 
-    def _value(self, ours: str, value: str) -> Any:
-        table = self.values.get(ours)
-        if table is not None and value in table:
-            value = table[value]
-            if not value:
-                return None
+    def _value(self, ours: str, value: str, table: dict[str, str] | None) -> Any:
         if ours in self.times and self.date_formats:
-            for fmt in self.date_formats:
+            for parse in self.parsers:
                 try:
-                    if fmt == "iso":
-                        return datetime.fromisoformat(value.strip())
-                    return datetime.strptime(value.strip(), fmt)
+                    return parse(value.strip())
                 except ValueError:
                     continue
             raise _BadValue(
@@ -433,6 +601,56 @@ class _Plan:
         return value
 
 
+_VARIANTS = ("preset", "--map-file")
+
+_FIELDS = {code: r"(\d{1,2})" for code in "mdHIMS"} | {"Y": r"(\d{4})", "p": r"([AaPp][Mm])"}
+
+
+def _time_parser(fmt: str) -> Callable[[str], datetime]:
+    """A parser for one ``--date-format``: strptime's result, without its per-call cost for
+    the usual fields (%Y %m %d %H %I %M %S %p); other formats go to strptime itself."""
+    import re
+
+    if fmt == "iso":
+        return datetime.fromisoformat
+    pattern, order, i = "", [], 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == "%" and i + 1 < len(fmt):
+            code = fmt[i + 1]
+            if code not in _FIELDS:
+                return lambda text: datetime.strptime(text, fmt)
+            pattern += _FIELDS[code]
+            order.append(code)
+            i += 2
+            continue
+        pattern += r"\s+" if ch.isspace() else re.escape(ch)
+        i += 1
+    if len(set(order)) != len(order) or not {"Y", "m", "d"} <= set(order):
+        return lambda text: datetime.strptime(text, fmt)
+    compiled = re.compile(pattern + r"\Z", re.IGNORECASE)
+
+    def parse(text: str) -> datetime:
+        found = compiled.match(text)
+        if found is None:
+            raise ValueError(text)
+        got = dict(zip(order, found.groups(), strict=True))
+        hour = int(got.get("H") or got.get("I") or 0)
+        if "I" in got:
+            if not 1 <= hour <= 12:
+                raise ValueError(text)
+            if "p" in got:
+                hour = hour % 12 + (12 if got["p"].lower() == "pm" else 0)
+        elif "p" in got:
+            raise ValueError(text)
+        return datetime(
+            int(got["Y"]), int(got["m"]), int(got["d"]), hour,
+            int(got.get("M") or 0), int(got.get("S") or 0),
+        )  # fmt: skip
+
+    return parse
+
+
 def preset(crm: str, entity: Entity) -> str:
     """The text of a shipped preset (``--from``) for ``entity``, in the --map-file format."""
     from importlib import resources
@@ -445,10 +663,13 @@ def preset(crm: str, entity: Entity) -> str:
     )
     wanted = f"{name}-{entity.name}"
     if wanted not in found:
-        have = ", ".join(found) or "none"
-        raise InvalidInput(
-            "--from", f"no preset '{name}' for {entity.name}; the presets are: {have}"
-        )
+        crms = [f.removesuffix(f"-{entity.name}") for f in found if f.endswith(f"-{entity.name}")]
+        if crms:
+            have = f"the presets for {entity.name} are: {', '.join(crms)}"
+        else:
+            kinds = sorted({f.split("-", 1)[1] for f in found})
+            have = f"presets are for {', '.join(kinds)}"
+        raise InvalidInput("--from", f"no preset '{name}' for {entity.name}; {have}")
     return (resources.files("salestrack.interchange.presets") / f"{wanted}.json").read_text(
         encoding="utf-8"
     )
@@ -503,6 +724,7 @@ def validate(
     as_mine: bool = False,
     stages: list[str] | None = None,
     unused: list[str] | None = None,
+    left_out: dict[str, int] | None = None,
 ) -> Iterator[Checked]:
     """The good rows, normalised; bad ones are described in ``errors`` (and not yielded).
 
@@ -543,6 +765,12 @@ def validate(
                     unused.extend(u for u in plan.unused if u not in unused)
         if plan is None:  # pragma: no cover - CSV always starts with its header
             continue
+        if plan.keep:
+            why = plan.kept(raw)
+            if why is not None:
+                if left_out is not None:
+                    left_out[why] = left_out.get(why, 0) + 1
+                continue
         try:
             if plain and from_csv:  # the usual case: our own columns, nothing to translate
                 row = {
@@ -605,7 +833,8 @@ def validate(
         if missing:
             _note(errors, f"line {line}: {missing[0]}: is required; give a value")
             continue
-        yield Checked(line, data, data.pop("prospect", None), plan.given, filled)
+        key = data.pop("prospect_key", None)
+        yield Checked(line, data, data.pop("prospect", None), plan.given, filled, key)
 
 
 SOURCE_KEY_LENGTH = 200  # as models.SOURCE_KEY_LENGTH
@@ -684,11 +913,13 @@ class _Rules:
                 data["grade"] = str(data["grade"]).strip().upper()
                 if data["grade"] not in vocab.GRADES:
                     return f"grade: '{data['grade']}' is not a grade; use A, B or D"
-            month = str(data["month"] or "")
-            if month and (
-                len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit()
-            ):
-                return f"month: '{month}' is not a month; write it as 2026-11"
+            if data["month"] is not None:
+                from salestrack.clients import crc
+
+                try:
+                    data["month"] = crc.check_month(str(data["month"]), today=now.date())
+                except InvalidInput as exc:
+                    return f"month: {str(exc).partition(': ')[2]}"
         elif table == "quality":
             try:
                 for dim in vocab.QUALITY_DIMENSIONS:
@@ -702,14 +933,45 @@ class _Rules:
             except InvalidInput as exc:
                 return str(exc)
             data["name_key"] = names.key(data["name"])
-            if data["stage"] is not None and data["stage"] not in self.stages:
-                try:
-                    data["stage"] = vocab.choose("stage", data["stage"], self.stages, what="stage")
-                except InvalidInput as exc:
-                    return f"{exc} (or set the stages first: salestrack stages ...)"
-        if self.prospect_required and data["prospect_id"] is None and not data.get("prospect"):
+            problem = self._stage(data, "stage")
+            if problem:
+                return problem
+            try:
+                data["value"] = check_value(data["value"])
+            except InvalidInput as exc:
+                return f"value: {str(exc).partition(': ')[2]}"
+        elif table == "stage_changes":
+            problem = self._stage(data, "to_stage") or self._stage(data, "from_stage")
+            if problem:
+                return problem
+        if (
+            self.prospect_required
+            and data["prospect_id"] is None
+            and not data.get("prospect")
+            and not data.get("prospect_key")
+        ):
             return "prospect_id: give the prospect's id or its name (a prospect column)"
         return None
+
+    def _stage(self, data: dict[str, Any], column: str) -> str | None:
+        """A stage as the CLI takes it (``capture.prospects.check_stage``'s rule)."""
+        if data[column] is None or data[column] in self.stages:
+            return None
+        try:
+            data[column] = vocab.choose(column, data[column], self.stages, what="stage")
+        except InvalidInput as exc:
+            return (
+                f"{exc} (map it with --map-values '{column}:THEIRS=ours', "
+                "or add the stage: salestrack stages ...)"
+            )
+        return None
+
+
+def check_value(value: float | None) -> float | None:
+    """A prospect's value: the rule ``prospect add --value`` uses."""
+    from salestrack.capture.prospects import check_value as rule
+
+    return rule(value)
 
 
 def _note(errors: list[str], text: str) -> None:
@@ -766,6 +1028,8 @@ def write(
     batch: list[Checked] = []
     converters = [(c, writer.converter(kinds[c])) for c in cols]
     conv_updated = writer.converter("time")
+    touched: set[Any] = set()  # stage changes: the prospects whose history grew
+    history: list[tuple[str, Any, Any, Any, Any]] = []  # prospects: stage changes to write
 
     def stored_by(column: str, wanted: list[Any]) -> dict[tuple[Any, Any], tuple[Any, ...]]:
         if not wanted:
@@ -782,7 +1046,12 @@ def write(
         if not batch:
             return
         if entity.has_prospect and prospects is None:
-            prospects = Prospects(writer.rows("SELECT name_key, id FROM prospects"))
+            prospects = Prospects(
+                writer.rows("SELECT name_key, id FROM prospects"),
+                writer.rows(
+                    "SELECT owner, source_key, id FROM prospects WHERE source_key IS NOT NULL"
+                ),
+            )
         ids = [writer.value(c.row["id"]) for c in batch]
         marks = ", ".join(f":i{n}" for n in range(len(ids)))
         existing = {
@@ -803,7 +1072,7 @@ def write(
         adds, changes = [], []
         for item in batch:
             row = item.row
-            named = row.get("prospect_id") or item.prospect_name
+            named = row.get("prospect_id") or item.prospect_name or item.prospect_key
             if named and prospects is not None and not prospects.resolve(
                 writer, item, strict=strict, first_stage=first_stage, now=now,
                 owner=owner, errors=errors, result=result, time_column=entity.time_column,
@@ -827,6 +1096,18 @@ def write(
                         ):  # fmt: skip
                             values[c] = found[at[c]]
                             row[c] = found[at[c]]
+            if table == "stage_changes":
+                touched.add(values["prospect_id"])
+            elif table == "prospects" and "id" in item.filled:
+                if found is None:  # a CRM's company: its first stage from its created date
+                    history.append(("new", row["id"], None, row["stage"], row["created_at"]))
+                else:
+                    old = found[at["stage"]]
+                    if "created_at" in item.given:
+                        history.append(("born", row["id"], None, None, row["created_at"]))
+                    if old != row["stage"]:
+                        when_given = row["updated_at"] if "updated_at" in item.given else now
+                        history.append(("move", row["id"], old, row["stage"], when_given))
             if found is None:
                 adds.append(values)
                 result.added += 1
@@ -860,7 +1141,102 @@ def write(
     flush()
     if prospects is not None and not errors:
         prospects.settle(writer)
+    if touched and not errors:
+        result.stages_moved = settle_stages(writer, touched, now=now)
+    if history and not errors:
+        result.stages_moved = _write_history(writer, history, owner=owner, now=now)
+    if table == "behaviours" and not errors:
+        from salestrack.clients.crc import MAX_BEHAVIOURS
+
+        for prospect_name, n in writer.rows(
+            "SELECT p.name, count(*) FROM behaviours b LEFT JOIN prospects p "
+            "ON p.id = b.prospect_id WHERE b.retired_at IS NULL "
+            f"GROUP BY b.owner, p.name HAVING count(*) > {MAX_BEHAVIOURS}"
+        ):
+            _note(
+                errors,
+                f"behaviours: {prospect_name or 'the default set'} would have {n} "
+                f"behaviours; a report card keeps at most {MAX_BEHAVIOURS} (retire some: "
+                "give them a retired_at)",
+            )
     return result
+
+
+def settle_stages(writer: Store, prospect_ids: Iterable[Any], *, now: datetime) -> int:
+    """After stage changes came in: each change's ``from_stage`` is the stage before it, and
+    each prospect is at the stage of its latest change. Returns how many prospects moved."""
+    wanted = list(prospect_ids)
+    moved = 0
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join(f":p{n}" for n in range(len(chunk)))
+        params = {f"p{n}": v for n, v in enumerate(chunk)}
+        history = writer.rows(
+            "SELECT s.prospect_id, s.id, s.from_stage, s.to_stage, p.stage FROM stage_changes s "
+            f"JOIN prospects p ON p.id = s.prospect_id WHERE s.prospect_id IN ({marks}) "
+            "ORDER BY s.prospect_id, s.changed_at, "
+            "CASE WHEN s.from_stage IS NULL AND s.source_key IS NULL THEN 0 ELSE 1 END, s.id",
+            **params,
+        )
+        froms, stages = [], []
+        last: tuple[Any, ...] | None = None
+        for i, r in enumerate(history):
+            if last is not None and last[0] == r[0] and r[2] is None:
+                froms.append({"id": r[1], "from_stage": last[3]})
+            nxt = history[i + 1] if i + 1 < len(history) else None
+            if (nxt is None or nxt[0] != r[0]) and r[3] != r[4]:
+                stages.append({"id": r[0], "stage": r[3], "updated_at": writer.value(now)})
+            last = r
+        writer.many("UPDATE stage_changes SET from_stage = :from_stage WHERE id = :id", froms)
+        writer.many(
+            "UPDATE prospects SET stage = :stage, updated_at = :updated_at WHERE id = :id", stages
+        )
+        moved += len(stages)
+    return moved
+
+
+def _write_history(
+    writer: Store, history: list[tuple[str, Any, Any, Any, Any]], *, owner: str, now: datetime
+) -> int:
+    """A companies file's stages as stage history: a new prospect's first stage from its
+    created date, a changed stage as a move (at the row's updated time, else now), and a
+    first stage moved back to the CRM's created date when that is earlier."""
+    from salestrack.store.sql import uid, when
+
+    moved = 0
+    for what, pid, old, new, at in history:
+        pid = uid(pid)
+        if what == "born":
+            first = writer.one(
+                "SELECT id, changed_at FROM stage_changes WHERE prospect_id = :p "
+                "ORDER BY changed_at, CASE WHEN from_stage IS NULL THEN 0 ELSE 1 END, id LIMIT 1",
+                p=pid,
+            )
+            born = when(at)
+            if first is not None and born is not None and born < when(first[1]):  # type: ignore[operator]
+                writer.execute(
+                    "UPDATE stage_changes SET changed_at = :t WHERE id = :i", t=born, i=first[0]
+                )
+            continue
+        at_time = when(at) or now
+        if what == "move":
+            latest = when(
+                writer.scalar(
+                    "SELECT max(changed_at) FROM stage_changes WHERE prospect_id = :p", p=pid
+                )
+            )
+            if latest is not None and at_time < latest:
+                at_time = latest
+            moved += 1
+        writer.insert(
+            "stage_changes",
+            {
+                "id": uuid.uuid4(), "owner": owner, "created_at": now, "updated_at": now,
+                "prospect_id": pid, "from_stage": old, "to_stage": new, "changed_at": at_time,
+                "reason": None, "activity_id": None,
+            },
+        )  # fmt: skip
+    return moved
 
 
 def _db_reason(exc: Exception) -> str:
@@ -882,8 +1258,9 @@ def _newer(writer: Store, incoming: datetime, stored_value: Any) -> bool:
 class Prospects:
     """Prospect names and ids, to resolve rows' prospects (and create unknown ones)."""
 
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+    def __init__(self, rows: list[tuple[Any, ...]], keyed: list[tuple[Any, ...]]) -> None:
         self.by_key: dict[str, Any] = {str(k): i for k, i in rows}
+        self.by_source: dict[tuple[str, str], Any] = {(str(o), str(k)): i for o, k, i in keyed}
         self.ids: set[Any] = set(self.by_key.values())
         self.created: dict[Any, datetime] = {}  # prospects this import made: earliest time
         self.first: dict[Any, datetime] = {}  # and the time their first stage was given
@@ -924,6 +1301,20 @@ class Prospects:
                     "import the prospects first",
                 )
                 return False
+        if item.prospect_key:
+            found = self.by_source.get((str(row.get("owner") or owner), item.prospect_key))
+            if found is not None:
+                row["prospect_id"] = (
+                    found if isinstance(found, uuid.UUID) else uuid.UUID(str(found))
+                )
+                return True
+            if not item.prospect_name:
+                _note(
+                    errors,
+                    f"line {item.line}: prospect_key: no prospect was imported with the id "
+                    f"'{item.prospect_key}'; import the companies (accounts, leads) first",
+                )
+                return False
         name = (item.prospect_name or "").strip()
         key = names.key(name)
         if key in self.by_key:
@@ -955,3 +1346,98 @@ class Prospects:
         row["prospect_id"] = pid
         result.prospects_created += 1
         return True
+
+
+# -- settings and the whole database -------------------------------------------------------
+
+
+def import_settings(
+    writer: Store,
+    rows: Iterable[tuple[int, dict[str, Any], bool]],
+    *,
+    now: datetime,
+    errors: list[str],
+    result: Result,
+) -> None:
+    """Settings rows (key, value, updated_at): each written as its own command writes it
+    (the stage list through ``stages``' rule), keeping the file's ``updated_at``."""
+    from salestrack.capture import prospects
+
+    for line, raw, from_csv in rows:
+        if HEADER in raw:
+            extra = sorted(set(raw[HEADER]) - {"key", "value", "updated_at"})
+            if extra or not {"key", "value"} <= set(raw[HEADER]):
+                raise InvalidInput(
+                    "FILE",
+                    "settings have the columns key, value and updated_at"
+                    + (f"; unknown: {', '.join(extra)}" if extra else ""),
+                )
+            continue
+        if "__width__" in raw:
+            _note(errors, f"line {line}: {raw['__width__'][0]} fields where the header has 3")
+            continue
+        key, value = raw.get("key"), raw.get("value")
+        if from_csv and isinstance(value, str):
+            value = unprotect(value)
+        if not isinstance(key, str) or not key.strip() or len(key) > 100:
+            _note(errors, f"line {line}: key: give the setting's name (at most 100 characters)")
+            continue
+        if not isinstance(value, str):
+            _note(errors, f"line {line}: value: give the setting's value as text")
+            continue
+        try:
+            value = rules.clean_text("value", value) or ""
+            stamp = raw.get("updated_at") or None
+            at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else now
+            if at.tzinfo is None:
+                raise ValueError
+        except InvalidInput as exc:
+            _note(errors, f"line {line}: {exc}")
+            continue
+        except ValueError:
+            _note(errors, f"line {line}: updated_at: not a time with an offset (ISO-8601)")
+            continue
+        stored = writer.one("SELECT value FROM settings WHERE key = :k", k=key)
+        if stored is not None and stored[0] == value:
+            result.unchanged += 1
+            continue
+        if key == "stages":
+            try:
+                wanted = json.loads(value)
+                if not isinstance(wanted, list):
+                    raise ValueError
+                prospects.set_stages(writer, [str(s) for s in wanted], now=at)
+            except ValueError:
+                _note(errors, f"line {line}: value: the stages are a JSON list of names")
+                continue
+            except SalestrackError as exc:
+                _note(errors, f"line {line}: {exc}")
+                continue
+        writer.upsert_setting(key, value, at)
+        if stored is None:
+            result.added += 1
+        else:
+            result.updated += 1
+
+
+def split_all(
+    rows: Iterator[tuple[int, dict[str, Any], bool]],
+) -> Iterator[tuple[str, Iterator[tuple[int, dict[str, Any], bool]]]]:
+    """``export all``'s lines by entity, in the file's order (each part read as it comes)."""
+    import itertools
+
+    from salestrack.interchange.export import ALL_FORMAT
+
+    first = next(rows, None)
+    if first is None or first[1].get("format") != ALL_FORMAT:
+        raise InvalidInput(
+            "FILE", "is not a file of salestrack export all (its first line names the format)"
+        )
+
+    def entity_of(item: tuple[int, dict[str, Any], bool]) -> str:
+        name = item[1].pop("entity", None)
+        if not isinstance(name, str):
+            raise InvalidInput("FILE", f"line {item[0]}: no entity; every line names its entity")
+        return name
+
+    yield from itertools.groupby(rows, key=entity_of)

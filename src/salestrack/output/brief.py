@@ -44,6 +44,7 @@ def as_json(b: Brief) -> dict[str, Any]:
                     "dials": s.dials,
                     "connects": s.connects,
                     "connect_rate": round(s.rate, 4),
+                    "connect_rate_low": round(s.low, 4),
                 }
                 for s in bt.slots
             ],
@@ -97,7 +98,7 @@ def as_text(b: Brief, *, now: datetime) -> str:
         "intel",
         [
             f"{show.word(f['kind'])}: {f['value']}"
-            + (f" (from {f['contact']})" if f["contact"] else "")
+            + (f" (from {f['contact']})" if f["contact"] and f["contact"] not in f["value"] else "")
             + f" · {show.when(f['learned_at'])}"
             for f in b.facts
         ],

@@ -7,22 +7,40 @@ Rich honours ``NO_COLOR``.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SHOWN = {c: _NAMED.get(chr(c), f"\\x{c:02x}") for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_SHOWN_KEEP_LINES = {c: v for c, v in _SHOWN.items() if c != 0x0A}
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """``text`` with its control characters written out (``\\x1b``, ``\\n``), so user text
+    or file content in a message can't move the cursor, retitle the terminal or split a line.
+    ``lines=True`` keeps line breaks (a multi-line notice)."""
+    shown = text.translate(_SHOWN_KEEP_LINES if lines else _SHOWN)
+    if any("\ud800" <= ch <= "\udfff" for ch in shown):  # bytes that were not UTF-8
+        raw = shown.encode("utf-8", "surrogateescape")
+        shown = raw.decode("utf-8", "backslashreplace")
+    return shown
+
+
 def say(message: str) -> None:
     """A confirmation or notice for the person, on stderr."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(visible(message, lines=True) + "\n")
     sys.stderr.flush()
 
 
-def error(message: str) -> None:
-    """A one-line error on stderr."""
-    sys.stderr.write(f"error: {message}\n")
+def error(message: str, *, lines: bool = False) -> None:
+    """A one-line error on stderr (``lines``: several); control characters in it are shown,
+    never obeyed."""
+    sys.stderr.write(f"error: {visible(message, lines=lines)}\n")
     sys.stderr.flush()
 
 
@@ -45,3 +63,29 @@ def stderr_console() -> Console:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def page(console: Console, renderable: Any) -> None:
+    """Print ``renderable``; on a terminal, through a pager when it is taller than the screen.
+
+    The pager is ``$PAGER``, else ``less -FRX`` (quit at once if it fits, keep colours, leave
+    the text on screen). Never when stdout is piped, nor with ``--no-pager``.
+    """
+    from salestrack import config
+
+    if not (console.is_terminal and config.current().pager):
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    text = captured.get()
+    if text.count("\n") < console.height:
+        sys.stdout.write(text)
+        return
+    import subprocess
+
+    command = os.environ.get("PAGER") or "less -FRX"
+    try:
+        subprocess.run(command, shell=True, input=text, text=True, check=False)
+    except OSError:
+        sys.stdout.write(text)

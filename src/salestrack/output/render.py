@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 import uuid
 from collections.abc import Sequence
@@ -19,14 +20,28 @@ from typing import Any
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
+#: Text columns this narrow (stage names, dates, months, short codes) are never cut.
+SHORT = 16
+#: The narrowest a long text column is cut to before a column is dropped instead: a column
+#: that is never dropped (a name) keeps more of its text than the others.
+NARROWEST = 10
+NARROWEST_KEPT = 24
+
+
 @dataclass
 class Column:
-    """A named column; ``title`` and ``show`` shape only the terminal table."""
+    """A named column; ``title``, ``show`` and ``priority`` shape only the terminal table.
+
+    ``priority`` says what goes first when the terminal is narrow: 0 is never dropped, and
+    among the others the highest number (then the rightmost) is dropped first. Numbers
+    (right-justified) and short text never wrap or get cut; long text is cut with an ellipsis.
+    """
 
     name: str
     title: str = ""
     justify: str = "left"
     show: Any = None  # a callable turning a value into table text
+    priority: int = 1
 
     def heading(self) -> str:
         return self.title or self.name.replace("_", " ")
@@ -42,7 +57,10 @@ class Table:
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready value: ISO-8601 times with offset, UUIDs as strings."""
+    """JSON-ready value: ISO-8601 times with offset, UUIDs as strings, and no number JSON
+    can't hold (NaN and infinities become null)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -56,13 +74,25 @@ def choose_format(requested: str | None) -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell that reads as the same value as the JSON: ``true``/``false``, numbers as
+    JSON writes them, times in ISO-8601, nothing for null."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return json.dumps(value) if math.isfinite(value) else ""
+    return str(plain(value))
+
+
 def to_csv(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     names = [c.name for c in table.columns]
     writer.writerow(names)
     for row in table.rows:
-        writer.writerow(["" if row.get(n) is None else plain(row.get(n)) for n in names])
+        writer.writerow([csv_cell(row.get(n)) for n in names])
     return buffer.getvalue()
 
 
@@ -72,13 +102,15 @@ def to_json(table: Table) -> str:
         [{n: plain(row.get(n)) for n in names} for row in table.rows],
         ensure_ascii=False,
         indent=2,
+        allow_nan=False,
     )
 
 
 def to_jsonl(table: Table) -> str:
     names = [c.name for c in table.columns]
     return "".join(
-        json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False) + "\n"
+        json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False, allow_nan=False)
+        + "\n"
         for row in table.rows
     )
 
@@ -96,36 +128,121 @@ def render(table: Table, fmt: str | None) -> None:
         print_table(table)
 
 
+def _cells(table: Table) -> list[list[str]]:
+    from salestrack.output.console import visible
+
+    out = []
+    for row in table.rows:
+        line = []
+        for column in table.columns:
+            value = row.get(column.name)
+            text = column.show(value) if column.show else value
+            line.append("" if text is None else visible(str(text), lines=True))
+        out.append(line)
+    return out
+
+
+def fit(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
+) -> tuple[list[int], list[int]]:
+    """Which columns a table of ``width`` cells shows, and how wide each is.
+
+    Empty columns are left out. Numbers and short text keep their whole width; long text
+    shares what is left: the columns that are never dropped first, then the others evenly,
+    each taking no more than it needs (max-min fair sharing). While even
+    the narrowest layout does not fit, the least important column is dropped. Returns the
+    indexes kept and their widths. Hand-written: Rich squeezes every column alike, numbers too.
+    """
+    from rich.cells import cell_len
+
+    natural = [max(cell_len(part) for part in c.heading().splitlines()) for c in columns]
+    filled = [False] * len(columns)
+    for line in cells:
+        for i, text in enumerate(line):
+            if text:
+                filled[i] = True
+                natural[i] = max(natural[i], max(cell_len(part) for part in text.splitlines()))
+    kept = [i for i in range(len(columns)) if filled[i]] or list(range(len(columns)))
+
+    def fixed(i: int) -> bool:
+        return columns[i].justify == "right" or natural[i] <= SHORT
+
+    def floor(i: int) -> int:
+        if fixed(i):
+            return natural[i]
+        return min(natural[i], NARROWEST_KEPT if columns[i].priority == 0 else NARROWEST)
+
+    def room(shown: list[int]) -> int:  # a column costs its padding and one rule
+        return width - 3 * len(shown) - 1
+
+    while len(kept) > 1 and sum(floor(i) for i in kept) > room(kept):
+        droppable = [i for i in kept if columns[i].priority > 0]
+        if not droppable:
+            break
+        kept.remove(max(droppable, key=lambda i: (columns[i].priority, i)))
+
+    def share(shown: list[int], budget: int) -> dict[int, int]:
+        """Max-min fair: the narrowest first, each up to an even share of what is left."""
+        out = {}
+        for n, i in enumerate(sorted(shown, key=lambda i: natural[i])):
+            out[i] = min(natural[i], max(floor(i), budget // (len(shown) - n)))
+            budget -= out[i]
+        return out
+
+    widths = {i: natural[i] for i in kept}
+    left = room(kept) - sum(natural[i] for i in kept if fixed(i))
+    flexible = [i for i in kept if not fixed(i)]
+    first = [i for i in flexible if columns[i].priority == 0]
+    rest = [i for i in flexible if i not in first]
+    widths |= share(first, left - sum(floor(i) for i in rest))  # the never-dropped first
+    widths |= share(rest, left - sum(widths[i] for i in first))
+    return kept, [widths[i] for i in kept]
+
+
 def print_table(table: Table) -> None:
     from rich.table import Table as RichTable
 
-    from salestrack.output.console import stderr_console, stdout_console
+    from salestrack.output.console import page, stderr_console, stdout_console
 
     if not table.rows:
         stderr_console().print(table.empty)
         return
-    rich_table = RichTable(title=table.title, caption=table.caption, header_style="bold")
-    for column in table.columns:
-        rich_table.add_column(column.heading(), justify=column.justify)  # type: ignore[arg-type]
-    for row in table.rows:
-        cells = []
-        for column in table.columns:
-            value = row.get(column.name)
-            text = column.show(value) if column.show else value
-            cells.append("" if text is None else str(text))
-        rich_table.add_row(*cells)
-    stdout_console().print(rich_table)
+    console = stdout_console()
+    cells = _cells(table)
+    kept, widths = fit(table.columns, cells, console.width)
+    caption = table.caption
+    dropped = [
+        c.heading().replace("-\n", "").replace("\n", " ")
+        for i, c in enumerate(table.columns)
+        if i not in kept and any(line[i] for line in cells)
+    ]
+    if dropped:
+        note = f"not shown at {console.width} columns: {', '.join(dropped)} (-f csv has all)"
+        caption = f"{caption}\n{note}" if caption else note
+    rich_table = RichTable(title=table.title, caption=caption, header_style="bold")
+    for i, w in zip(kept, widths, strict=True):
+        column = table.columns[i]
+        rich_table.add_column(
+            column.heading(),
+            justify=column.justify,  # type: ignore[arg-type]
+            width=w,
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+    for line in cells:
+        rich_table.add_row(*(line[i] for i in kept))
+    page(console, rich_table)
 
 
 def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     """A two-column key/value block for ``show`` commands."""
     from rich.table import Table as RichTable
 
-    from salestrack.output.console import stdout_console
+    from salestrack.output.console import stdout_console, visible
 
     grid = RichTable(title=title, show_header=False, box=None, title_justify="left")
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in pairs:
-        grid.add_row(key, "" if value is None else str(value))
+        grid.add_row(key, "" if value is None else visible(str(value), lines=True))
     stdout_console().print(grid)

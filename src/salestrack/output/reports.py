@@ -99,7 +99,8 @@ def span(first: str, last: str) -> str:
 
 
 def write_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    """A report's JSON document (never NaN or an infinity: the contract is JSON)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
 def write_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -107,20 +108,18 @@ def write_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
     lines."""
     if fmt == "jsonl":
         for row in rows:
-            sys.stdout.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False))
-            sys.stdout.write("\n")
+            line = {c: row.get(c) for c in columns}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False, allow_nan=False) + "\n")
         return
     import csv
     import io
 
-    def cell(v: Any) -> Any:
-        if v is None:
-            return ""
-        if isinstance(v, bool):
-            return "true" if v else "false"
+    from salestrack.output.render import csv_cell
+
+    def cell(v: Any) -> str:
         if isinstance(v, list):
-            return " ".join("-" if x is None else f"{x}" for x in v)
-        return v
+            return " ".join("-" if x is None else csv_cell(x) for x in v)
+        return csv_cell(v)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -145,8 +144,8 @@ def _table(title: str, columns: Sequence[tuple[str, str]], wrap: int = 0) -> Any
 
 def print_baseline(report: Any) -> None:
     """The baseline on a terminal: the figures, then the holes, the slowest follow-ups and
-    the lost reasons."""
-    from salestrack.output.console import stdout_console
+    the lost reasons. Names (stages, prospects, reasons) are shown, never obeyed."""
+    from salestrack.output.console import stdout_console, visible
 
     w = report.week
     title = f"Baseline: {w.label}" + (" (so far)" if report.partial else "")
@@ -175,8 +174,8 @@ def print_baseline(report: Any) -> None:
         usual = sample(f.usual, f.usual_k, f.usual_n, f.unit) if f.usual is not None else ""
         if usual and f.provisional:
             usual = "~" + usual
-        cells = [f.name, sample(f.value, f.k, f.n, f.unit), usual, band(f.low, f.high, f.unit),
-                 mark(f.flag, f.alert)]  # fmt: skip
+        cells = [visible(f.name), sample(f.value, f.k, f.n, f.unit), usual,
+                 band(f.low, f.high, f.unit), mark(f.flag, f.alert)]  # fmt: skip
         if trend:
             cells.append(sparkline(f.values[-TREND:]))
         table.add_row(*cells)
@@ -186,16 +185,18 @@ def print_baseline(report: Any) -> None:
     if report.worst_lags:
         console.print("Slowest follow-ups this week:")
         for lag in report.worst_lags:
-            console.print(f"  - {lag['prospect']}: {lag['days']:.1f} days", markup=False)
+            console.print(f"  - {visible(lag['prospect'])}: {lag['days']:.1f} days", markup=False)
     if report.lost_reasons:
-        reasons = ", ".join(f"{r} ({n:,})" for r, n in report.lost_reasons)
+        reasons = ", ".join(f"{visible(r)} ({n:,})" for r, n in report.lost_reasons)
         console.print(f"Lost reasons over the period: {reasons}", markup=False)
 
 
 def hole_line(hole: Any) -> str:
-    """One hole: its numbers, then its diagnosis."""
-    text = hole.text
-    return f"{text}; {hole.diagnosis}" if hole.diagnosis else text
+    """One hole: its numbers, then its diagnosis (a stage's name shown, never obeyed)."""
+    from salestrack.output.console import visible
+
+    text = f"{hole.text}; {hole.diagnosis}" if hole.diagnosis else hole.text
+    return visible(text)
 
 
 def print_holes(holes: Sequence[Any], console: Any) -> None:
@@ -218,7 +219,7 @@ def print_holes(holes: Sequence[Any], console: Any) -> None:
 
 def print_team(found: Any) -> None:
     """The team baseline on a terminal: each rep's headline figures with their samples."""
-    from salestrack.output.console import stderr_console, stdout_console
+    from salestrack.output.console import stderr_console, stdout_console, visible
 
     if not found.rows:
         stderr_console().print("no activity in the period (as a manager you read every rep's rows)")
@@ -241,7 +242,8 @@ def print_team(found: Any) -> None:
         team = number(row["team_usual"], unit)
         if team:
             team += f" ({row['team_reps']} rep{'s' if row['team_reps'] != 1 else ''})"
-        table.add_row(row["rep"], row["figure"], sample(row["value"], row["k"], row["n"], unit),
+        table.add_row(visible(row["rep"]), visible(row["figure"]),
+                      sample(row["value"], row["k"], row["n"], unit),
                       usual, team, mark(row["flag"], row["alert"]))  # fmt: skip
     console = stdout_console()
     console.print(table)
@@ -285,7 +287,9 @@ def _verdict(f: Any) -> str:
 
 
 def coach_markdown(page: Any) -> str:
-    """The coaching page as Markdown."""
+    """The coaching page as Markdown (user text in it shown, never obeyed)."""
+    from salestrack.output.console import visible
+
     report = page.report
     w = report.week
     lines = [f"# Coaching: {w.label}" + (" (so far)" if report.partial else ""), ""]
@@ -304,7 +308,7 @@ def coach_markdown(page: Any) -> str:
     for f in page.numbers:
         usual = "" if f.usual is None else sample(f.usual, f.usual_k, f.usual_n, f.unit)
         lines.append(
-            f"| {f.name} | {sample(f.value, f.k, f.n, f.unit)} | {usual} | "
+            f"| {visible(f.name)} | {sample(f.value, f.k, f.n, f.unit)} | {usual} | "
             f"{band(f.low, f.high, f.unit)} | {_verdict(f)} |"
         )
     lines += ["", "## Quality", ""]
@@ -317,7 +321,7 @@ def coach_markdown(page: Any) -> str:
     ] or ["- no conversations scored"]
     lines += ["", "## Focus", "", f"- {page.focus.describe()}" if page.focus else "- none yet"]
     lines += ["", "## Wins", "", wins_summary(page.wins, page.dials), ""]
-    lines += [f"- {r['prospect']}: {r['text']}" for r in page.wins[:15]]
+    lines += [f"- {visible(r['prospect'])}: {visible(r['text'])}" for r in page.wins[:15]]
     lines += ["", "## Holes, by what they cost", ""]
     lines += [f"{i}. {hole_line(h)}" for i, h in enumerate(report.holes, 1)] or [
         "- nothing holds up as a hole this week: no figure is worse than usual with enough evidence"

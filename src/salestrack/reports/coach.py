@@ -42,10 +42,19 @@ class Coaching:
         return int(found.n or 0) if found else 0
 
 
-def build(reader: Any, *, chosen: str | None, trailing: int, now: datetime, tz: tzinfo) -> Coaching:
+def build(
+    reader: Any,
+    *,
+    chosen: str | None,
+    trailing: int,
+    now: datetime,
+    tz: tzinfo,
+    owner: str | None = None,
+) -> Coaching:
+    """The page for the rows ``owner`` wrote (None: every row the database shows)."""
     from salestrack.intel import wins
 
-    report = baseline.build(reader, chosen=chosen, trailing=trailing, now=now, tz=tz)
+    report = baseline.build(reader, chosen=chosen, trailing=trailing, now=now, tz=tz, owner=owner)
     w = report.week
     won = wins.report(reader, start=w.start, end=min(w.end, now), label=w.label)
     chosen_focus = quality.focus(reader, now=min(w.end, now))

@@ -29,14 +29,40 @@ _OWN = 'owner = current_user COLLATE "default"'
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
+#: Role names a person can't be given: PostgreSQL's own and salestrack's two groups.
+RESERVED_ROLES = frozenset(
+    {"public", "none", "current_user", "session_user", "current_role", "postgres", "admin",
+     "root", "superuser", REP, MANAGER}
+)  # fmt: skip
+
+
 def _role(name: str, field: str) -> str:
     if not _ROLE.match(name):
         raise InvalidInput(field, f"'{name}' is not a role name; use lower-case letters, digits, _")
+    if name in RESERVED_ROLES or name.startswith(("pg_", "salestrack_")):
+        raise InvalidInput(
+            field, f"'{name}' is a reserved role name; give the person's own login name"
+        )
     return name
 
 
-def apply_setup(store: Store, statements: list[str]) -> None:
-    """Run the team set-up (:func:`setup_sql`) in the store's transaction."""
+def apply_setup(store: Store, statements: list[str], people: dict[str, str] | None = None) -> None:
+    """Run the team set-up (:func:`setup_sql`) in the store's transaction, after refusing
+    ``people`` (name: the option that gave it) that name an existing role with powers beyond
+    a rep's or a manager's (a superuser, or one that creates roles or bypasses row-level
+    security)."""
+    if people:
+        rows = store.rows(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(:names) "
+            "AND (rolsuper OR rolcreaterole OR rolbypassrls OR rolreplication)",
+            names=list(people),
+        )
+        if rows:
+            raise InvalidInput(
+                people[str(rows[0][0])],
+                f"'{rows[0][0]}' is an existing system role with more rights than a rep's; "
+                "give each person a login of their own",
+            )
     for statement in statements:
         store.execute(statement)
 
@@ -44,6 +70,14 @@ def apply_setup(store: Store, statements: list[str]) -> None:
 def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
     """The statements that create the roles, grants and policies (safe to run again)."""
     from salestrack.store.schema import TABLES
+
+    both = sorted(set(reps) & set(managers))
+    if both:
+        raise InvalidInput(
+            "--manager",
+            f"'{both[0]}' is also given as --rep; a person is a rep or a manager, not both "
+            "(a manager reads every rep's rows)",
+        )
 
     owned = list(TABLES)
     everything = ", ".join([*owned, "settings", "alembic_version"])

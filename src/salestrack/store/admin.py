@@ -79,13 +79,14 @@ def backup(target: DbTarget, dest: Path | None) -> Path:
     from salestrack.store import files
 
     files.check_header(target.path)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    chosen = dest is None or dest.is_dir()  # salestrack names it, numbered when taken
     if dest is None:
-        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         dest = target.path.with_name(f"{target.path.name}.{stamp}.bak")
     elif dest.is_dir():
-        dest = dest / f"{target.path.stem}-{clock.now().strftime('%Y%m%dT%H%M%SZ')}.db"
+        dest = dest / f"{target.path.stem}-{stamp}.db"
     with translate_errors(target):
-        return migrate.backup_sqlite(target.path, dest)
+        return migrate.backup_sqlite(target.path, dest, numbered=chosen)
 
 
 def restore(target: DbTarget, source: Path) -> Path:
@@ -126,7 +127,7 @@ def restore(target: DbTarget, source: Path) -> Path:
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     kept = target.path.with_name(f"{target.path.name}.{stamp}.replaced")
     with translate_errors(target):
-        migrate.backup_sqlite(target.path, kept)
+        kept = migrate.backup_sqlite(target.path, kept, numbered=True)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
         try:
             dst = sqlite3.connect(target.path, timeout=10)

@@ -21,14 +21,21 @@ from salestrack.store.errors import describe_driver_error, translate_errors
 SERVER_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
 
 
-def sqlite_connection(path: Path) -> sqlite3.Connection:
+def sqlite_connection(path: Path, *, configure: bool = True) -> sqlite3.Connection:
     """A stdlib connection with salestrack's settings: WAL, foreign keys on, a busy timeout,
-    and no implicit transactions (BEGIN is issued explicitly)."""
+    and no implicit transactions (BEGIN is issued explicitly). ``configure=False`` leaves
+    the file's own settings alone (to look at a file before knowing it is ours)."""
     wait = files.BUSY_TIMEOUT_MS
     db = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None)
+    if configure:
+        configured(db)
+    return db
+
+
+def configured(db: sqlite3.Connection) -> sqlite3.Connection:
     for pragma in files.SQLITE_PRAGMAS:
         db.execute(pragma)
-    db.execute(f"PRAGMA busy_timeout={wait}")
+    db.execute(f"PRAGMA busy_timeout={files.BUSY_TIMEOUT_MS}")
     return db
 
 
@@ -86,10 +93,17 @@ def open_sqlite(target: DbTarget) -> sqlite3.Connection:
     if path.is_file() and path.stat().st_size > 0:
         files.check_header(path)
         try:
-            db = sqlite_connection(path)
-            if sqlite_revision(db) == revision.HEAD:
-                return db
-            db.close()
+            db = sqlite_connection(path, configure=False)  # WAL only once it is known ours
+            current = False
+            try:
+                current = sqlite_revision(db) == revision.HEAD
+                if not current:
+                    files.refuse_foreign(db, target.display)
+            finally:
+                if not current:
+                    db.close()
+            if current:
+                return configured(db)
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(describe_driver_error(exc, target)) from None
     from salestrack.store.migrate import upgrade

@@ -53,7 +53,5 @@ def make_engine(target: DbTarget, *, write: bool = True) -> Engine:
 
 
 def _masked(exc: BaseException, target: DbTarget) -> str:
-    from salestrack.config import mask_url
-
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return mask_url(text.replace(target.url, target.display))
+    return target.mask(text)

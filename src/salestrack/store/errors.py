@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from salestrack.config import DbTarget, mask_url
+from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
 
 
@@ -39,7 +39,7 @@ def describe_driver_error(exc: BaseException, target: DbTarget) -> str:
     """A user-facing sentence for a database driver error."""
     original = getattr(exc, "orig", None) or exc
     text = (str(original).strip().splitlines() or [type(original).__name__])[0]
-    text = mask_url(text.replace(target.url, target.display))
+    text = target.mask(text)
     lowered = text.lower()
     where = target.display
     if "locked" in lowered or "busy" in lowered:

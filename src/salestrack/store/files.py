@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from salestrack.errors import DatabaseError
@@ -10,6 +11,19 @@ from salestrack.errors import DatabaseError
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another one
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and every missing folder above it with mode 0700 (``mkdir(parents=
+    True)`` gives the upper ones the umask's mode, usually 0755)."""
+    missing = []
+    for level in (folder, *folder.parents):
+        if level.exists():
+            break
+        missing.append(level)
+    for level in reversed(missing):
+        level.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask too
 
 
 def prepare(path: Path) -> bool:
@@ -23,7 +37,7 @@ def prepare(path: Path) -> bool:
     parent = path.parent
     if not parent.exists():
         try:
-            parent.mkdir(mode=0o700, parents=True)
+            private_folder(parent)
         except OSError as exc:
             raise DatabaseError(
                 f"can't create the folder '{parent}' for the database ({exc.strerror}); "
@@ -62,5 +76,22 @@ def check_header(path: Path) -> None:
     if head and head != SQLITE_HEADER:
         raise DatabaseError(
             f"'{path}' is not a salestrack database (not a SQLite file); "
+            "point --db or SALESTRACK_DB at another file"
+        )
+
+
+def foreign_tables(db: sqlite3.Connection) -> list[str]:
+    """The tables of a SQLite file that has no salestrack revision (another application's
+    file when not empty). Read before any PRAGMA, so refusing it changes nothing in it."""
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if "alembic_version" in names:
+        return []
+    return [n for n in names if not n.startswith("sqlite_")]
+
+
+def refuse_foreign(db: sqlite3.Connection, display: str) -> None:
+    if foreign_tables(db):
+        raise DatabaseError(
+            f"'{display}' holds tables that are not salestrack's; "
             "point --db or SALESTRACK_DB at another file"
         )

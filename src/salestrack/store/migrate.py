@@ -78,8 +78,14 @@ def _user_tables(connection: Connection) -> list[str]:
 
 
 def check_revision(revision: str | None, target: DbTarget) -> None:
-    """Refuse a revision this version of salestrack does not know (a newer database)."""
+    """Refuse a revision this version of salestrack does not know: a newer database when it
+    looks like one of ours (four digits after the newest), else an unknown one."""
     if revision is not None and revision not in known_revisions():
+        if not (revision.isdigit() and len(revision) == 4 and revision > head()):
+            raise DatabaseError(
+                f"the database '{target.display}' is at schema revision '{revision}', which "
+                "salestrack never wrote; point --db at a salestrack database or restore a backup"
+            )
         raise SchemaTooNew(
             f"the database '{target.display}' is at schema revision {revision}, newer than "
             f"this salestrack knows (up to {head()}); upgrade salestrack "
@@ -87,16 +93,19 @@ def check_revision(revision: str | None, target: DbTarget) -> None:
         )
 
 
-def backup_sqlite(path: Path, dest: Path) -> Path:
+def backup_sqlite(path: Path, dest: Path, *, numbered: bool = False) -> Path:
     """A consistent online copy of a SQLite database (the backup API), mode 0600.
 
-    Written to ``<dest>.part`` and renamed when complete, so an interrupted copy never
-    leaves a file that looks like a good backup.
+    Written to a ``.part`` file of this process and linked to ``dest`` when complete, so an
+    interrupted copy never leaves a file that looks like a good backup and a backup never
+    replaces another. With ``numbered`` (a name salestrack chose), a name already taken, by
+    an earlier backup in the same second or by one running beside it, becomes ``-2``,
+    ``-3``... before the suffix; otherwise it is an error.
     """
-    if dest.exists():
+    if dest.exists() and not numbered:
         raise DatabaseError(f"backup file '{dest}' already exists; choose another path")
-    dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
+    files.private_folder(dest.parent)
+    part = dest.with_name(f"{dest.name}.{os.getpid()}.part")
     part.unlink(missing_ok=True)
     fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -110,10 +119,20 @@ def backup_sqlite(path: Path, dest: Path) -> Path:
                 target.close()
         finally:
             source.close()
-        os.replace(part, dest)
+        n = 1
+        while True:
+            final = dest if n == 1 else dest.with_name(f"{dest.stem}-{n}{dest.suffix}")
+            try:
+                os.link(part, final)  # unlike a rename, never replaces a file
+                return final
+            except FileExistsError:
+                if not numbered:
+                    raise DatabaseError(
+                        f"backup file '{dest}' already exists; choose another path"
+                    ) from None
+                n += 1
     finally:
         part.unlink(missing_ok=True)
-    return dest
 
 
 def backup_name(path: Path, revision: str) -> Path:
@@ -132,6 +151,12 @@ def upgrade(target: DbTarget) -> Upgrade:
     from salestrack.store.engine import make_engine
 
     had_data = files.prepare(target.path) if target.path is not None else True
+    if target.path is not None and had_data:  # another application's file: refuse untouched
+        peek = sqlite3.connect(target.path)
+        try:
+            files.refuse_foreign(peek, target.display)
+        finally:
+            peek.close()
     engine = make_engine(target, write=True)
     try:
         with translate_errors(target), engine.begin() as connection:
@@ -149,7 +174,7 @@ def upgrade(target: DbTarget) -> Upgrade:
                 )
             backup = None
             if target.path is not None and had_data and revision is not None:
-                backup = backup_sqlite(target.path, backup_name(target.path, latest))
+                backup = backup_sqlite(target.path, backup_name(target.path, latest), numbered=True)
             from alembic import command
 
             command.upgrade(alembic_config(connection), "head")

@@ -1,0 +1,40 @@
+"""Hostile input at the command line: each is one line on stderr naming what to fix, the
+right exit code, never an "unexpected" error, and the database exactly as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli, dump
+
+CASES = [
+    (["coach", "--week", "2026-W54"], 1, "there is no week 54"),
+    (["baseline", "--week", "0001-W01"], 1, "salestrack keeps dates from 1900 to 2999"),
+    (["plan", "--deals", "3", "--by", "9999-12-31 23:59"], 1, "from 1900 to 2999"),
+    (["log", "call", "Acme", "-o", "busy", "--at", "1850-01-01"], 1, "from 1900 to 2999"),
+    (["log", "call", "Acme", "-o", "busy", "--next", "x", "--due", "9999-12-31 23:59"], 1, "2999"),
+    (["edit", "Acme", "--at", "3000-01-01"], 1, None),
+    (["wins", "--since", "1899-12-31"], 1, "from 1900 to 2999"),
+    (["prospect", "show", "x\x1b]0;PWNED\x07"], 1, "\\x1b]0;PWNED\\x07"),
+    (["prospect", "show", "two\nlines"], 1, "two\\nlines"),
+    (["no-such-command\x1b[2J"], 2, "\\x1b[2J"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "says"), CASES)
+def test_hostile_arguments(
+    cli: Cli, db_path: Path, args: list[str], code: int, says: str | None
+) -> None:
+    cli.ok("log", "call", "Acme", "--new", "-o", "connected", "--next", "call", "--due", "mon")
+    before = dump(db_path)
+    result = cli(*args)
+    assert result.exit_code == code, result.stderr
+    err = result.stderr
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "unexpected" not in err and "Traceback" not in err
+    assert not any(ch in err[:-1] for ch in "\x1b\x07\r\n"), err
+    if says:
+        assert says in err
+    assert dump(db_path) == before
