@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salestrack import stats
+from salestrack import figures, stats
 from salestrack.errors import NotFound
 from salestrack.intel import availability, checklist
 from salestrack.store import lookup, settings
@@ -148,19 +148,20 @@ def best_time(
     """The best hours to call, from the last :data:`SAMPLE` dials of ``owner`` (None: of every
     row the database shows, the rule :func:`salestrack.config.whose_rows` gives)."""
     mine = "" if owner is None else " AND owner = :owner"
+    reached = f"CASE WHEN {figures.DECISION_MAKER.sql()} THEN 1 ELSE 0 END"
     rows = reader.rows(
-        "SELECT occurred_at, reached FROM activities "
-        f"WHERE kind = 'call' AND direction = 'outbound'{mine} "
+        f"SELECT occurred_at, {reached} FROM activities "
+        f"WHERE {figures.DIAL.sql()}{mine} "
         "ORDER BY occurred_at DESC LIMIT :n",
         n=SAMPLE,
         **({} if owner is None else {"owner": owner}),
     )
     counts: dict[tuple[int, int], list[int]] = {}
-    for occurred, reached in rows:
+    for occurred, decision_maker in rows:
         local = when_set(occurred).astimezone(tz)
         cell = counts.setdefault((local.weekday(), local.hour), [0, 0])
         cell[0] += 1
-        cell[1] += reached == "decision_maker"
+        cell[1] += int(decision_maker)
     monday = now.astimezone(tz).date() - timedelta(days=now.astimezone(tz).weekday())
     monday += timedelta(days=7)  # a week in which "away until" no longer applies
     far = availability.Availability(tuple(r for r in avail.rules if r.away_until is None))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from salestrack import figures
 from salestrack.store.sql import Store, when
 
 SOURCES = {
@@ -14,6 +15,11 @@ SOURCES = {
     "new_intel": "new intel",
     "first_gatekeeper": "first gatekeeper name",
     "first_decision_maker": "first decision-maker conversation",
+}
+#: The labels for more than one ("new intel" and "yours" stay as they are).
+PLURALS = {
+    "first_gatekeeper": "first gatekeeper names",
+    "first_decision_maker": "first decision-maker conversations",
 }
 
 
@@ -31,7 +37,10 @@ class WinsReport:
 
     def summary(self) -> str:
         by = Counter(r["source"] for r in self.rows)
-        kinds = ", ".join(f"{n} {SOURCES.get(s, s)}" for s, n in by.most_common())
+        kinds = ", ".join(
+            f"{n} {PLURALS.get(s, SOURCES.get(s, s)) if n != 1 else SOURCES.get(s, s)}"
+            for s, n in by.most_common()
+        )
         rate = f" ({self.per_dial:.2f} per dial)" if self.per_dial is not None else ""
         noun = "win" if len(self.rows) == 1 else "wins"
         dials = "dial" if self.dials == 1 else "dials"
@@ -60,7 +69,7 @@ def report(reader: Store, *, start: datetime, end: datetime, label: str) -> Wins
         )
     ]
     dials = reader.one(
-        "SELECT count(*) FROM activities WHERE kind = 'call' "
+        f"SELECT count(*) FROM activities WHERE {figures.DIAL.sql()} "
         "AND occurred_at >= :start AND occurred_at <= :end",
         start=start,
         end=end,

@@ -58,7 +58,8 @@ def scorecard_markdown(card: Any, figures: dict[str, Any], now: datetime) -> str
         f"Promises kept: **{_pct(figures['kept_rate'])}** · on time: "
         f"**{_pct(figures['on_time_rate'])}** · uptime: **{_pct(figures['uptime'], 2)}**",
         "",
-        f"{figures['promises']} promises due in the period: {figures['kept_on_time']} kept on "
+        f"{figures['promises']} {'promise' if figures['promises'] == 1 else 'promises'} due in "
+        f"the period: {figures['kept_on_time']} kept on "
         f"time, {figures['kept_late']} kept late, {figures['broken']} broken, "
         f"{figures['overdue']} overdue, {figures['open']} open.",
         "",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from salestrack import stats
+from salestrack import figures, stats
 from salestrack.errors import InvalidInput
 from salestrack.store import settings
 from salestrack.store.sql import Store
@@ -47,13 +47,10 @@ JSON_VERSION = 1
 # definitions of a dial, a conversation and a meeting set: a dial is an outbound call; a
 # conversation a dial that reached the decision maker with outcome connected, meeting set,
 # referred or not interested; a meeting set a dial with outcome meeting set.
+# dials, conversations and meetings set: the definitions of salestrack.figures, written once
 _FUNNEL = (
-    "SELECT count(*), "
-    "sum(CASE WHEN reached = 'decision_maker' AND outcome IN "
-    "('connected', 'meeting_set', 'referred', 'not_interested') THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'meeting_set' THEN 1 ELSE 0 END) "
-    "FROM activities WHERE kind = 'call' AND direction = 'outbound' "
-    "AND occurred_at >= :s AND occurred_at < :e"
+    f"SELECT count(*), {figures.CONVERSATION.count_sql()}, {figures.MEETING_SET.count_sql()} "
+    f"FROM activities WHERE {figures.DIAL.sql()} AND occurred_at >= :s AND occurred_at < :e"
 )
 _WON = (
     "SELECT count(*) FROM stage_changes WHERE to_stage = 'won' "
