@@ -122,6 +122,11 @@ class AppGroup(LazyGroup):
             "undo",
             "Remove the last logged activity and everything it wrote (wins, intel, next step).",
         ),
+        "activity": _lazy(
+            "activity",
+            "app",
+            "Your activities: list them by day, show one with all it wrote, remove one.",
+        ),
         "edit": _lazy(
             "misc",
             "edit",
@@ -144,7 +149,7 @@ class AppGroup(LazyGroup):
 
     #: ``--help`` lists the commands by the job they do, in this order.
     jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
-        ("Capture", ("log", "undo", "edit", "prospect")),
+        ("Capture", ("log", "undo", "edit", "activity", "prospect")),
         ("Before a call", ("next", "intel", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.complete import ProspectName
+from salestrack.cli.complete import ProspectName, complete_tag
 
 
 def choice(
@@ -73,3 +73,23 @@ ProspectArg = Annotated[
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
+TagsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="A tag, one word such as q4 or hot-lead (repeatable).",
+        autocompletion=complete_tag,
+    ),
+]
+TagOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only those carrying this tag (an activity carries its prospect's tags too).",
+        autocompletion=complete_tag,
+    ),
+]
