@@ -71,6 +71,12 @@ class AppGroup(LazyGroup):
             "intel",
             "The pre-call brief: who is who, facts, what is missing, the objective, best time.",
         ),
+        "today": _lazy(
+            "today",
+            "today",
+            "The day on one screen: next steps due, bookings, promises, who to call, the score "
+            "so far.",
+        ),
         "next": _lazy(
             "intel",
             "next_",
@@ -150,7 +156,7 @@ class AppGroup(LazyGroup):
     #: ``--help`` lists the commands by the job they do, in this order.
     jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
         ("Capture", ("log", "undo", "edit", "activity", "prospect")),
-        ("Before a call", ("next", "intel", "dial", "checklist")),
+        ("Before a call", ("today", "next", "intel", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
         ("Your data", ("export", "import", "stages", "demo", "db")),
