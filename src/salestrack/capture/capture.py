@@ -282,11 +282,11 @@ def record(
         found_contact = names.resolve_among(cap.contact, people, what="contact")
         if isinstance(found_contact, Ref):
             contact_id, contact_name = found_contact.id, found_contact.name
-        elif found_contact:
+        elif found_contact and not cap.new:
             raise NotFound(
                 f"unknown contact '{cap.contact}' at {prospect.name}; did you mean "
                 + ", ".join(f"'{n}'" for n in found_contact)
-                + "? (type the full name to add a new contact)"
+                + "? (or add --new to add a new contact)"
             )
         else:
             contact_id, contact_name, contact_created = new_id(), cap.contact, True

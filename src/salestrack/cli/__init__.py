@@ -31,6 +31,9 @@ class AppGroup(LazyGroup):
             "log", "app", "Log a call, email, meeting, task or note right after it happens."
         ),
         "prospect": _lazy("prospect", "app", "Add, list, show, edit, move and remove prospects."),
+        "contact": _lazy(
+            "contact", "app", "The people at a prospect: role, title, phone and email."
+        ),
         "baseline": _lazy(
             "reports",
             "baseline",
@@ -155,7 +158,7 @@ class AppGroup(LazyGroup):
 
     #: ``--help`` lists the commands by the job they do, in this order.
     jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
-        ("Capture", ("log", "undo", "edit", "activity", "prospect")),
+        ("Capture", ("log", "undo", "edit", "activity", "prospect", "contact")),
         ("Before a call", ("today", "next", "intel", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),

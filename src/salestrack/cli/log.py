@@ -141,7 +141,10 @@ def _make(kind: str) -> Callable[..., None]:
         ] = False,
         new: Annotated[
             bool,
-            typer.Option("--new", help="Create the prospect even if its name resembles another."),
+            typer.Option(
+                "--new",
+                help="Create the prospect (and the --contact) even if a name resembles another.",
+            ),
         ] = False,
         quality: Annotated[
             str | None,
