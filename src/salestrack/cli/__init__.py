@@ -80,6 +80,11 @@ class AppGroup(LazyGroup):
             "The day on one screen: next steps due, bookings, promises, who to call, the score "
             "so far.",
         ),
+        "search": _lazy(
+            "search",
+            "search",
+            "Search names, notes, intel, next steps, promises, lessons and successes, best first.",
+        ),
         "next": _lazy(
             "intel",
             "next_",
@@ -159,7 +164,7 @@ class AppGroup(LazyGroup):
     #: ``--help`` lists the commands by the job they do, in this order.
     jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
         ("Capture", ("log", "undo", "edit", "activity", "prospect", "contact")),
-        ("Before a call", ("today", "next", "intel", "dial", "checklist")),
+        ("Before a call", ("today", "next", "intel", "search", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
         ("Your data", ("export", "import", "stages", "demo", "db")),
