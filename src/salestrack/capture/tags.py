@@ -55,13 +55,26 @@ def known(store: Store, typed: str, field: str = "--tag") -> str:
     tag = clean(field, typed)
     if store.one("SELECT 1 FROM tags WHERE name = :t LIMIT 1", t=tag) is not None:
         return tag
-    close = names.suggestions(tag, all_names(store), limit=3)
+    everyone = all_names(store)
+    close = (
+        names.suggestions(tag, everyone, limit=3) or [t for t in everyone if _one_off(tag, t)][:3]
+    )
     hint = (
         "; did you mean " + ", ".join(f"'{c}'" for c in close) + "?"
         if close
         else "; no prospect or activity carries it (add one with --tag)"
     )
     raise NotFound(f"{field}: unknown tag '{tag}'{hint}")
+
+
+def _one_off(a: str, b: str) -> bool:
+    """One letter changed, added or dropped (``q5`` for ``q4``): a typo in a short tag."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def activity_filter(alias: str, param: str) -> str:

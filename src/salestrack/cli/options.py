@@ -93,3 +93,12 @@ TagOpt = Annotated[
         autocompletion=complete_tag,
     ),
 ]
+UntagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--untag",
+        metavar="TAG",
+        help="Take a tag off (repeatable).",
+        autocompletion=complete_tag,
+    ),
+]

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt
+from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, TagOpt, TagsOpt, UntagOpt, YesOpt
 
 app = typer.Typer(
     help="Add, list, show, edit, move and remove prospects.",
@@ -29,13 +29,15 @@ def add(
     stage: Annotated[str | None, typer.Option("--stage", help="Starting stage.")] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    tag: TagsOpt = None,
 ) -> None:
     """Add a prospect (prints its id)."""
     from salestrack import clock, config
-    from salestrack.capture import prospects
+    from salestrack.capture import prospects, tags
     from salestrack.output.console import emit, say
     from salestrack.store.sql import write
 
+    wanted = tags.clean_all("--tag", tag or [])
     with write(config.resolve()) as db:
         p = prospects.add(
             db,
@@ -48,7 +50,11 @@ def add(
             value=value,
             notes=note,
         )
-    say(f"added prospect {p.name} · stage {p.stage}")
+        tags.add(
+            db, wanted, prospect_id=p.id, activity_id=None, owner=config.rep(), now=p.created_at
+        )
+    tagged = f" · tagged {' '.join(wanted)}" if wanted else ""
+    say(f"added prospect {p.name} · stage {p.stage}{tagged}")
     emit(str(p.id))
 
 
@@ -60,6 +66,7 @@ def list_(
         int | None,
         typer.Option("--limit", "-n", min=1, help="Only the first N, in the same order."),
     ] = None,
+    tag: TagOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List prospects with their stage, last touch and next step."""
@@ -70,9 +77,9 @@ def list_(
     from salestrack.store.sql import read
 
     with read(config.resolve()) as db:
-        lines = prospects.listing(db, stage=stage, segment=segment, limit=limit)
+        lines = prospects.listing(db, stage=stage, segment=segment, limit=limit, tag=tag)
         total = (
-            prospects.listed_count(db, stage=stage, segment=segment)
+            prospects.listed_count(db, stage=stage, segment=segment, tag=tag)
             if limit is not None and len(lines) == limit
             else len(lines)
         )
@@ -111,13 +118,14 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
     import json
 
     from salestrack import config
-    from salestrack.capture import prospects
+    from salestrack.capture import prospects, tags
     from salestrack.output import show
     from salestrack.output.render import plain, print_fields
     from salestrack.store.sql import read
 
     with read(config.resolve()) as db:
         d = prospects.detail(db, prospect)
+        tagged = tags.of_prospects(db, [d.prospect.id]).get(d.prospect.id, [])
     p = d.prospect
     if fmt in ("json", "jsonl", "csv"):
         if fmt == "csv":
@@ -160,6 +168,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
                 for a in d.recent
             ],
             "activity_counts": d.counts,
+            "tags": tagged,
         }
         print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
         return
@@ -175,6 +184,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
         ("value", value),
         ("activities", counts),
         ("notes", p.notes),
+        ("tags", " ".join(tagged)),
     ]
     pairs = [(label, text) for label, text in given if text]
     for c in d.contacts:
@@ -198,13 +208,17 @@ def edit(
     segment: SegmentOpt = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    tag: TagsOpt = None,
+    untag: UntagOpt = None,
 ) -> None:
-    """Change a prospect's name, company, segment, value or notes ('' clears one)."""
+    """Change a prospect's name, company, segment, value, notes ('' clears one) or tags."""
     from salestrack import clock, config
-    from salestrack.capture import prospects
+    from salestrack.capture import prospects, tags
     from salestrack.output.console import say
     from salestrack.store.sql import write
 
+    wanted = tags.clean_all("--tag", tag or [])
+    unwanted = tags.clean_all("--untag", untag or [])
     with write(config.resolve()) as db:
         p, changed = prospects.edit(
             db,
@@ -216,6 +230,13 @@ def edit(
             value=value,
             notes=note,
         )
+        now = clock.now()
+        added = tags.add(
+            db, wanted, prospect_id=p.id, activity_id=None, owner=config.rep(), now=now
+        )
+        removed = tags.remove(db, unwanted, prospect_id=p.id, activity_id=None)
+        if added or removed:
+            changed.append("tags")
     say(f"updated {p.name}: {', '.join(changed)}" if changed else f"{p.name}: nothing to change")
 
 

@@ -709,6 +709,13 @@ class _Rules:
                     data["stage"] = vocab.choose("stage", data["stage"], self.stages, what="stage")
                 except InvalidInput as exc:
                     return f"{exc} (or set the stages first: salestrack stages ...)"
+        elif table == "tags" and data["name"]:
+            from salestrack.capture import tags
+
+            try:
+                data["name"] = tags.clean("name", str(data["name"]))
+            except InvalidInput as exc:
+                return str(exc)
         if self.prospect_required and data["prospect_id"] is None and not data.get("prospect"):
             return "prospect_id: give the prospect's id or its name (a prospect column)"
         return None
