@@ -6,17 +6,20 @@ this time of day, and the day's focus. Stdlib only; every query is a LIMIT or a 
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salestrack.intel import call_queue
 from salestrack.reports.baseline import CONVERSATION
 from salestrack.store.sql import Store, when
 
+if TYPE_CHECKING:
+    from salestrack.intel.call_queue import Candidate
+
 SHOWN = 5  # rows a section shows (its count says how many there are)
 USUAL_DAYS = 20  # the working days (days with a dial) the usual is the median of
-LOOK_BACK = 42  # calendar days searched for them
+LOOK_BACK = 31  # calendar days searched for them
 
 
 @dataclass
@@ -49,7 +52,7 @@ class Today:
     overdue: Section
     due: Section  # later today: calls and meetings booked, other steps due
     promises: Section
-    queue: list[call_queue.Candidate]
+    queue: list[Candidate]
     figures: list[Figure] = field(default_factory=list)
     focus: str | None = None
 
@@ -99,61 +102,59 @@ def build(store: Store, *, now: datetime, tz: tzinfo, queue: int = 3) -> Today:
         overdue=overdue,
         due=due,
         promises=promises,
-        queue=call_queue.rank(store, now=now, tz=tz, limit=queue) if queue else [],
+        queue=_queue(store, now=now, tz=tz, limit=queue),
         figures=figures(store, now=now, start=start, tz=tz),
         focus=None if chosen is None else chosen.describe(),
     )
 
 
+def _queue(store: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
+    """The top of ``salestrack next``'s ranking (its own rule)."""
+    if not limit:
+        return []
+    from salestrack.intel import call_queue
+
+    return call_queue.rank(store, now=now, tz=tz, limit=limit)
+
+
 def figures(store: Store, *, now: datetime, start: datetime, tz: tzinfo) -> list[Figure]:
     """Today's dials, conversations and wins so far, each against its usual by this time:
     the median over the last working days (days with a dial) of the count by the same
-    local clock time."""
+    local clock time.
+
+    The window's calls and wins come back as their stored times and are put into days by
+    comparing them with each day's bounds in the same stored form (no time is parsed).
+    """
     elapsed = now - start
-    days = [
-        _midnight(start.date() - timedelta(days=n), tz) for n in range(LOOK_BACK, -1, -1)
-    ]  # oldest first, today last
-    whole = " ".join(
-        f"WHEN {{c}} >= :d{i} AND {{c}} < :d{i + 1} THEN {i}" for i in range(len(days) - 1)
-    )
-    params: dict[str, Any] = {f"d{i}": d for i, d in enumerate(days)}
-    params["today_end"] = now
-    parts = " OR ".join(f"({{c}} >= :d{i} AND {{c}} <= :p{i})" for i in range(len(days)))
-    params.update({f"p{i}": d + elapsed for i, d in enumerate(days)})
-    last = len(days) - 1
-    bucket = f"CASE {whole} WHEN {{c}} >= :d{last} THEN {last} END"
-    in_part = parts
-
-    def grouped(table: str, column: str, extra: str, sums: str) -> dict[int, tuple[int, ...]]:
-        sql = (
-            f"SELECT {bucket.format(c=column)} AS d, count(*), "
-            f"sum(CASE WHEN {in_part.format(c=column)} THEN 1 ELSE 0 END){sums} FROM {table} "
-            f"WHERE {column} >= :d0 AND {column} <= :today_end{extra} GROUP BY 1"
-        )
-        return {
-            int(r[0]): tuple(int(v or 0) for v in r[1:])
-            for r in store.rows(sql, **params)
-            if r[0] is not None
-        }
-
+    days = [_midnight(start.date() - timedelta(days=n), tz) for n in range(LOOK_BACK, -1, -1)]
+    bounds = [store.value(d) for d in days]  # oldest first, today last
+    parts = [store.value(d + elapsed) for d in days]
     talked = ", ".join(f"'{o}'" for o in CONVERSATION)
-    calls = grouped(
-        "activities",
-        "occurred_at",
-        " AND kind = 'call'",
-        f", sum(CASE WHEN ({in_part.format(c='occurred_at')}) AND reached = 'decision_maker' "
-        f"AND outcome IN ({talked}) THEN 1 ELSE 0 END)",
+    calls = store.rows(
+        "SELECT occurred_at, CASE WHEN reached = 'decision_maker' AND outcome IN "
+        f"({talked}) THEN 1 ELSE 0 END FROM activities "
+        "WHERE kind = 'call' AND occurred_at >= :lo AND occurred_at <= :now",
+        lo=days[0],
+        now=now,
     )
-    wins = grouped("wins", "won_at", "", "")
-    worked = [i for i in range(last - 1, -1, -1) if calls.get(i, (0,))[0] > 0][:USUAL_DAYS]
+    won = store.rows("SELECT won_at FROM wins WHERE won_at >= :lo AND won_at <= :now",
+                     lo=days[0], now=now)  # fmt: skip
+    n = len(days)
+    dialled, dials, talks, wins = [0] * n, [0] * n, [0] * n, [0] * n
+    for at, talk in calls:
+        day = bisect_right(bounds, at) - 1
+        dialled[day] += 1
+        if at <= parts[day]:
+            dials[day] += 1
+            talks[day] += talk
+    for (at,) in won:
+        day = bisect_right(bounds, at) - 1
+        wins[day] += at <= parts[day]
+    worked = [d for d in range(n - 2, -1, -1) if dialled[d]][:USUAL_DAYS]
 
-    def figure(name: str, so_far: int, past: list[int]) -> Figure:
+    def figure(name: str, counts: list[int]) -> Figure:
+        past = [counts[d] for d in worked]
         usual = statistics.median(past) if len(past) >= 3 else None
-        return Figure(name, so_far, usual, len(past))
+        return Figure(name, counts[-1], usual, len(past))
 
-    today = calls.get(last, (0, 0, 0))
-    return [
-        figure("dials", today[1], [calls[i][1] for i in worked]),
-        figure("conversations", today[2], [calls[i][2] for i in worked]),
-        figure("wins", wins.get(last, (0, 0))[1], [wins.get(i, (0, 0))[1] for i in worked]),
-    ]
+    return [figure("dials", dials), figure("conversations", talks), figure("wins", wins)]
