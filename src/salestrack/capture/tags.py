@@ -55,16 +55,22 @@ def known(store: Store, typed: str, field: str = "--tag") -> str:
     tag = clean(field, typed)
     if store.one("SELECT 1 FROM tags WHERE name = :t LIMIT 1", t=tag) is not None:
         return tag
-    everyone = all_names(store)
-    close = (
-        names.suggestions(tag, everyone, limit=3) or [t for t in everyone if _one_off(tag, t)][:3]
-    )
+    close = nearest(tag, all_names(store))
     hint = (
         "; did you mean " + ", ".join(f"'{c}'" for c in close) + "?"
         if close
         else "; no prospect or activity carries it (add one with --tag)"
     )
     raise NotFound(f"{field}: unknown tag '{tag}'{hint}")
+
+
+def nearest(typed: str, everyone: list[str]) -> list[str]:
+    """The words in ``everyone`` closest to ``typed`` (as names are matched), else those one
+    letter away (short words are too short for the names' rule)."""
+    return (
+        names.suggestions(typed, everyone, limit=3)
+        or [w for w in everyone if _one_off(typed, w)][:3]
+    )
 
 
 def _one_off(a: str, b: str) -> bool:

@@ -151,6 +151,9 @@ class AppGroup(LazyGroup):
             "stages",
             "Show the pipeline stages, or set them: salestrack stages lead qualified won lost.",
         ),
+        "view": _lazy(
+            "view", "app", "Saved filters: save a list command with its options, run it by name."
+        ),
         "demo": _lazy(
             "misc",
             "demo",
@@ -167,7 +170,7 @@ class AppGroup(LazyGroup):
         ("Before a call", ("today", "next", "intel", "search", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
-        ("Your data", ("export", "import", "stages", "demo", "db")),
+        ("Your data", ("view", "export", "import", "stages", "demo", "db")),
         ("A team", ("team",)),
     )
 
