@@ -144,3 +144,21 @@ def test_a_rep_sees_only_their_own_tags(cli: Cli, team: str) -> None:  # noqa: F
     assert cli.fails("--db", bob, "prospect", "list", "--tag", "q4").stderr == (
         "error: --tag: unknown tag 'q4'; no prospect or activity carries it (add one with --tag)\n"
     )
+
+
+def test_baseline_counts_the_prospects_of_a_tag(cli: Cli, tagged: dict[str, str]) -> None:
+    def calls(*args: str) -> tuple[str, str]:
+        out = cli.ok("baseline", *args, "-f", "csv").stdout
+        row = next(r for r in csv.DictReader(io.StringIO(out)) if r["figure"] == "calls")
+        return row["value"], row["trend"].split()[-1]
+
+    # this week: Acme's call (tagged q4 and hot), Cobalt's (the call is tagged, the prospect
+    # not: a report counts the prospects of a tag)
+    assert calls() == ("2", "2")
+    assert calls("--tag", "q4") == ("1", "1")
+    assert calls("--tag", "hot") == ("1", "1")
+    assert cli.fails("baseline", "--tag", "q5").stderr == (
+        "error: --tag: unknown tag 'q5'; did you mean 'q4'?\n"
+    )
+    table = cli.ok("baseline", "--tag", "hot", "-f", "table").stdout
+    assert "tagged hot against" in table

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salestrack.cli.complete import complete_tag
 from salestrack.cli.options import FormatOpt
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -41,6 +42,16 @@ def baseline(
         str | None,
         typer.Option("--segment", metavar="TIER", help="Only prospects of this segment (A, B...)."),
     ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Only prospects carrying this tag.",
+            autocompletion=complete_tag,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
@@ -55,7 +66,13 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
-            report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
+            if tag is not None:
+                from salestrack.capture import tags
+
+                tag = tags.known(r, tag)
+            report = service.build(
+                r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment, tag=tag
+            )
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
     except dates.DateParseError as exc:
@@ -80,6 +97,8 @@ def _print_baseline(report: Any) -> None:
     so_far = " (so far)" if report.partial else ""
     if report.segment:
         so_far += f", segment {report.segment}"
+    if report.tag:
+        so_far += f", tagged {report.tag}"
     first, last = report.weeks[0].label, report.weeks[-2].label
     table = RichTable(
         title=f"Baseline: {w.label}{so_far} against {first} to {last}",

@@ -106,6 +106,7 @@ class Baseline:
     worst_lags: list[dict[str, Any]] = field(default_factory=list)
     lost_reasons: list[tuple[str, int]] = field(default_factory=list)
     segment: str | None = None
+    tag: str | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         """Every figure as one row: the CSV and JSON of ``salestrack baseline``."""
@@ -168,6 +169,7 @@ class Scope:
 
     segment: str | None = None
     owner: str | None = None
+    tag: str | None = None  # prospects carrying this tag (capture/tags.py)
 
     def sql(self, column: str) -> str:
         """SQL limiting rows whose ``column`` is a prospect id (nothing when unscoped).
@@ -182,6 +184,10 @@ class Scope:
             found = f" AND {table + '.' if table else ''}owner = :owner"
         if self.segment is not None:
             found += f" AND {column} IN (SELECT id FROM prospects WHERE segment = :segment)"
+        if self.tag is not None:
+            from salestrack.capture import tags
+
+            found += " AND " + tags.prospect_filter(column, ":tag")
         return found
 
     def params(self) -> dict[str, Any]:
@@ -190,6 +196,8 @@ class Scope:
             found["segment"] = self.segment
         if self.owner is not None:
             found["owner"] = self.owner
+        if self.tag is not None:
+            found["tag"] = self.tag
         return found
 
 
@@ -250,11 +258,14 @@ def build(
     tz: tzinfo,
     segment: str | None = None,
     owner: str | None = None,
+    tag: str | None = None,
 ) -> Baseline:
-    """The baseline of the rows in scope: everyone's, one segment's, one rep's."""
+    """The baseline of the rows in scope: everyone's, one segment's, one rep's, the prospects
+    of one tag."""
     found = _build(
-        reader, chosen=chosen, trailing=trailing, now=now, tz=tz, scope=Scope(segment, owner)
-    )
+        reader, chosen=chosen, trailing=trailing, now=now, tz=tz,
+        scope=Scope(segment, owner, tag),
+    )  # fmt: skip
     return found[None]
 
 
@@ -345,6 +356,7 @@ def _build(
             f.settle()
         report = Baseline(weeks[-1], weeks, partial, figures)
         report.segment = scope.segment
+        report.tag = scope.tag
         if full:
             report.lost_reasons = lost.get(key, [])
             report.holes = holes(figures)
