@@ -161,8 +161,11 @@ def listing(
     """Contacts by prospect name, then name; and how many there are in all."""
     where, params = "", {}
     # all of them: prospects in name order (their index), each one's contacts (theirs), so
-    # a limit stops the walk early instead of sorting every contact first
-    source = "FROM prospects p CROSS JOIN contacts c ON c.prospect_id = p.id"
+    # a limit stops the walk early instead of sorting every contact first (SQLite's CROSS
+    # JOIN keeps that order; PostgreSQL's planner finds it itself)
+    source = _FROM
+    if store.sqlite:
+        source = "FROM prospects p CROSS JOIN contacts c ON c.prospect_id = p.id"
     if prospect is not None:
         where = " WHERE c.prospect_id = :p"
         params["p"] = lookup.find_prospect(store, prospect).id
