@@ -30,6 +30,7 @@ _SHOWN = {
     "lessons": ("'lesson'", "text || coalesce(' · ' || change, '')"),
     "successes": ("'success'", "text"),
 }  # fmt: skip
+RANKED = 2000  # on SQLite, the most recently written matches that are ranked
 _TABLE = {s.kind: s.table for s in fulltext.SOURCES if s.kind} | {
     k: "activities" for k in fulltext.ACTIVITY_KINDS
 }
@@ -95,11 +96,16 @@ def _sqlite(
     if until is not None:
         where.append("d.at < :until")
         params["until"] = until
+    # ranked among the latest RANKED matches (documents are numbered as written): a word in
+    # most rows ("call") would otherwise be scored in all of them; FTS5 walks its list of
+    # documents backwards and stops
     rows = store.rows(
-        "SELECT d.kind, d.row_id, bm25(search_index) AS score FROM search_index "
+        "SELECT kind, row_id, score FROM (SELECT d.kind, d.row_id, d.at, "
+        "bm25(search_index) AS score FROM search_index "
         "JOIN search_docs d ON d.doc = search_index.rowid WHERE "
         + " AND ".join(where)
-        + " ORDER BY score, d.at DESC LIMIT :n",
+        + f" ORDER BY search_index.rowid DESC LIMIT {RANKED}) "
+        "ORDER BY score, at DESC, kind LIMIT :n",
         **params,
     )
     return [(_TABLE[k], r, -float(s)) for k, r, s in rows]
@@ -142,7 +148,7 @@ def _server(
     if not parts:
         return []
     rows = store.rows(
-        " UNION ALL ".join(parts) + " ORDER BY score DESC, at DESC LIMIT :n", **params
+        " UNION ALL ".join(parts) + " ORDER BY score DESC, at DESC, t LIMIT :n", **params
     )
     return [(t, i, float(s)) for t, i, _, s in rows]
 
