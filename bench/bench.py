@@ -355,6 +355,10 @@ def main() -> int:
             "wins": ["wins"],
             "scorecard": ["scorecard", name],
             "crc report": ["crc", "report", name],
+            "activity list --today": ["activity", "list", "--today"],
+            "today": ["today"],
+            "search": ["search", "budget"],
+            "contact list": ["contact", "list"],
         }
         heavier_cmds: dict[str, list[str]] = {
             "baseline": ["baseline"],

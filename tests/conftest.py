@@ -93,7 +93,19 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
             r[0]
             for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
         ]
-        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+        found = {
+            t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+            for t in tables
+            if not t.startswith("search_index")  # FTS5's own storage: compared by its words
+        }
+        if "search_index" in tables:  # the full-text index as the words each document holds
+            db.execute(
+                "CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, search_index, instance)"
+            )
+            found["search_index"] = db.execute(
+                "SELECT term, doc, offset FROM temp.words ORDER BY doc, offset"
+            ).fetchall()
+        return found
     finally:
         db.close()
 

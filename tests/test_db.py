@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from salestrack import config
 from salestrack.store import migrate, revision
 from salestrack.store.engine import make_engine
+from salestrack.store.fulltext import modelled
 from tests.conftest import Cli, dump, rows
 
 
@@ -30,7 +31,9 @@ def test_blank_database_migrates_to_the_models(db_path: Path) -> None:
     assert (done.from_revision, done.to_revision, done.backup) == (None, revision.HEAD, None)
     engine = make_engine(target)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": modelled}
+        )
         assert compare_metadata(context, SQLModel.metadata) == []
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -71,7 +71,9 @@ def test_every_interactive_command_reads_without_the_orm(db_path: Path) -> None:
         ["prospect", "list"], ["prospect", "show", "Acme"], ["stages"], ["db", "status"],
         ["next"], ["pipeline"], ["pipeline", "--gaps"], ["wins"], ["baseline"], ["quality"],
         ["intel", "Acme"], ["edit", ident, "-d", "5m"], ["prospect", "add", "Beta"],
-        ["prospect", "stage", "Beta", "qualified"], ["undo"],
+        ["prospect", "stage", "Beta", "qualified"], ["activity", "list", "--today"],
+        ["activity", "show", ident], ["today"], ["search", "deck"], ["contact", "list"],
+        ["contact", "add", "Acme", "Dana"], ["contact", "show", "Acme", "Dana"], ["undo"],
     ]  # fmt: skip
     for args in commands:
         found = imported(args) & set(ORM)

@@ -343,6 +343,34 @@ class Quality(Row, table=True):
     uncovered_text: str | None = None
 
 
+class Tag(Row, table=True):
+    """A tag on a prospect (``activity_id`` empty) or on one of its activities."""
+
+    __tablename__ = "tags"
+    __table_args__ = (
+        Index("ix_tags_owner_name", "owner", "name"),  # a rep's tags (RLS), completion
+        Index("ix_tags_name", "name", "prospect_id"),  # a filter: the rows carrying a tag
+        Index("ix_tags_prospect", "prospect_id", "name"),
+        Index("ix_tags_activity", "activity_id"),
+    )
+
+    prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
+    activity_id: uuid.UUID | None = Field(
+        default=None, foreign_key="activities.id", ondelete="CASCADE"
+    )
+    name: str = Field(max_length=50)
+
+
+class View(Row, table=True):
+    """A saved filter: a name for a list command and its options (``view save``)."""
+
+    __tablename__ = "views"
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_views_owner_name"),)
+
+    name: str = Field(max_length=50)
+    command: str  # the saved arguments, a JSON list: ["prospect", "list", "--tag", "q4"]
+
+
 class Setting(SQLModel, table=True):
     """Per-database settings as JSON text: the stage list, checklists, scoring weights."""
 
@@ -369,6 +397,8 @@ TABLES: dict[str, type[SQLModel]] = {
     "behaviours": Behaviour,
     "ratings": Rating,
     "quality": Quality,
+    "tags": Tag,
+    "views": View,
     "settings": Setting,
 }
 

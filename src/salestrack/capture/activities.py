@@ -73,7 +73,11 @@ def undo(store: Store) -> Undone:
     row = store.one(f"SELECT {_COLUMNS} FROM activities ORDER BY created_at DESC LIMIT 1")
     if row is None:
         raise NotFound("nothing to undo: no activity has been logged yet")
-    activity = _activity(row)
+    return remove(store, _activity(row))
+
+
+def remove(store: Store, activity: Activity) -> Undone:
+    """Remove ``activity`` and everything its capture wrote (``undo``, ``activity rm``)."""
     found = store.one(
         "SELECT name, created_at FROM prospects WHERE id = :p", p=activity.prospect_id
     )
@@ -130,7 +134,7 @@ def find(store: Store, typed: str) -> Activity:
     return _activity(
         lookup.by_id(
             store, "activities", _COLUMNS, typed, what="activity",
-            hint="salestrack prospect show NAME",
+            hint="salestrack activity list",
         )
     )  # fmt: skip
 
@@ -370,4 +374,6 @@ def prospect_name(store: Store, prospect_id: uuid.UUID) -> str:
     return str(store.scalar("SELECT name FROM prospects WHERE id = :p", p=prospect_id))
 
 
-__all__ = ["Activity", "ActivityEdit", "Undone", "edit", "find", "prospect_name", "undo"]
+__all__ = [
+    "Activity", "ActivityEdit", "Undone", "edit", "find", "prospect_name", "remove", "undo",
+]  # fmt: skip

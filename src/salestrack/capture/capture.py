@@ -23,6 +23,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from salestrack import clock, dates, names, rules, vocab
+from salestrack.capture import tags
 from salestrack.domain import Ref
 from salestrack.errors import InvalidInput, NotFound
 from salestrack.intel.facts import Win, record_wins, write_intel
@@ -53,6 +54,7 @@ class CaptureRequest:
     objective_met: bool | None = None  # --met / --missed: the call's objective
     quality: str | None = None  # "value=4,uncovered=3,openness=5,commitment=2" or "4352"
     uncovered: str | None = None  # what was uncovered, in words
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Capture:
     objective_met: bool | None = None
     quality: tuple[int, int, int, int] | None = None
     uncovered: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class CaptureResult:
     objective: str | None = None
     objective_met: bool | None = None
     quality: tuple[int, int, int, int] | None = None
+    tags: tuple[str, ...] = ()
 
 
 _MISSED = replace(rules.LOG, objective_met="--missed")
@@ -229,6 +233,7 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
         objective_met=req.objective_met,
         quality=quality,
         uncovered=uncovered,
+        tags=tuple(tags.clean_all("--tag", req.tags)),
     )
 
 
@@ -427,6 +432,9 @@ def record(
         new_id=new_id,
     )  # fmt: skip
     auto = [w.text for w in wins if w.source != "explicit"]
+    if cap.tags:
+        tags.add(store, cap.tags, prospect_id=prospect.id, activity_id=activity_id, owner=owner,
+                 now=now)  # fmt: skip
     return CaptureResult(
         activity_id=activity_id,
         kind=cap.kind,
@@ -448,4 +456,5 @@ def record(
         objective=objective,
         objective_met=cap.objective_met if objective is not None else None,
         quality=cap.quality,
+        tags=cap.tags,
     )

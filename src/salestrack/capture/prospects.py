@@ -180,9 +180,14 @@ class ProspectLine:
 
 
 def _listing_filter(
-    store: Store, stage: str | None, segment: str | None
+    store: Store, stage: str | None, segment: str | None, tag: str | None = None
 ) -> tuple[str, dict[str, Any]]:
     where, params = [], {}
+    if tag:
+        from salestrack.capture import tags
+
+        params["tag"] = tags.known(store, tag)
+        where.append(tags.prospect_filter("p.id", ":tag"))
     if stage:
         where.append("p.stage = :stage")
         params["stage"] = check_stage(store, stage, "--stage")
@@ -193,7 +198,12 @@ def _listing_filter(
 
 
 def listing(
-    store: Store, *, stage: str | None = None, segment: str | None = None, limit: int | None = None
+    store: Store,
+    *,
+    stage: str | None = None,
+    segment: str | None = None,
+    limit: int | None = None,
+    tag: str | None = None,
 ) -> list[ProspectLine]:
     """Prospects by name; with ``limit``, the first ``limit`` of them.
 
@@ -201,7 +211,7 @@ def listing(
     ``prospect_id``); without one, all of them once, grouped. The time in stage is the
     prospect's own ``stage_since`` (kept by a trigger on the stage changes).
     """
-    where, params = _listing_filter(store, stage, segment)
+    where, params = _listing_filter(store, stage, segment, tag)
     if limit is None:
         rows = store.rows(
             "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, p.stage_since, t.n, "
@@ -246,9 +256,11 @@ def listing(
     return lines
 
 
-def listed_count(store: Store, *, stage: str | None = None, segment: str | None = None) -> int:
+def listed_count(
+    store: Store, *, stage: str | None = None, segment: str | None = None, tag: str | None = None
+) -> int:
     """How many prospects :func:`listing` would give without a limit."""
-    where, params = _listing_filter(store, stage, segment)
+    where, params = _listing_filter(store, stage, segment, tag)
     return int(store.scalar("SELECT count(*) FROM prospects p" + where, **params) or 0)
 
 

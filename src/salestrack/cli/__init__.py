@@ -31,6 +31,9 @@ class AppGroup(LazyGroup):
             "log", "app", "Log a call, email, meeting, task or note right after it happens."
         ),
         "prospect": _lazy("prospect", "app", "Add, list, show, edit, move and remove prospects."),
+        "contact": _lazy(
+            "contact", "app", "The people at a prospect: role, title, phone and email."
+        ),
         "baseline": _lazy(
             "reports",
             "baseline",
@@ -75,6 +78,17 @@ class AppGroup(LazyGroup):
             "intel",
             "intel",
             "The pre-call brief: who is who, facts, what is missing, the objective, best time.",
+        ),
+        "today": _lazy(
+            "today",
+            "today",
+            "The day on one screen: next steps due, bookings, promises, who to call, the score "
+            "so far.",
+        ),
+        "search": _lazy(
+            "search",
+            "search",
+            "Search names, notes, intel, next steps, promises, lessons and successes, best first.",
         ),
         "next": _lazy(
             "intel",
@@ -127,6 +141,11 @@ class AppGroup(LazyGroup):
             "undo",
             "Remove the last logged activity and everything it wrote (wins, intel, next step).",
         ),
+        "activity": _lazy(
+            "activity",
+            "app",
+            "Your activities: list them by day, show one with all it wrote, remove one.",
+        ),
         "edit": _lazy(
             "misc",
             "edit",
@@ -136,6 +155,9 @@ class AppGroup(LazyGroup):
             "misc",
             "stages",
             "Show the pipeline stages, or set them: salestrack stages lead qualified won lost.",
+        ),
+        "view": _lazy(
+            "view", "app", "Saved filters: save a list command with its options, run it by name."
         ),
         "demo": _lazy(
             "misc",
@@ -149,11 +171,11 @@ class AppGroup(LazyGroup):
 
     #: ``--help`` lists the commands by the job they do, in this order.
     jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
-        ("Capture", ("log", "undo", "edit", "prospect")),
-        ("Before a call", ("next", "intel", "dial", "checklist")),
+        ("Capture", ("log", "undo", "edit", "activity", "prospect", "contact")),
+        ("Before a call", ("today", "next", "intel", "search", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
-        ("Your data", ("export", "import", "stages", "holidays", "demo", "db")),
+        ("Your data", ("view", "export", "import", "stages", "holidays", "demo", "db")),
         ("A team", ("team",)),
     )
 

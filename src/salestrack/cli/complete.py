@@ -116,3 +116,29 @@ def complete_stage(ctx: typer.Context, incomplete: str) -> list[str]:
         return for_shell([s for s in stages if s.casefold().startswith(typed)])
     except Exception:  # completion must never break the shell
         return []
+
+
+def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The tags in use that start with what was typed (straight from SQLite, never fails)."""
+    try:
+        import sqlite3
+
+        from salestrack import config
+
+        with config.running(config.App(db=ctx.find_root().params.get("db"))):
+            target = config.resolve()
+        if target.path is None or not target.path.exists():
+            return []
+        db = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True, timeout=1)
+        try:
+            prefix = incomplete.strip().lstrip("#").casefold()
+            rows = db.execute(
+                "SELECT DISTINCT name FROM tags WHERE name >= ? AND name < ? ORDER BY name "
+                "LIMIT 200",
+                (prefix, prefix + "\U0010ffff"),
+            ).fetchall()
+        finally:
+            db.close()
+        return [r[0] for r in rows]
+    except Exception:  # completion must never break the shell
+        return []

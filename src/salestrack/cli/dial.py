@@ -56,6 +56,7 @@ class Keys:
 
 
 def dial(
+    ctx: typer.Context,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Prospects in the block.")
     ] = 10,
@@ -69,6 +70,14 @@ def dial(
             "--cadence",
             metavar="RULE",
             help="Set and keep the retry rule, e.g. 'days=2,morning=10:00,afternoon=16:00'.",
+        ),
+    ] = None,
+    view: Annotated[
+        str | None,
+        typer.Option(
+            "--view",
+            metavar="NAME",
+            help="Call the prospects of a saved prospect list view, in its order.",
         ),
     ] = None,
 ) -> None:
@@ -94,12 +103,25 @@ def dial(
             rule = service.set_cadence(store, cadence, now=clock.now())
         sys.stdout.write(f"cadence: retry after {rule['days']} business days, at "
                          f"{rule['morning']} or {rule['afternoon']}\n")  # fmt: skip
+    chosen: list[str] | None = None
+    if view is not None:
+        if stage is not None or segment is not None:
+            from salestrack.errors import UsageError
+
+            raise UsageError("--view: the view says which prospects; leave out --stage/--segment")
+        from salestrack.cli.view import prospects_of
+
+        chosen = prospects_of(ctx, view, limit)
     with read(target) as r:
         if stage is not None:
             from salestrack.capture.prospects import check_stage
 
             stage = check_stage(r, stage, "--stage")
-        names = service.queue(r, now=clock.now(), tz=tz, limit=limit, stage=stage, segment=segment)
+        names = (
+            chosen
+            if chosen is not None
+            else service.queue(r, now=clock.now(), tz=tz, limit=limit, stage=stage, segment=segment)
+        )
         rule = service.cadence(r)
         tally = service.Tally(usual=service.usual_rates(r, now=clock.now()))
     if not names:

@@ -9,12 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
+from salestrack.cli.options import TagOpt
+
 EntityArg = Annotated[
     str,
     typer.Argument(
         metavar="ENTITY",
         help="prospects, contacts, activities, stage-changes, next-steps, intel, wins, "
-        "promises, successes, lessons, initiatives, behaviours, ratings, quality, settings, "
+        "promises, successes, lessons, initiatives, behaviours, ratings, quality, tags, settings, "
         "or all (every entity and the settings in one JSON lines file).",
         show_default=False,
     ),
@@ -98,6 +100,7 @@ def export(
         str | None,
         typer.Option("--kind", metavar="KIND", help="Only this kind (activities, intel)."),
     ] = None,
+    tag: TagOpt = None,
 ) -> None:
     """Write every row of an entity as CSV, JSON or JSON lines (ics for next steps).
 
@@ -139,6 +142,11 @@ def export(
     with read(target) as r:
         if prospect is not None:
             filters.prospect_id = lookup.find_prospect(r, prospect).id
+        if tag is not None:
+            from salestrack.capture import tags
+
+            filters.tag = tags.known(r, tag)
+            service.check_filters(chosen, filters)
         with output_file(output) as out:
             if fmt == "ics":
                 service.write_ics(out, r, filters)

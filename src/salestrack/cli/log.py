@@ -10,7 +10,7 @@ import typer
 
 from salestrack import vocab
 from salestrack.cli.lazy import Lazy, LazyGroup
-from salestrack.cli.options import AtOpt, ProspectArg, choice
+from salestrack.cli.options import AtOpt, ProspectArg, TagsOpt, choice
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -170,6 +170,7 @@ def _make(kind: str) -> Callable[..., None]:
                 show_default=False,
             ),
         ] = None,
+        tag: TagsOpt = None,
     ) -> None:
         from salestrack.capture.capture import CaptureRequest
 
@@ -191,6 +192,7 @@ def _make(kind: str) -> Callable[..., None]:
             objective_met=met,
             quality=quality,
             uncovered=uncovered,
+            tags=list(tag or []),
         )
         run_capture(request)
 
@@ -259,5 +261,7 @@ def confirmation(result: "CaptureResult") -> str:
         parts.append(show.count(result.wins, "win"))
     if result.intel:
         parts.append(f"{result.intel} intel")
+    if result.tags:
+        parts.append("tagged " + " ".join(result.tags))
     parts.append(f"id {show.short_id(result.activity_id)}")
     return " · ".join(parts)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from salestrack import vocab
-from salestrack.cli.options import AtOpt, choice
+from salestrack.cli.options import AtOpt, TagsOpt, UntagOpt, choice
 
 
 def undo() -> None:
@@ -70,6 +70,8 @@ def edit(
     uncovered: Annotated[
         str | None, typer.Option("--uncovered", metavar="TEXT", help="What it uncovered.")
     ] = None,
+    tag: TagsOpt = None,
+    untag: UntagOpt = None,
 ) -> None:
     """Correct a logged activity ('' clears a text field), or score it afterwards."""
     from salestrack import clock, config
@@ -90,8 +92,18 @@ def edit(
         quality=quality,
         uncovered=uncovered,
     )
+    from salestrack.capture import tags
+
+    wanted = tags.clean_all("--tag", tag or [])
+    unwanted = tags.clean_all("--untag", untag or [])
     with write(config.resolve()) as db:
         activity, changed = activities.edit(db, activity_id, change, now=clock.now())
+        pid, aid = activity.prospect_id, activity.id
+        added = tags.add(db, wanted, prospect_id=pid, activity_id=aid, owner=config.rep(),
+                         now=clock.now())  # fmt: skip
+        removed = tags.remove(db, unwanted, prospect_id=pid, activity_id=aid)
+        if added or removed:
+            changed.append("tags")
         name = activities.prospect_name(db, activity.prospect_id)
     what = ", ".join(c.replace("_id", "").replace("_s", "") for c in changed)
     ident = show.short_id(activity.id)

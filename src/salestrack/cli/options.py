@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.complete import prospect_name
+from salestrack.cli.complete import complete_tag, prospect_name
 
 
 def choice(
@@ -73,3 +73,32 @@ ProspectArg = Annotated[
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
+TagsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="A tag, one word such as q4 or hot-lead (repeatable).",
+        autocompletion=complete_tag,
+    ),
+]
+TagOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only those carrying this tag (an activity carries its prospect's tags too).",
+        autocompletion=complete_tag,
+    ),
+]
+UntagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--untag",
+        metavar="TAG",
+        help="Take a tag off (repeatable).",
+        autocompletion=complete_tag,
+    ),
+]

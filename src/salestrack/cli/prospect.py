@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from salestrack.cli.complete import stage_name
-from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, YesOpt
+from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, TagOpt, TagsOpt, UntagOpt, YesOpt
 
 app = typer.Typer(
     help="Add, list, show, edit, move and remove prospects.",
@@ -41,10 +41,11 @@ def add(
             "and its stages dated from then: '2026-11-02', '3 weeks ago'.",
         ),
     ] = None,
+    tag: TagsOpt = None,
 ) -> None:
     """Add a prospect (prints its id)."""
     from salestrack import clock, config
-    from salestrack.capture import prospects
+    from salestrack.capture import prospects, tags
     from salestrack.capture.capture import parse_time
     from salestrack.output.console import emit, say
     from salestrack.output.show import when
@@ -52,6 +53,7 @@ def add(
 
     now = clock.now()
     since = parse_time("--at", at, now, "past", None) if at else None
+    wanted = tags.clean_all("--tag", tag or [])
     with write(config.resolve()) as db:
         p = prospects.add(
             db,
@@ -65,7 +67,12 @@ def add(
             notes=note,
             since=since,
         )
-    say(f"added prospect {p.name} · stage {p.stage}" + (f" since {when(since)}" if since else ""))
+        tags.add(
+            db, wanted, prospect_id=p.id, activity_id=None, owner=config.rep(), now=p.created_at
+        )
+    tagged = f" · tagged {' '.join(wanted)}" if wanted else ""
+    since_text = f" since {when(since)}" if since else ""
+    say(f"added prospect {p.name} · stage {p.stage}{since_text}{tagged}")
     emit(str(p.id))
 
 
@@ -79,6 +86,7 @@ def list_(
         int | None,
         typer.Option("--limit", "-n", min=1, help="Only the first N, in the same order."),
     ] = None,
+    tag: TagOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List prospects with their stage, last touch and next step."""
@@ -89,9 +97,9 @@ def list_(
     from salestrack.store.sql import read
 
     with read(config.resolve()) as db:
-        lines = prospects.listing(db, stage=stage, segment=segment, limit=limit)
+        lines = prospects.listing(db, stage=stage, segment=segment, limit=limit, tag=tag)
         total = (
-            prospects.listed_count(db, stage=stage, segment=segment)
+            prospects.listed_count(db, stage=stage, segment=segment, tag=tag)
             if limit is not None and len(lines) == limit
             else len(lines)
         )
@@ -130,13 +138,14 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
     import json
 
     from salestrack import config
-    from salestrack.capture import prospects
+    from salestrack.capture import prospects, tags
     from salestrack.output import show
     from salestrack.output.render import plain, print_fields
     from salestrack.store.sql import read
 
     with read(config.resolve()) as db:
         d = prospects.detail(db, prospect)
+        tagged = tags.of_prospects(db, [d.prospect.id]).get(d.prospect.id, [])
     p = d.prospect
     if fmt in ("json", "jsonl", "csv"):
         if fmt == "csv":
@@ -179,6 +188,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
                 for a in d.recent
             ],
             "activity_counts": d.counts,
+            "tags": tagged,
         }
         print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
         return
@@ -194,6 +204,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
         ("value", value),
         ("activities", counts),
         ("notes", p.notes),
+        ("tags", " ".join(tagged)),
     ]
     pairs = [(label, text) for label, text in given if text]
     for c in d.contacts:
@@ -217,13 +228,17 @@ def edit(
     segment: SegmentOpt = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    tag: TagsOpt = None,
+    untag: UntagOpt = None,
 ) -> None:
-    """Change a prospect's name, company, segment, value or notes ('' clears one)."""
+    """Change a prospect's name, company, segment, value, notes ('' clears one) or tags."""
     from salestrack import clock, config
-    from salestrack.capture import prospects
+    from salestrack.capture import prospects, tags
     from salestrack.output.console import say
     from salestrack.store.sql import write
 
+    wanted = tags.clean_all("--tag", tag or [])
+    unwanted = tags.clean_all("--untag", untag or [])
     with write(config.resolve()) as db:
         p, changed = prospects.edit(
             db,
@@ -235,6 +250,13 @@ def edit(
             value=value,
             notes=note,
         )
+        now = clock.now()
+        added = tags.add(
+            db, wanted, prospect_id=p.id, activity_id=None, owner=config.rep(), now=now
+        )
+        removed = tags.remove(db, unwanted, prospect_id=p.id, activity_id=None)
+        if added or removed:
+            changed.append("tags")
     say(f"updated {p.name}: {', '.join(changed)}" if changed else f"{p.name}: nothing to change")
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salestrack.cli.complete import complete_tag
 from salestrack.cli.options import FormatOpt
 
 
@@ -43,6 +44,16 @@ def baseline(
         str | None,
         typer.Option("--segment", metavar="TIER", help="Only prospects of this segment (A, B...)."),
     ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Only prospects carrying this tag.",
+            autocompletion=complete_tag,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
@@ -58,6 +69,10 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
+            if tag is not None:
+                from salestrack.capture import tags
+
+                tag = tags.known(r, tag)
             report = service.build(
                 r,
                 chosen=week,
@@ -66,6 +81,7 @@ def baseline(
                 tz=tz,
                 segment=segment,
                 owner=config.whose_rows(),
+                tag=tag,
             )
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None

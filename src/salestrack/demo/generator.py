@@ -1026,6 +1026,22 @@ class _Sim:
             row = self.rows["prospects"][-1]
             if row["objective"]:
                 row["objective_set_at"] = p.last_change
+        self.tag()
+
+    def tag(self) -> None:
+        """Tags, from a random stream of their own (the rest of the demo stays as it was):
+        referrals, the big open deals of the quarter, and the calls that set a meeting."""
+        rng = random.Random(self.rng.random())
+        for p in self.prospects:
+            wanted = ["referral"] if rng.random() < 0.1 else []
+            if p.segment == "A" and p.stage not in ("won", "lost") and rng.random() < 0.4:
+                wanted.append("q4")
+            for name in wanted:
+                self.add("tags", p.created_at, prospect_id=p.id, activity_id=None, name=name)
+        for a in self.rows.get("activities", []):
+            if a["outcome"] == "meeting_set" and rng.random() < 0.5:
+                self.add("tags", a["occurred_at"], prospect_id=a["prospect_id"],
+                         activity_id=a["id"], name="booked")  # fmt: skip
 
 
 @dataclass

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from salestrack import figures, stats
+from salestrack.capture import contacts as contacts_service
 from salestrack.errors import NotFound
 from salestrack.intel import availability, checklist
 from salestrack.store import lookup, settings
@@ -119,6 +120,8 @@ class Brief:
     dials: int
     notes: list[str] = field(default_factory=list)
     focus: str | None = None
+    # who to ask for and whose number to dial (capture.contacts.ask_for)
+    ask_for: tuple[dict[str, Any], dict[str, Any] | None] | None = None
 
 
 def current_availability(
@@ -199,9 +202,10 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
         s=stage,
     )
     contacts = [
-        {"id": uid(i), "name": n, "role": r, "title": t}
-        for i, n, r, t in reader.rows(
-            "SELECT id, name, role, title FROM contacts WHERE prospect_id = :id ORDER BY name",
+        {"id": uid(i), "name": n, "role": r, "title": t, "phone": ph, "email": em}
+        for i, n, r, t, ph, em in reader.rows(
+            "SELECT id, name, role, title, phone, email FROM contacts WHERE prospect_id = :id "
+            "ORDER BY name",
             id=pid,
         )
     ]
@@ -256,7 +260,8 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
     ]
     wins = reader.one("SELECT count(*) FROM wins WHERE prospect_id = :id", id=pid)
     dials = reader.one(
-        "SELECT count(*) FROM activities WHERE prospect_id = :id AND kind = 'call'", id=pid
+        f"SELECT count(*) FROM activities WHERE prospect_id = :id AND {figures.DIAL.sql()}",
+        id=pid,
     )
     return Brief(
         id=pid,
@@ -279,6 +284,7 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
         wins=int(wins[0]) if wins else 0,
         dials=int(dials[0]) if dials else 0,
         focus=_focus(reader, now),
+        ask_for=contacts_service.ask_for(contacts),
     )
 
 

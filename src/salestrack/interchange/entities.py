@@ -32,6 +32,7 @@ _ENTITIES = {
     "behaviours": ("behaviours", "created_at", "position, id"),
     "ratings": ("ratings", "rated_at", "rated_at, id"),
     "quality": ("quality", "created_at", "created_at, id"),
+    "tags": ("tags", "created_at", "created_at, id"),
 }
 
 DERIVED = {"name_key", "stage_since"}  # in the tables, not exported: recomputed on import

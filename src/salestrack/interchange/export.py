@@ -43,6 +43,7 @@ class Filters:
     until: datetime | None = None
     prospect_id: uuid.UUID | None = None
     kind: str | None = None
+    tag: str | None = None  # rows of prospects carrying it (activities: their own too)
 
 
 def protect(value: str) -> str:
@@ -91,6 +92,16 @@ def select(
     if filters.kind is not None:
         where.append("t.kind = :kind")
         params["kind"] = filters.kind
+    if filters.tag is not None:
+        from salestrack.capture import tags
+
+        if entity.table == "prospects":
+            where.append(tags.prospect_filter("t.id", ":tag"))
+        elif entity.table == "activities":
+            where.append(tags.activity_filter("t", ":tag"))
+        else:
+            where.append(tags.prospect_filter("t.prospect_id", ":tag"))
+        params["tag"] = filters.tag
     sql = f"SELECT {', '.join(selects)} FROM {entity.table} t"
     if names:
         sql += " LEFT JOIN prospects p ON p.id = t.prospect_id"
@@ -107,6 +118,8 @@ def check_filters(
     has_prospect = entity.has_prospect or entity.table == "prospects"
     if (prospect or filters.prospect_id is not None) and not has_prospect:
         raise UsageError(f"--prospect: {entity.name} do not belong to one prospect")
+    if filters.tag is not None and not has_prospect:
+        raise UsageError(f"--tag: {entity.name} do not belong to one prospect")
 
 
 def _uuid_text(value: Any) -> str | None:

@@ -944,6 +944,13 @@ class _Rules:
             problem = self._stage(data, "to_stage") or self._stage(data, "from_stage")
             if problem:
                 return problem
+        elif table == "tags" and data["name"]:
+            from salestrack.capture import tags
+
+            try:
+                data["name"] = tags.clean("name", str(data["name"]))
+            except InvalidInput as exc:
+                return str(exc)
         if (
             self.prospect_required
             and data["prospect_id"] is None

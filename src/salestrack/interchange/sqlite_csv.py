@@ -342,6 +342,7 @@ def _start_part(
         "since": filters.since and filters.since.isoformat(),
         "until": filters.until and filters.until.isoformat(),
         "prospect": filters.prospect_id and filters.prospect_id.hex, "kind": filters.kind,
+        "tag": filters.tag,
     }  # fmt: skip
     code = (
         "import sys; from salestrack.interchange.sqlite_csv import write_part; "
@@ -373,6 +374,7 @@ def write_part(spec_text: str) -> None:
         until=spec["until"] and datetime.fromisoformat(spec["until"]),
         prospect_id=spec["prospect"] and uuid.UUID(spec["prospect"]),
         kind=spec["kind"],
+        tag=spec.get("tag"),
     )
     entity = entities.get(spec["entity"])
     parent = os.getppid()

@@ -29,6 +29,7 @@ def as_json(b: Brief) -> dict[str, Any]:
         "value": b.value,
         "stage_since": plain(b.stage_since),
         "contacts": [clean(c) for c in b.contacts],
+        "ask_for": _ask_for(b),
         "intel": [clean(f) for f in b.facts],
         "missing": b.missing,
         "checklist": b.checklist,
@@ -94,6 +95,8 @@ def as_text(b: Brief, *, now: datetime) -> str:
             for c in b.contacts
         ],
     )
+    if b.ask_for is not None and b.ask_for[1] is not None:
+        section("ask for", [_ask_line(b)])
     section(
         "intel",
         [
@@ -136,3 +139,30 @@ def as_text(b: Brief, *, now: datetime) -> str:
     section("last touches", touches or ["none yet"])
     section("wins", [f"{b.wins} from {show.count(b.dials, 'dial')}"])
     return "\n".join(lines) + "\n"
+
+
+def _ask_for(b: Brief) -> dict[str, Any] | None:
+    """Who to ask for, and the number to dial (theirs, or another contact's)."""
+    if b.ask_for is None:
+        return None
+    person, dial = b.ask_for
+    return {
+        "name": person["name"],
+        "role": person["role"],
+        "phone": dial["phone"] if dial else None,
+        "phone_of": dial["name"] if dial else None,
+    }
+
+
+def _ask_line(b: Brief) -> str:
+    """``Dana Ruiz (decision maker) · +44 20 7946 0000``, or the number known at the
+    prospect with whose it is."""
+    from salestrack.output import show
+
+    found = _ask_for(b)
+    assert found is not None
+    role = f" ({show.word(found['role'])})" if found["role"] else ""
+    line = f"{found['name']}{role} · {found['phone']}"
+    if found["phone_of"] != found["name"]:
+        line += f" ({found['phone_of']}'s number)"
+    return line

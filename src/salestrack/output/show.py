@@ -19,6 +19,11 @@ def when(value: datetime | None) -> str:
     return local.strftime("%a %d %b %Y %H:%M")
 
 
+def clock_time(value: datetime | None) -> str:
+    """``09:05`` in the local zone."""
+    return "" if value is None else value.astimezone(dates.local_tz()).strftime("%H:%M")
+
+
 def day(value: datetime | None) -> str:
     if value is None:
         return ""

@@ -289,6 +289,7 @@ class Baseline:
     lost_reasons: list[tuple[str, int]] = field(default_factory=list)
     segment: str | None = None
     mix: Mix | None = None
+    tag: str | None = None
 
     @property
     def trailing(self) -> list[Week]:
@@ -363,6 +364,7 @@ class Scope:
 
     segment: str | None = None
     owner: str | None = None
+    tag: str | None = None  # prospects carrying this tag (capture/tags.py)
 
     def sql(self, column: str) -> str:
         """SQL limiting rows whose ``column`` is a prospect id (nothing when unscoped).
@@ -377,6 +379,10 @@ class Scope:
             found = f" AND {table + '.' if table else ''}owner = :owner"
         if self.segment is not None:
             found += f" AND {column} IN (SELECT id FROM prospects WHERE segment = :segment)"
+        if self.tag is not None:
+            from salestrack.capture import tags
+
+            found += " AND " + tags.prospect_filter(column, ":tag")
         return found
 
     def params(self) -> dict[str, Any]:
@@ -385,6 +391,8 @@ class Scope:
             found["segment"] = self.segment
         if self.owner is not None:
             found["owner"] = self.owner
+        if self.tag is not None:
+            found["tag"] = self.tag
         return found
 
 
@@ -438,17 +446,18 @@ def build(
     segment: str | None = None,
     owner: str | None = None,
     want: Want | None = None,
+    tag: str | None = None,
 ) -> Baseline:
-    """The baseline of the rows in scope: everyone's, one segment's, one rep's. With ``want``
-    (section, figure) pairs, only those figures (and only the queries they need; no holes,
-    worst lags or lost reasons)."""
+    """The baseline of the rows in scope: everyone's, one segment's, one rep's, the prospects
+    of one tag. With ``want`` (section, figure) pairs, only those figures (and only the
+    queries they need; no holes, worst lags or lost reasons)."""
     found = _build(
         reader,
         chosen=chosen,
         trailing=trailing,
         now=now,
         tz=tz,
-        scope=Scope(segment, owner),
+        scope=Scope(segment, owner, tag),
         want=want,
     )
     return found[None]
@@ -542,6 +551,7 @@ def _build(
         report = Baseline(weeks[-1], weeks, partial, found, first=first)
         report.segment = scope.segment
         report.mix = mix(found)
+        report.tag = scope.tag
         if full:
             report.lost_reasons = lost.get(key, [])
             report.holes = holes(found, report.mix)

@@ -89,5 +89,8 @@ def by_id(
         raise NotFound(f"no {what} id starts with {typed}; see: {hint}")
     if len(found) > 1:
         shown = [uid(r[0]).hex[:12] for r in found]
-        raise Ambiguous(f"'{typed}' starts {len(found)} {what} ids; type more of it", shown)
+        raise Ambiguous(
+            f"'{typed}' starts {len(found)} {what} ids ({', '.join(shown)}); type more of it",
+            shown,
+        )
     return found[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 TABLES = (
     "prospects", "contacts", "activities", "stage_changes", "next_steps", "intel", "wins",
     "promises", "successes", "lessons", "initiatives", "behaviours", "ratings", "quality",
+    "tags", "views",
 )  # fmt: skip
 
 
@@ -52,6 +53,8 @@ _COLUMNS = {
     "rated_at time, superseded_at time?",
     "quality": "activity_id uuid, value int, uncovered int, openness int, commitment int, "
     "uncovered_text text?",
+    "tags": "prospect_id uuid, activity_id uuid?, name text",
+    "views": "name text, command text",
 }
 
 

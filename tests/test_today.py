@@ -1,0 +1,82 @@
+"""``salestrack today`` through the CLI on a real SQLite file: each section's exact rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Cli
+
+
+@pytest.fixture
+def day(cli: Cli) -> None:
+    """Friday 20 November 2026, 15:00 in London, after four days of dialling."""
+    # by 15:00 on Mon-Thu (Acme's call on Monday too): dials 3, 3, 1, 4 (median 3), a
+    # conversation (and its win, the first with a decision maker) 2, 1, 1, 1 (median 1);
+    # the calls later in those days don't count
+    plan = {"mon": ["9:00", "10:00", "16:00"], "tue": ["9:00", "11:00", "14:30"],
+            "wed": ["13:00", "17:00"], "thu": ["8:00", "9:00", "10:00", "11:00"]}  # fmt: skip
+    for weekday, times in plan.items():
+        for n, at in enumerate(times):
+            outcome = "connected" if n == 0 else "no_answer"
+            cli.ok("log", "call", f"Dialled {weekday} {n}", "--new", "-o", outcome, "--at",
+                   f"{weekday} {at}")  # fmt: skip
+    cli.ok("log", "call", "Acme Corp", "--new", "-o", "connected", "--at", "mon 9:30",
+           "--next", "send quote", "--due", "2026-11-19 10:00")  # fmt: skip
+    cli.ok("log", "call", "Beacon Ltd", "--new", "-o", "meeting-set", "--at", "10:00",
+           "-w", "booked the demo", "--next", "meeting: demo", "--due", "today 16:00")  # fmt: skip
+    cli.ok("log", "call", "Cobalt", "--new", "-o", "voicemail", "--at", "11:00",
+           "--next", "call again", "--due", "mon 9:30")  # fmt: skip
+    cli.ok("promise", "add", "Acme Corp", "send the case study", "--due", "sun 12:00")
+    cli.ok("promise", "add", "Acme Corp", "visit the plant", "--due", "2026-12-10")
+
+
+def test_today_as_json_has_each_sections_exact_rows(cli: Cli, day: None) -> None:
+    data = json.loads(cli.ok("today", "-f", "json").stdout)
+    assert data["now"] == "2026-11-20T15:00:00+00:00"
+    assert data["overdue"] == {
+        "count": 1,
+        "items": [
+            {"prospect": "Acme Corp", "text": "send quote", "due_at": "2026-11-19T10:00:00+00:00"}
+        ],
+    }
+    assert data["due_today"]["items"] == [
+        {"prospect": "Beacon Ltd", "text": "meeting: demo", "due_at": "2026-11-20T16:00:00+00:00"}
+    ]
+    assert data["promises_this_week"]["items"] == [
+        {"prospect": "Acme Corp", "text": "send the case study",
+         "due_at": "2026-11-22T12:00:00+00:00"},
+    ]  # fmt: skip
+    # today: two dials (Beacon's meeting set, two wins; Cobalt's voicemail)
+    assert data["so_far"] == [
+        {"figure": "dials", "value": 2, "usual": 3.0, "days": 4},
+        {"figure": "conversations", "value": 1, "usual": 1.0, "days": 4},
+        {"figure": "wins", "value": 2, "usual": 1.0, "days": 4},
+    ]
+    assert [c["name"] for c in data["call_next"]][:1] == ["Acme Corp"]  # overdue first
+    assert len(data["call_next"]) == 3
+
+
+def test_today_fits_80_columns(cli: Cli, day: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli.ok("today", "-n", "1").stdout
+    lines = out.splitlines()
+    assert lines[0] == "Today · Fri 20 Nov 2026 15:00"
+    assert max(len(line) for line in lines) <= 80
+    assert "  Thu 19 Nov 10:00  Acme Corp  send quote" in lines
+    assert "  16:00  Beacon Ltd  meeting: demo" in lines
+    assert "  2 dials (usual 3) · 1 conversations (usual 1) · 2 wins (usual 1)" in lines
+    assert "  usual: the median by 15:00 on your last 4 working days" in lines
+    call_next = lines.index("Call next")
+    assert lines[call_next + 1].startswith("  1  Acme Corp")
+    assert lines[call_next + 2] == ""
+
+
+def test_an_empty_database_says_what_to_do(cli: Cli) -> None:
+    out = cli.ok("today").stdout
+    assert "none: every next step is on time" in out
+    assert "no usual yet: it needs three earlier days with dials" in out
+    assert cli.fails("today", "-f", "csv", code=2).stderr == (
+        "error: --format: today is one screen; use json for scripts\n"
+    )
