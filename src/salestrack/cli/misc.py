@@ -25,7 +25,7 @@ def undo() -> None:
     if done.contact_removed:
         extra.append(f"removed new contact {done.contact_removed}")
     if done.steps_reopened:
-        extra.append(f"reopened {done.steps_reopened} next step")
+        extra.append(f"reopened {show.count(done.steps_reopened, 'next step')}")
     tail = "".join(f" · {e}" for e in extra)
     say(
         f"undone: {done.kind} · {done.prospect} · {show.when(done.occurred_at)} · "
