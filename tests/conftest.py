@@ -96,15 +96,26 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         found = {
             t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
             for t in tables
-            if not t.startswith("search_index")  # FTS5's own storage: compared by its words
+            # FTS5's own storage is compared by its words; the index's document numbers are
+            # its own, so documents are named by the row they index
+            if not t.startswith("search_index") and t != "search_docs"
         }
+        if "search_docs" in tables:
+            found["search_docs"] = sorted(
+                db.execute("SELECT kind, row_id, prospect_id, at FROM search_docs").fetchall(),
+                key=repr,
+            )
         if "search_index" in tables:  # the full-text index as the words each document holds
             db.execute(
                 "CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, search_index, instance)"
             )
-            found["search_index"] = db.execute(
-                "SELECT term, doc, offset FROM temp.words ORDER BY doc, offset"
-            ).fetchall()
+            found["search_index"] = sorted(
+                db.execute(
+                    "SELECT w.term, d.row_id, w.offset FROM temp.words w "
+                    "JOIN search_docs d ON d.doc = w.doc"
+                ).fetchall(),
+                key=repr,
+            )
         return found
     finally:
         db.close()

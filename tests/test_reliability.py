@@ -261,7 +261,7 @@ def test_any_prospect_name_is_stored_verbatim_or_refused_cleanly(
     cli: Cli, db_path: Path, name: str
 ) -> None:
     before = dump(db_path) if db_path.exists() else None
-    result = cli("log", "call", name, "--new", "-o", "connected")
+    result = cli("log", "call", "--new", "-o", "connected", "--", name)  # '--help' is a name
     assert "Traceback" not in result.stderr
     if result.exit_code == 0:
         last = "SELECT prospect_id FROM activities ORDER BY created_at DESC, rowid DESC LIMIT 1"

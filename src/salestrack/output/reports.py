@@ -151,6 +151,8 @@ def print_baseline(report: Any) -> None:
     title = f"Baseline: {w.label}" + (" (so far)" if report.partial else "")
     if report.segment:
         title += f", segment {report.segment}"
+    if getattr(report, "tag", None):
+        title += f", tagged {visible(report.tag)}"
     trailing = report.trailing
     if trailing:
         weeks = len(trailing)
