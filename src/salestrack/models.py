@@ -66,6 +66,11 @@ def _source(table: str) -> Index:
 
 
 SOURCE_KEY_LENGTH = 200
+# every activity but a note is a touch (a partial index over the touches alone)
+_TOUCHES: dict[str, Any] = {
+    "sqlite_where": text("kind <> 'note'"),
+    "postgresql_where": text("kind <> 'note'"),
+}
 
 
 class Row(SQLModel):
@@ -84,6 +89,7 @@ class Prospect(Row, table=True):
     __table_args__ = (
         UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),
         _source("prospects"),
+        Index("ix_prospects_stage", "stage", "stage_since"),  # the pipeline's open stages
     )
 
     name: str = Field(max_length=200)
@@ -126,6 +132,8 @@ class Activity(Row, table=True):
         Index("ix_activities_created", "created_at"),
         Index("ix_activities_owner_time", "owner", "occurred_at"),  # a rep's window (RLS)
         Index("ix_activities_contact", "contact_id"),
+        # a prospect's touches (not notes): the touch before a follow-up, one index look-up
+        Index("ix_activities_touches", "prospect_id", "occurred_at", "kind", **_TOUCHES),
         _source("activities"),
         CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
         CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
@@ -229,6 +237,7 @@ class Win(Row, table=True):
         Index("ix_wins_time", "won_at"),
         Index("ix_wins_owner_time", "owner", "won_at"),
         Index("ix_wins_activity", "activity_id"),
+        Index("ix_wins_prospect", "prospect_id"),  # a prospect's wins (the brief)
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
