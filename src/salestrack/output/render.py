@@ -11,7 +11,7 @@ import io
 import json
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -119,6 +119,10 @@ def print_table(table: Table) -> None:
 
 def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     """A two-column key/value block for ``show`` commands."""
+    plain_text = _plain_fields(title, pairs)
+    if plain_text is not None:
+        sys.stdout.write(plain_text)
+        return
     from rich.table import Table as RichTable
 
     from salestrack.output.console import stdout_console
@@ -129,3 +133,55 @@ def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     for key, value in pairs:
         grid.add_row(key, "" if value is None else str(value))
     stdout_console().print(grid)
+
+
+def _plain_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> str | None:
+    """What Rich prints for :func:`print_fields` when that is plain text, written without
+    importing Rich (a third of the start-up of ``db status`` and ``prospect show``): not to
+    a terminal (no styles), every character printable ASCII (one cell each) and the block
+    as wide as its widest row, within the console's width (nothing wraps). None otherwise,
+    and Rich prints it. ``tests/test_render_fields.py`` compares the two."""
+    import os
+
+    rows = [(str(k), "" if v is None else str(v)) for k, v in pairs]
+    if not rows or os.name == "nt" or _styled(os.environ):
+        return None
+    texts = [title, *(t for row in rows for t in row)]
+    if not all(t.isascii() and t.isprintable() for t in texts):
+        return None
+    keys, values = max(len(k) for k, _ in rows), max(len(v) for _, v in rows)
+    width = keys + values + 4  # a cell's padding: one space each side
+    if len(title) > width or width > _console_width(os.environ):
+        return None
+    lines = [title.ljust(width)]
+    lines += [f" {k.ljust(keys)}  {v.ljust(values)} " for k, v in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _styled(environ: Mapping[str, str]) -> bool:
+    """Whether Rich would write styles to stdout (its terminal detection)."""
+    forced = environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if environ.get("FORCE_COLOR") is not None:
+        return environ.get("FORCE_COLOR") != ""
+    try:
+        return sys.stdout.isatty()
+    except ValueError:
+        return False
+
+
+def _console_width(environ: Mapping[str, str]) -> int:
+    """Rich's console width: COLUMNS, else the first standard stream's terminal, else 80."""
+    import os
+
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            found = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        return found or 80
+    return 80
