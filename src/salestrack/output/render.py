@@ -6,9 +6,7 @@ line. Column names are snake_case and form a contract (docs/cli.md lists them).
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
@@ -57,6 +55,8 @@ def choose_format(requested: str | None) -> str:
 
 
 def to_csv(table: Table) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     names = [c.name for c in table.columns]
@@ -67,6 +67,8 @@ def to_csv(table: Table) -> str:
 
 
 def to_json(table: Table) -> str:
+    import json
+
     names = [c.name for c in table.columns]
     return json.dumps(
         [{n: plain(row.get(n)) for n in names} for row in table.rows],
@@ -76,6 +78,8 @@ def to_json(table: Table) -> str:
 
 
 def to_jsonl(table: Table) -> str:
+    import json
+
     names = [c.name for c in table.columns]
     return "".join(
         json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False) + "\n"

@@ -9,7 +9,7 @@ from typing import Any
 from salestrack import clock
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError, UsageError
-from salestrack.store import files, migrate
+from salestrack.store import files
 from salestrack.store import revision as revision_constants
 from salestrack.store.errors import translate_errors
 from salestrack.store.sql import Store
@@ -84,6 +84,8 @@ def backup(target: DbTarget, dest: Path | None) -> Path:
         dest = target.path.with_name(f"{target.path.name}.{stamp}.bak")
     elif dest.is_dir():
         dest = dest / f"{target.path.stem}-{clock.now().strftime('%Y%m%dT%H%M%SZ')}.db"
+    from salestrack.store import migrate
+
     with translate_errors(target):
         return migrate.backup_sqlite(target.path, dest)
 
@@ -98,7 +100,7 @@ def restore(target: DbTarget, source: Path) -> Path:
     """
     import sqlite3
 
-    from salestrack.store import files
+    from salestrack.store import files, migrate
 
     if target.path is None:
         raise UsageError("db restore writes SQLite files; for PostgreSQL use pg_restore")
