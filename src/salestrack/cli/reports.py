@@ -48,7 +48,6 @@ def baseline(
     from salestrack.errors import InvalidInput
     from salestrack.output.render import Column, Table, choose_format, render
     from salestrack.reports import baseline as service
-    from salestrack.reports import quality as quality_service
     from salestrack.store.sql import read
 
     chosen = choose_format(fmt)
@@ -57,7 +56,11 @@ def baseline(
         with read(config.resolve()) as r:
             report = service.build(r, chosen=week, trailing=weeks, now=now, tz=tz, segment=segment)
             # the focus is part of the screen, not of the figures scripts read
-            chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
+            chosen_focus = None
+            if chosen == "table":
+                from salestrack.reports import quality as quality_service
+
+                chosen_focus = quality_service.focus(r, now=now)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     if chosen != "table":
