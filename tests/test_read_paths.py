@@ -133,3 +133,12 @@ def test_the_reads_use_their_indexes(built: Path) -> None:
         "AND b.occurred_at < :s AND b.kind != 'note'"
     )
     assert "COVERING INDEX ix_activities_touches" in _plan(built, back, p="x", s="2026")
+    # a stay, the change that ended it and the one before: from the index alone
+    stay = (
+        "SELECT c.from_stage, (SELECT max(p.changed_at) FROM stage_changes p "
+        "WHERE p.prospect_id = c.prospect_id AND p.changed_at < c.changed_at), c.changed_at "
+        "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
+        "AND c.from_stage IS NOT NULL"
+    )
+    assert _plan(built, stay, s="2026", e="2027").count("COVERING INDEX") == 2
+    assert _plan(built, pipeline._OPEN_COUNT).count("COVERING INDEX ix_prospects_stage") == 3

@@ -163,7 +163,8 @@ class StageChange(Row, table=True):
     __tablename__ = "stage_changes"
     __table_args__ = (
         Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
-        Index("ix_stage_changes_time", "changed_at"),
+        # a stay read from the index alone (revision 0008; 0002 indexed changed_at only)
+        Index("ix_stage_changes_time", "changed_at", "prospect_id", "from_stage"),
         Index("ix_stage_changes_owner_time", "owner", "changed_at"),
         Index("ix_stage_changes_activity", "activity_id"),
         _source("stage_changes"),

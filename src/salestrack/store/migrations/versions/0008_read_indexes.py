@@ -11,6 +11,9 @@
   walk back over the prospect's activities reading each row to skip its notes (for a team's
   manager, one per prospect a rep touched in the window). ``kind`` is there for SQLite,
   which reads a column the query names from the index only when the index has it.
+* ``stage_changes (changed_at, prospect_id, from_stage)`` in place of ``(changed_at)``: a
+  stay (the pipeline's usual days, the baseline's days in stage) is read from the index
+  alone, the change that ended it and then the one before it.
 
 Revision ID: 0008
 Revises: 0007
@@ -33,6 +36,10 @@ TOUCHES = "kind <> 'note'"
 def upgrade() -> None:
     op.create_index("ix_wins_prospect", "wins", ["prospect_id"])
     op.create_index("ix_prospects_stage", "prospects", ["stage", "stage_since"])
+    op.drop_index("ix_stage_changes_time", "stage_changes")
+    op.create_index(
+        "ix_stage_changes_time", "stage_changes", ["changed_at", "prospect_id", "from_stage"]
+    )
     where = sa.text(TOUCHES)
     op.create_index(
         "ix_activities_touches", "activities", ["prospect_id", "occurred_at", "kind"],
@@ -42,5 +49,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_activities_touches", "activities")
+    op.drop_index("ix_stage_changes_time", "stage_changes")
+    op.create_index("ix_stage_changes_time", "stage_changes", ["changed_at"])
     op.drop_index("ix_prospects_stage", "prospects")
     op.drop_index("ix_wins_prospect", "wins")
