@@ -44,6 +44,7 @@ def _every_prospect(reader: Store, now: datetime) -> list[dict[str, Any]]:
     late, params = pipeline._late(usual, now)
     has = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL)"
     overdue = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL AND due_at < :now)"
+    table = "prospects p NOT INDEXED" if reader.sqlite else "prospects p"  # as before 0008
     counted = {
         row[0]: row[1:]
         for row in reader.rows(
@@ -52,7 +53,7 @@ def _every_prospect(reader: Store, now: datetime) -> list[dict[str, Any]]:
             f"sum(CASE WHEN {overdue} THEN 1 ELSE 0 END), "
             f"sum(CASE WHEN {late} AND (NOT {has} OR {overdue}) THEN 1 ELSE 0 END), "
             f"sum(CASE WHEN {late} AND {has} AND NOT {overdue} THEN 1 ELSE 0 END) "
-            "FROM prospects p WHERE p.stage NOT IN ('won', 'lost') GROUP BY p.stage",
+            f"FROM {table} WHERE p.stage NOT IN ('won', 'lost') GROUP BY p.stage",
             now=now,
             **params,
         )
@@ -81,6 +82,26 @@ def test_pipeline_totals_are_those_of_testing_every_prospect(store: Store, now: 
     found = pipeline.by_stage(store, now=now)
     assert found == _every_prospect(store, now)
     assert sum(r["stalled"] + r["waiting"] for r in found) > 0  # the late ones are counted
+
+
+def test_sums_of_values_in_cents_are_added_in_table_order(built: Path, tmp_path: Path) -> None:
+    """Values with cents make a sum depend on its order: then the sums are those of the
+    table order, as they always were."""
+    path = tmp_path / "cents.db"
+    path.write_bytes(built.read_bytes())
+    db = sqlite3.connect(path)
+    db.execute("UPDATE prospects SET value = value + 0.1 * (rowid % 7) + 1e-3 * (rowid % 3)")
+    db.commit()
+    db.close()
+    with read(config.target_from(str(path))) as reader:
+        found = pipeline.by_stage(reader, now=NOW)
+        assert found == _every_prospect(reader, NOW)
+        shuffled = reader.rows(
+            "SELECT p.stage, sum(p.value) FROM prospects p INDEXED BY ix_prospects_stage "
+            "WHERE p.stage NOT IN ('won', 'lost') GROUP BY p.stage"
+        )
+    by_index = {stage: float(total) for stage, total in shuffled}
+    assert any(by_index[r["stage"]] != r["value"] for r in found if r["prospects"])
 
 
 @pytest.mark.parametrize("now", WHEN)

@@ -89,7 +89,7 @@ class Prospect(Row, table=True):
     __table_args__ = (
         UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),
         _source("prospects"),
-        Index("ix_prospects_stage", "stage", "stage_since"),  # the pipeline's open stages
+        Index("ix_prospects_stage", "stage", "stage_since", "value"),  # the open stages
     )
 
     name: str = Field(max_length=200)

@@ -82,11 +82,10 @@ class Line:
 
 _CLOSED = ("won", "lost")
 _OPEN = "p.stage NOT IN ('won', 'lost')"
-# the open prospects: three ranges of the index on the stages, around the closed ones
-_OPEN_COUNT = (
-    "SELECT (SELECT count(*) FROM prospects WHERE stage < 'lost') "
-    "+ (SELECT count(*) FROM prospects WHERE stage > 'lost' AND stage < 'won') "
-    "+ (SELECT count(*) FROM prospects WHERE stage > 'won')"
+# the open prospects as three ranges of the index on the stages, around the closed ones
+_OPEN_RANGES = ("p.stage < 'lost'", "p.stage > 'lost' AND p.stage < 'won'", "p.stage > 'won'")
+_OPEN_COUNT = "SELECT " + " + ".join(
+    f"(SELECT count(*) FROM prospects p WHERE {where})" for where in _OPEN_RANGES
 )
 _HAS_STEP = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL)"
 _OVERDUE = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL AND due_at < :now)"
@@ -181,6 +180,42 @@ def _line(
     return Line(name, stage, value, days, action, due_at, gaps)
 
 
+def _totals(reader: Store) -> dict[str, tuple[int, Any]]:
+    """Each open stage's prospects and the sum of their values.
+
+    A sum of floats can depend on the order it is added in. SQLite adds a stage's values in
+    table order; from the stage index (which holds the values) the order is another, so its
+    sums are taken only when they are exact whatever the order (every value a whole number
+    and the sum of their sizes below 2**53: every partial sum is then a whole number a double
+    holds exactly), and otherwise read again in table order, as ever. A server's sums never
+    had an order to keep."""
+    if not reader.sqlite:
+        return {
+            stage: (n, total)
+            for stage, n, total in reader.rows(
+                f"SELECT p.stage, count(*), sum(p.value) FROM prospects p WHERE {_OPEN} "
+                "GROUP BY p.stage"
+            )
+        }
+    found = reader.rows(
+        " UNION ALL ".join(
+            "SELECT p.stage, count(*), sum(p.value), sum(abs(p.value)), "
+            "count(p.value) - sum(p.value = CAST(p.value AS INTEGER)) "
+            f"FROM prospects p WHERE {where} GROUP BY p.stage"
+            for where in _OPEN_RANGES
+        )
+    )
+    if all(not fraction and (size or 0) < 2**53 for *_, size, fraction in found):
+        return {stage: (n, total) for stage, n, total, _, _ in found}
+    return {
+        stage: (n, total)
+        for stage, n, total in reader.rows(
+            "SELECT p.stage, count(*), sum(p.value) FROM prospects p NOT INDEXED "
+            f"WHERE {_OPEN} GROUP BY p.stage"
+        )
+    }
+
+
 def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
     """Prospects, value and gaps per open stage, counted by the database.
 
@@ -193,15 +228,7 @@ def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
     stages = settings.stages(reader)
     usual = usual_days(reader, stages, now=now)
     late, params = _late(usual, now)
-    # in table order, as ever: a sum of floats depends on its order, and the index on the
-    # stages would order each stage's rows by stage_since
-    table = "prospects p NOT INDEXED" if reader.sqlite else "prospects p"
-    counted = {
-        stage: (n, total)
-        for stage, n, total in reader.rows(
-            f"SELECT p.stage, count(*), sum(p.value) FROM {table} WHERE {_OPEN} GROUP BY p.stage"
-        )
-    }
+    counted = _totals(reader)
     timed = [(s, d) for s, d in sorted(usual.items()) if d is not None and s not in _CLOSED]
     late_in: dict[str, int] = {}
     if timed:

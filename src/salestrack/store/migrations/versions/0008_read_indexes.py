@@ -2,9 +2,9 @@
 
 * ``wins (prospect_id)``: the brief counts a prospect's wins; without it that count is a
   scan of every win (the brief's only read that grew with the history).
-* ``prospects (stage, stage_since)``: the pipeline counts the prospects of each open stage
-  that have been in it longer than usual, one range of this index per stage, and how many
-  prospects are open at all, without reading the prospects themselves.
+* ``prospects (stage, stage_since, value)``: the pipeline counts the prospects of each
+  open stage and their value, and those that have been in it longer than usual (one range
+  of this index per stage), without reading the prospects themselves.
 * ``activities (prospect_id, occurred_at, kind)`` over the touches only (``kind <>
   'note'``): the follow-up lag of a prospect's first touch in the baseline's window is the
   latest touch before the window; with this index that is one look-up in the index, not a
@@ -35,7 +35,7 @@ TOUCHES = "kind <> 'note'"
 
 def upgrade() -> None:
     op.create_index("ix_wins_prospect", "wins", ["prospect_id"])
-    op.create_index("ix_prospects_stage", "prospects", ["stage", "stage_since"])
+    op.create_index("ix_prospects_stage", "prospects", ["stage", "stage_since", "value"])
     op.drop_index("ix_stage_changes_time", "stage_changes")
     op.create_index(
         "ix_stage_changes_time", "stage_changes", ["changed_at", "prospect_id", "from_stage"]
