@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from salestrack.errors import NotFound
-from salestrack.intel import availability, checklist
-from salestrack.store import lookup, settings
+from salestrack.intel import availability
+from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when, when_set
 
 SAMPLE = 2000
@@ -169,6 +169,10 @@ def best_time(
 
 
 def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str) -> Brief:
+    # here, not at the top: ``next`` reads availability through this module, never a brief
+    from salestrack.intel import checklist
+    from salestrack.store import lookup
+
     ref = lookup.find_prospect(reader, typed)
     pid = ref.id
     row = reader.one(

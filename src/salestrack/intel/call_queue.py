@@ -23,7 +23,6 @@ after today.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -76,6 +75,8 @@ class Candidate:
 def weights(raw: str | None) -> dict[str, float]:
     chosen = dict(DEFAULTS)
     if raw:
+        import json
+
         chosen.update({k: float(v) for k, v in json.loads(raw).items() if k in DEFAULTS})
     return chosen
 
@@ -99,6 +100,8 @@ def parse_weights(specs: list[str]) -> dict[str, float]:
 
 def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> dict[str, float]:
     """Keep tuned weights of the score; returns every weight now in use."""
+    import json
+
     current = weights(settings.setting(store, SETTING))
     current.update(changes)
     store.upsert_setting(SETTING, json.dumps(current), now)
