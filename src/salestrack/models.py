@@ -363,6 +363,17 @@ class Setting(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
 
 
+class RowCount(SQLModel, table=True):
+    """Derived: how many rows each table holds, kept by triggers on SQLite (revision 0008)
+    so ``db status`` need not count a million rows; not data, never exported. Empty on a
+    server, where ``db status`` counts."""
+
+    __tablename__ = "row_counts"
+
+    table_name: str = Field(primary_key=True, max_length=64)
+    n: int
+
+
 # Table name -> model, in an order that satisfies foreign keys when inserting.
 TABLES: dict[str, type[SQLModel]] = {
     "prospects": Prospect,

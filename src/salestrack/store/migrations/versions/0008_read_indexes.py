@@ -15,6 +15,15 @@
   stay (the pipeline's usual days, the baseline's days in stage) is read from the index
   alone, the change that ended it and then the one before it.
 
+And ``row_counts``: each table's number of rows, kept on SQLite by a trigger after every
+insert and delete (a cascade's deletes fire them too), so ``db status`` shows exact counts
+without counting a million rows (counting reads a whole index of the table). Created here
+with the counts of the moment. A later revision that rebuilds a table (SQLite's batch mode
+copies it) drops the table's triggers with it: it must create them again and recount that
+table; ``db status`` counts for itself whenever a trigger is missing. On PostgreSQL the
+table stays empty (one counter row updated by every rep's every write would queue them
+all behind it) and ``db status`` counts.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 12:00:00
@@ -31,6 +40,22 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TOUCHES = "kind <> 'note'"
+# the tables whose rows are counted, as revision 0008 found them (salestrack.store.schema)
+COUNTED = (
+    "prospects", "contacts", "activities", "stage_changes", "next_steps", "intel", "wins",
+    "promises", "successes", "lessons", "initiatives", "behaviours", "ratings", "quality",
+)  # fmt: skip
+
+
+def count_triggers(table: str) -> tuple[str, str]:
+    """The two triggers that keep ``table``'s row count (SQLite)."""
+    change = "UPDATE row_counts SET n = n {sign} 1 WHERE table_name = '{table}'; END"
+    return (
+        f"CREATE TRIGGER tr_count_{table}_insert AFTER INSERT ON {table} BEGIN "
+        + change.format(sign="+", table=table),
+        f"CREATE TRIGGER tr_count_{table}_delete AFTER DELETE ON {table} BEGIN "
+        + change.format(sign="-", table=table),
+    )
 
 
 def upgrade() -> None:
@@ -45,9 +70,27 @@ def upgrade() -> None:
         "ix_activities_touches", "activities", ["prospect_id", "occurred_at", "kind"],
         sqlite_where=where, postgresql_where=where,
     )  # fmt: skip
+    op.create_table(
+        "row_counts",
+        sa.Column("table_name", sa.String(length=64), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("table_name"),
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        for table in COUNTED:
+            op.execute(
+                f"INSERT INTO row_counts (table_name, n) SELECT '{table}', count(*) FROM {table}"
+            )
+            for statement in count_triggers(table):
+                op.execute(statement)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for table in COUNTED:
+            for kind in ("insert", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS tr_count_{table}_{kind}")
+    op.drop_table("row_counts")
     op.drop_index("ix_activities_touches", "activities")
     op.drop_index("ix_stage_changes_time", "stage_changes")
     op.create_index("ix_stage_changes_time", "stage_changes", ["changed_at"])
