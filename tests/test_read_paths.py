@@ -119,7 +119,7 @@ def test_the_count_of_gaps_is_the_length_of_the_whole_list(store: Store, now: da
     every, total, _ = pipeline.gap_lines(store, now=now)
     page, counted, _ = pipeline.gap_lines(store, now=now, limit=5)
     assert total == counted == len(every) > 5
-    assert [line.name for line in page] == [line.name for line in every[:5]]
+    assert [line.as_row() for line in page] == [line.as_row() for line in every[:5]]
 
 
 def test_the_totals_on_postgres_are_those_of_testing_every_prospect(pg_url: str) -> None:

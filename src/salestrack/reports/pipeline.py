@@ -154,7 +154,13 @@ def gap_lines(
         total = opened - kept
     from salestrack.capture.prospects import open_steps
 
-    steps = {pid: (step.action, step.due_at) for pid, step in open_steps(reader).items()}
+    if limit is None:
+        soonest = open_steps(reader)
+    else:  # a page: only its prospects' steps (by the same rule, one prospect at a time)
+        soonest = {}
+        for row in rows:
+            soonest.update(open_steps(reader, uid(row[0])))
+    steps = {pid: (step.action, step.due_at) for pid, step in soonest.items()}
     return [_line(r, steps, usual, now) for r in rows], total, usual
 
 
