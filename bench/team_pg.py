@@ -269,7 +269,10 @@ def main() -> int:
     if args.explain:
         explain(args.url, args.explain, team=args.as_manager, lines=args.lines)
         return 0
-    exe = shutil.which("salestrack")
+    # the script beside this Python, as bench.py starts it (a version manager's shim would
+    # add its own start-up to every run)
+    beside = Path(sys.executable).with_name("salestrack")
+    exe = str(beside) if beside.exists() else shutil.which("salestrack")
     if exe is None:
         raise SystemExit("salestrack is not installed: pip install -e .")
     env: dict[str, Any] = {**os.environ, "NO_COLOR": "1"}

@@ -66,6 +66,11 @@ def _source(table: str) -> Index:
 
 
 SOURCE_KEY_LENGTH = 200
+# every activity but a note is a touch (a partial index over the touches alone)
+_TOUCHES: dict[str, Any] = {
+    "sqlite_where": text("kind <> 'note'"),
+    "postgresql_where": text("kind <> 'note'"),
+}
 
 
 class Row(SQLModel):
@@ -84,6 +89,7 @@ class Prospect(Row, table=True):
     __table_args__ = (
         UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),
         _source("prospects"),
+        Index("ix_prospects_stage", "stage", "stage_since", "value"),  # the open stages
     )
 
     name: str = Field(max_length=200)
@@ -126,6 +132,8 @@ class Activity(Row, table=True):
         Index("ix_activities_created", "created_at"),
         Index("ix_activities_owner_time", "owner", "occurred_at"),  # a rep's window (RLS)
         Index("ix_activities_contact", "contact_id"),
+        # a prospect's touches (not notes): the touch before a follow-up, one index look-up
+        Index("ix_activities_touches", "prospect_id", "occurred_at", "kind", **_TOUCHES),
         _source("activities"),
         CheckConstraint(_in("kind", vocab.KINDS), "ck_kind"),
         CheckConstraint(_in("direction", vocab.DIRECTIONS), "ck_direction"),
@@ -155,7 +163,8 @@ class StageChange(Row, table=True):
     __tablename__ = "stage_changes"
     __table_args__ = (
         Index("ix_stage_changes_prospect_time", "prospect_id", "changed_at"),
-        Index("ix_stage_changes_time", "changed_at"),
+        # a stay read from the index alone (revision 0009; 0002 indexed changed_at only)
+        Index("ix_stage_changes_time", "changed_at", "prospect_id", "from_stage"),
         Index("ix_stage_changes_owner_time", "owner", "changed_at"),
         Index("ix_stage_changes_activity", "activity_id"),
         _source("stage_changes"),
@@ -229,6 +238,7 @@ class Win(Row, table=True):
         Index("ix_wins_time", "won_at"),
         Index("ix_wins_owner_time", "owner", "won_at"),
         Index("ix_wins_activity", "activity_id"),
+        Index("ix_wins_prospect", "prospect_id"),  # a prospect's wins (the brief)
     )
 
     prospect_id: uuid.UUID = Field(foreign_key="prospects.id", ondelete="CASCADE")
@@ -379,6 +389,17 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: str
     updated_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+
+
+class RowCount(SQLModel, table=True):
+    """Derived: how many rows each table holds, kept by triggers on SQLite (revision 0009)
+    so ``db status`` need not count a million rows; not data, never exported. Empty on a
+    server, where ``db status`` counts."""
+
+    __tablename__ = "row_counts"
+
+    table_name: str = Field(primary_key=True, max_length=64)
+    n: int
 
 
 # Table name -> model, in an order that satisfies foreign keys when inserting.

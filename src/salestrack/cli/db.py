@@ -26,14 +26,14 @@ def path() -> None:
 @app.command("status")
 def status(fmt: FormatOpt = None) -> None:
     """Show the database, how it was chosen, its schema revision and row counts."""
-    import json
-
     from salestrack import config
     from salestrack.output.render import print_fields
     from salestrack.store import admin as database
 
     s = database.status(config.resolve(), config.source())
     if fmt in ("json", "jsonl"):
+        import json
+
         data = {
             "database": s.location,
             "chosen_by": s.chosen_by,

@@ -62,7 +62,6 @@ def baseline(
     from salestrack.output import reports as shown
     from salestrack.output.render import choose_format
     from salestrack.reports import baseline as service
-    from salestrack.reports import quality as quality_service
     from salestrack.store.sql import read
 
     chosen = choose_format(fmt)
@@ -84,7 +83,11 @@ def baseline(
                 tag=tag,
             )
             # the focus is part of the screen, not of the figures scripts read
-            chosen_focus = quality_service.focus(r, now=now) if chosen == "table" else None
+            chosen_focus = None
+            if chosen == "table":
+                from salestrack.reports import quality as quality_service
+
+                chosen_focus = quality_service.focus(r, now=now)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     if chosen == "json":

@@ -24,8 +24,8 @@ from typing import Any
 from salestrack import figures, stats
 from salestrack.capture import contacts as contacts_service
 from salestrack.errors import NotFound
-from salestrack.intel import availability, checklist
-from salestrack.store import lookup, settings
+from salestrack.intel import availability
+from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when, when_set
 
 SAMPLE = 2000
@@ -186,6 +186,10 @@ def best_time(
 
 
 def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | None) -> Brief:
+    # here, not at the top: ``next`` reads availability through this module, never a brief
+    from salestrack.intel import checklist
+    from salestrack.store import lookup
+
     ref = lookup.find_prospect(reader, typed)
     pid = ref.id
     row = reader.one(

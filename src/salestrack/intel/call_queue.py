@@ -23,7 +23,6 @@ after today.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -76,6 +75,8 @@ class Candidate:
 def weights(raw: str | None) -> dict[str, float]:
     chosen = dict(DEFAULTS)
     if raw:
+        import json
+
         chosen.update({k: float(v) for k, v in json.loads(raw).items() if k in DEFAULTS})
     return chosen
 
@@ -99,6 +100,8 @@ def parse_weights(specs: list[str]) -> dict[str, float]:
 
 def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> dict[str, float]:
     """Keep tuned weights of the score; returns every weight now in use."""
+    import json
+
     current = weights(settings.setting(store, SETTING))
     current.update(changes)
     store.upsert_setting(SETTING, json.dumps(current), now)
@@ -108,6 +111,19 @@ def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> di
 _OPEN = "p.stage NOT IN ('won', 'lost')"
 _WITH_STEP = "SELECT n.prospect_id FROM next_steps n WHERE n.done_at IS NULL"
 _LAST = "(SELECT max(a.occurred_at) FROM activities a WHERE a.prospect_id = p.id)"
+_FACTS = (
+    "SELECT i.prospect_id, i.value, i.learned_at FROM intel i WHERE i.kind = 'availability' "
+    "AND i.superseded_at IS NULL AND i.prospect_id IN ({among})"
+)
+
+
+def _facts(reader: Store, among: str, **params: Any) -> dict[Any, list[tuple[str, datetime]]]:
+    """The current availability facts of the prospects ``among`` selects (SQL giving their
+    ids), by the driver's own prospect id, each prospect's in the order they were written."""
+    found: dict[Any, list[tuple[str, datetime]]] = {}
+    for pid, value, learned in reader.rows(_FACTS.format(among=among), **params):
+        found.setdefault(pid, []).append((value, when_set(learned)))
+    return found
 
 
 def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candidate]:
@@ -116,36 +132,36 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
     Exact, without scoring every open prospect. A prospect with an open next step (few) is
     scored as it is. Every other one scores its group's fixed part (no next step, stage,
     segment) plus at most 14 stale days and the better of available or not, so a group
-    whose best possible score is below the ``limit``-th score found is never read.
+    whose best possible score is below the ``limit``-th score found is never read. The
+    availability facts are read for the prospects scored, never for every open prospect.
     """
     w = weights(settings.setting(reader, SETTING))
     stages = settings.stages(reader)
-    facts: dict[Any, list[tuple[str, datetime]]] = {}  # by the driver's own prospect id
-    for pid, value, learned in reader.rows(
-        "SELECT i.prospect_id, i.value, i.learned_at FROM intel i "
-        "JOIN prospects p ON p.id = i.prospect_id "
-        f"WHERE i.kind = 'availability' AND i.superseded_at IS NULL AND {_OPEN}"
-    ):
-        facts.setdefault(pid, []).append((value, when_set(learned)))
     local_now = now.astimezone(tz)
     end_of_day = datetime.combine(local_now.date(), datetime.max.time(), tz)
+    no_facts = brief.current_availability([], now, tz)[0].allows(local_now)
 
-    def available(pid: Any) -> bool:
-        avail, _ = brief.current_availability(facts.get(pid, []), now, tz)
+    def available(facts: list[tuple[str, datetime]] | None) -> bool:
+        if not facts:
+            return no_facts
+        avail, _ = brief.current_availability(facts, now, tz)
         return avail.allows(local_now)
 
     found: list[Candidate] = []
+    facts = _facts(reader, _WITH_STEP)
+    # a step due after today keeps its prospect out of the queue: left out by the database
     for pid, name, stage, segment, action, due, last in reader.rows(
         "SELECT p.id, p.name, p.stage, p.segment, n.action, n.due_at, " + _LAST + " "
         "FROM prospects p LEFT JOIN next_steps n ON n.id = ("
         " SELECT n2.id FROM next_steps n2 WHERE n2.prospect_id = p.id AND n2.done_at IS NULL"
         " ORDER BY n2.due_at IS NULL, n2.due_at LIMIT 1) "
-        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP})"
+        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP}) "
+        "AND (n.due_at IS NULL OR n.due_at <= :end_of_day)",
+        end_of_day=end_of_day,
     ):
-        due_at = when(due)
-        if due_at is not None and due_at > end_of_day:
-            continue
-        c = Candidate(name, stage, segment, action, due_at, when(last), available(pid))
+        c = Candidate(
+            name, stage, segment, action, when(due), when(last), available(facts.get(pid))
+        )
         found.append(_scored(c, w, stages, now))
     # the rest: no open next step, in groups by stage (one for stages not in the list)
     # and segment (A, B, any other)
@@ -179,12 +195,13 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
         else:
             where.append("p.segment = :segment")
             params["segment"] = seg
+        members = " AND ".join(where)
+        facts = _facts(reader, f"SELECT p.id FROM prospects p WHERE {members}", **params)
         for pid, name, stage_, segment, last in reader.rows(
-            f"SELECT p.id, p.name, p.stage, p.segment, {_LAST} FROM prospects p WHERE "
-            + " AND ".join(where),
+            f"SELECT p.id, p.name, p.stage, p.segment, {_LAST} FROM prospects p WHERE {members}",
             **params,
         ):
-            c = Candidate(name, stage_, segment, None, None, when(last), available(pid))
+            c = Candidate(name, stage_, segment, None, None, when(last), available(facts.get(pid)))
             found.append(_scored(c, w, stages, now))
     found.sort(key=lambda c: (-c.score, c.name))
     return found[:limit]

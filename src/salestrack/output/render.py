@@ -6,13 +6,11 @@ line. Column names are snake_case and form a contract (docs/cli.md lists them).
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import math
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -82,11 +80,13 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return json.dumps(value) if math.isfinite(value) else ""
+        return repr(value) if math.isfinite(value) else ""  # as JSON writes it
     return str(plain(value))
 
 
 def to_csv(table: Table) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     names = [c.name for c in table.columns]
@@ -97,6 +97,8 @@ def to_csv(table: Table) -> str:
 
 
 def to_json(table: Table) -> str:
+    import json
+
     names = [c.name for c in table.columns]
     return json.dumps(
         [{n: plain(row.get(n)) for n in names} for row in table.rows],
@@ -107,6 +109,8 @@ def to_json(table: Table) -> str:
 
 
 def to_jsonl(table: Table) -> str:
+    import json
+
     names = [c.name for c in table.columns]
     return "".join(
         json.dumps({n: plain(row.get(n)) for n in names}, ensure_ascii=False, allow_nan=False)
@@ -236,6 +240,10 @@ def print_table(table: Table) -> None:
 
 def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     """A two-column key/value block for ``show`` commands."""
+    plain_text = _plain_fields(title, pairs)
+    if plain_text is not None:
+        sys.stdout.write(plain_text)
+        return
     from rich.table import Table as RichTable
 
     from salestrack.output.console import stdout_console, visible
@@ -246,3 +254,55 @@ def print_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     for key, value in pairs:
         grid.add_row(key, "" if value is None else visible(str(value), lines=True))
     stdout_console().print(grid)
+
+
+def _plain_fields(title: str, pairs: Sequence[tuple[str, Any]]) -> str | None:
+    """What Rich prints for :func:`print_fields` when that is plain text, written without
+    importing Rich (a third of the start-up of ``db status`` and ``prospect show``): not to
+    a terminal (no styles), every character printable ASCII (one cell each) and the block
+    as wide as its widest row, within the console's width (nothing wraps). None otherwise,
+    and Rich prints it. ``tests/test_render_fields.py`` compares the two."""
+    import os
+
+    rows = [(str(k), "" if v is None else str(v)) for k, v in pairs]
+    if not rows or os.name == "nt" or _styled(os.environ):
+        return None
+    texts = [title, *(t for row in rows for t in row)]
+    if not all(t.isascii() and t.isprintable() for t in texts):
+        return None
+    keys, values = max(len(k) for k, _ in rows), max(len(v) for _, v in rows)
+    width = keys + values + 4  # a cell's padding: one space each side
+    if len(title) > width or width > _console_width(os.environ):
+        return None
+    lines = [title.ljust(width)]
+    lines += [f" {k.ljust(keys)}  {v.ljust(values)} " for k, v in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _styled(environ: Mapping[str, str]) -> bool:
+    """Whether Rich would write styles to stdout (its terminal detection)."""
+    forced = environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if environ.get("FORCE_COLOR") is not None:
+        return environ.get("FORCE_COLOR") != ""
+    try:
+        return sys.stdout.isatty()
+    except ValueError:
+        return False
+
+
+def _console_width(environ: Mapping[str, str]) -> int:
+    """Rich's console width: COLUMNS, else the first standard stream's terminal, else 80."""
+    import os
+
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            found = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        return found or 80
+    return 80

@@ -835,7 +835,7 @@ def _touch_lags(
     in the PARTITION BY (sorting by the owner's text first costs twice as much).
     """
     case, params = _bucket("occurred_at", weeks, segment)
-    gap = f"CAST({reader.seconds('prev', 'occurred_at')} AS DOUBLE PRECISION)"
+    gap, unit = reader.elapsed("prev", "occurred_at"), reader.per_second
     key = _key(by)
     part = f"prospect_id, {by}" if by else "prospect_id"
     which = "prospect_id, occurred_at" if detail else "NULL, NULL"
@@ -859,11 +859,11 @@ def _touch_lags(
         mine = found[None]
         for wk, pid, at, seconds in rows:
             if wk is not None and seconds is not None:
-                mine.append((int(wk), pid, at, float(seconds)))
+                mine.append((int(wk), pid, at, seconds / unit))
         return found
     for owner, wk, pid, at, seconds in rows:
         if wk is not None and seconds is not None:
-            found[owner].append((int(wk), pid, at, float(seconds)))
+            found[owner].append((int(wk), pid, at, seconds / unit))
     return found
 
 
@@ -873,7 +873,7 @@ def _step_lags(
     """Days from each next step's due time to when it was done (0 when on time), by the
     week it was done (by owner when grouped)."""
     case, params = _bucket("done_at", weeks, segment)
-    late = reader.seconds("due_at", "done_at")
+    late, unit = reader.elapsed("due_at", "done_at"), reader.per_second
     out: dict[str | None, list[list[float]]] = defaultdict(lambda: [[] for _ in weeks])
     for row in reader.rows(
         f"SELECT {_key(by)}{case}, {late} FROM next_steps "
@@ -883,7 +883,7 @@ def _step_lags(
     ):
         owner, (wk, seconds) = _split(row, by)
         if wk is not None:
-            out[owner][int(wk)].append(max(0.0, float(seconds)) / DAY)
+            out[owner][int(wk)].append(max(0.0, seconds / unit) / DAY)
     return out
 
 

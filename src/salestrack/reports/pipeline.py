@@ -2,20 +2,19 @@
 
 A stage's usual duration is the median of the completed stays in it (see
 :func:`salestrack.reports.baseline.stays`) that ended in the last :data:`USUAL_WEEKS`
-weeks. A prospect is *stalled* when it has been in its stage longer than that and has no next
-step in the future; *waiting* when it has been there as long but a next step is scheduled.
+weeks (:func:`usual_days`). A prospect is *stalled* when it has been in its stage longer
+than that and has no next step in the future; *waiting* when it has been there as long but
+a next step is scheduled.
 """
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from salestrack import vocab
-from salestrack.reports import baseline
 from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when
 
@@ -24,9 +23,37 @@ DAY = 86400.0
 
 
 def usual_days(reader: Store, stages: list[str], *, now: datetime) -> dict[str, float | None]:
-    window = [baseline.Week("usual", now - timedelta(weeks=USUAL_WEEKS), now)]
-    stays = baseline.stays(reader, window)
-    return {s: (statistics.median(stays[s][0]) if stays[s][0] else None) for s in stages}
+    """Each stage's median completed stay, in days, of the stays that ended in the last
+    :data:`USUAL_WEEKS` weeks: the median of :func:`salestrack.reports.baseline.stays` over
+    that one window (``tests/test_read_paths.py`` holds them equal), read without the
+    weekly buckets and with the stored times subtracted as they come."""
+    stays: dict[str, list[float]] = {}
+    for stage, entered, left in reader.rows(
+        "SELECT c.from_stage, (SELECT max(p.changed_at) FROM stage_changes p "
+        " WHERE p.prospect_id = c.prospect_id AND p.changed_at < c.changed_at), c.changed_at "
+        "FROM stage_changes c WHERE c.changed_at >= :s AND c.changed_at < :e "
+        "AND c.from_stage IS NOT NULL",
+        s=now - timedelta(weeks=USUAL_WEEKS),
+        e=now,
+    ):
+        if entered is not None:
+            stays.setdefault(stage, []).append(_elapsed(entered, left) / DAY)
+    return {s: (_median(stays[s]) if stays.get(s) else None) for s in stages}
+
+
+def _elapsed(start: Any, end: Any) -> float:
+    """Seconds from one stored time to another: SQLite's UTC text (both in the same fixed
+    form, so read without a time zone) or a server's aware datetimes."""
+    if isinstance(start, str):
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    return float((end - start).total_seconds())
+
+
+def _median(values: list[float]) -> float:
+    """:func:`statistics.median` (the same arithmetic), without importing statistics."""
+    data = sorted(values)
+    half = len(data) // 2
+    return data[half] if len(data) % 2 else (data[half - 1] + data[half]) / 2
 
 
 @dataclass
@@ -51,7 +78,13 @@ class Line:
         }
 
 
+_CLOSED = ("won", "lost")
 _OPEN = "p.stage NOT IN ('won', 'lost')"
+# the open prospects as three ranges of the index on the stages, around the closed ones
+_OPEN_RANGES = ("p.stage < 'lost'", "p.stage > 'lost' AND p.stage < 'won'", "p.stage > 'won'")
+_OPEN_COUNT = "SELECT " + " + ".join(
+    f"(SELECT count(*) FROM prospects p WHERE {where})" for where in _OPEN_RANGES
+)
 _HAS_STEP = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL)"
 _OVERDUE = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL AND due_at < :now)"
 
@@ -73,6 +106,25 @@ def _late(usual: dict[str, float | None], now: datetime) -> tuple[str, dict[str,
     return f"(p.stage_since IS NOT NULL AND CASE p.stage {' '.join(parts)} ELSE 0 = 1 END)", params
 
 
+def _stepped(
+    reader: Store, late: str, params: dict[str, Any], now: datetime
+) -> dict[Any, tuple[str, bool, bool]]:
+    """The open prospects with an open next step (a few, against every open prospect): each
+    one's stage, whether it is late in it and whether a step is overdue."""
+    found: dict[Any, tuple[str, bool, bool]] = {}
+    for pid, stage, is_late, overdue in reader.rows(
+        f"SELECT p.id, p.stage, CASE WHEN {late} THEN 1 ELSE 0 END, "
+        "CASE WHEN n.due_at < :now THEN 1 ELSE 0 END "
+        "FROM next_steps n JOIN prospects p ON p.id = n.prospect_id "
+        f"WHERE n.done_at IS NULL AND {_OPEN}",
+        now=now,
+        **params,
+    ):
+        held = found.get(pid)
+        found[pid] = (stage, bool(is_late), bool(overdue) or (held is not None and held[2]))
+    return found
+
+
 def gap_lines(
     reader: Store, *, now: datetime, limit: int | None = None
 ) -> tuple[list[Line], int, dict[str, float | None]]:
@@ -92,10 +144,21 @@ def gap_lines(
     )
     total = len(rows)
     if limit is not None and total >= limit:
-        total = int(reader.scalar(f"SELECT count(*) FROM prospects p {where}", now=now, **params))
+        # every open prospect but those with a step ahead and on time (a few): counted from
+        # the index on the stages, not by testing each open prospect for a gap
+        opened = int(reader.scalar(_OPEN_COUNT))
+        kept = sum(1 for _, is_late, overdue in _stepped(reader, late, params, now).values()
+                   if not is_late and not overdue)  # fmt: skip
+        total = opened - kept
     from salestrack.capture.prospects import open_steps
 
-    steps = {pid: (step.action, step.due_at) for pid, step in open_steps(reader).items()}
+    if limit is None:
+        soonest = open_steps(reader)
+    else:  # a page: only its prospects' steps (by the same rule, one prospect at a time)
+        soonest = {}
+        for row in rows:
+            soonest.update(open_steps(reader, uid(row[0])))
+    steps = {pid: (step.action, step.due_at) for pid, step in soonest.items()}
     return [_line(r, steps, usual, now) for r in rows], total, usual
 
 
@@ -121,37 +184,88 @@ def _line(
     return Line(name, stage, value, days, action, due_at, gaps)
 
 
+def _totals(reader: Store) -> dict[str, tuple[int, Any]]:
+    """Each open stage's prospects and the sum of their values.
+
+    A sum of floats can depend on the order it is added in. SQLite adds a stage's values in
+    table order; from the stage index (which holds the values) the order is another, so its
+    sums are taken only when they are exact whatever the order (every value a whole number
+    and the sum of their sizes below 2**53: every partial sum is then a whole number a double
+    holds exactly), and otherwise read again in table order, as ever. A server's sums never
+    had an order to keep."""
+    if not reader.sqlite:
+        return {
+            stage: (n, total)
+            for stage, n, total in reader.rows(
+                f"SELECT p.stage, count(*), sum(p.value) FROM prospects p WHERE {_OPEN} "
+                "GROUP BY p.stage"
+            )
+        }
+    found = reader.rows(
+        " UNION ALL ".join(
+            "SELECT p.stage, count(*), sum(p.value), sum(abs(p.value)), "
+            "count(p.value) - sum(p.value = CAST(p.value AS INTEGER)) "
+            f"FROM prospects p WHERE {where} GROUP BY p.stage"
+            for where in _OPEN_RANGES
+        )
+    )
+    if all(not fraction and (size or 0) < 2**53 for *_, size, fraction in found):
+        return {stage: (n, total) for stage, n, total, _, _ in found}
+    return {
+        stage: (n, total)
+        for stage, n, total in reader.rows(
+            "SELECT p.stage, count(*), sum(p.value) FROM prospects p NOT INDEXED "
+            f"WHERE {_OPEN} GROUP BY p.stage"
+        )
+    }
+
+
 def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
-    """Prospects, value and gaps per open stage, counted by the database."""
+    """Prospects, value and gaps per open stage, counted by the database.
+
+    Three small reads instead of testing every open prospect for every gap: the prospects
+    and value per stage; per stage, how many have been in it longer than usual (a range of
+    the index on stage and stage_since); and the few prospects with an open step, from
+    which the rest follows (no next step: the others; stalled: the late ones less those
+    waiting on a step that is on time).
+    """
     stages = settings.stages(reader)
     usual = usual_days(reader, stages, now=now)
     late, params = _late(usual, now)
-    counted = {
-        stage: (n, total, no_step, overdue, stalled, waiting)
-        for stage, n, total, no_step, overdue, stalled, waiting in reader.rows(
-            "SELECT p.stage, count(*), sum(p.value), "
-            f"sum(CASE WHEN {_HAS_STEP} THEN 0 ELSE 1 END), "
-            f"sum(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END), "
-            f"sum(CASE WHEN {late} AND (NOT {_HAS_STEP} OR {_OVERDUE}) THEN 1 ELSE 0 END), "
-            f"sum(CASE WHEN {late} AND {_HAS_STEP} AND NOT {_OVERDUE} THEN 1 ELSE 0 END) "
-            f"FROM prospects p WHERE {_OPEN} GROUP BY p.stage",
-            now=now,
-            **params,
-        )
-    }
+    counted = _totals(reader)
+    timed = [(s, d) for s, d in sorted(usual.items()) if d is not None and s not in _CLOSED]
+    late_in: dict[str, int] = {}
+    if timed:
+        parts: list[str] = []
+        late_params: dict[str, Any] = {}
+        for i, (stage, longest) in enumerate(timed):
+            parts.append(
+                f"SELECT {i}, count(*) FROM prospects p WHERE p.stage = :st{i} "
+                f"AND p.stage_since < :lt{i} AND {_OPEN}"
+            )
+            late_params[f"st{i}"], late_params[f"lt{i}"] = stage, now - timedelta(days=longest)
+        for at, n in reader.rows(" UNION ALL ".join(parts), **late_params):
+            late_in[timed[int(at)][0]] = int(n)
+    with_step: dict[str, list[int]] = {}  # stage -> [with a step, overdue, waiting]
+    for stage, is_late, is_overdue in _stepped(reader, late, params, now).values():
+        held = with_step.setdefault(stage, [0, 0, 0])
+        held[0] += 1
+        held[1] += is_overdue
+        held[2] += is_late and not is_overdue
     rows = []
     for stage in [s for s in stages if s not in vocab.CLOSED_STAGES]:
-        n, total, no_step, overdue, stalled, waiting = counted.get(stage, (0, None, 0, 0, 0, 0))
+        n, value = counted.get(stage, (0, None))
+        stepped, overdue, waiting = with_step.get(stage, [0, 0, 0])
         days = usual.get(stage)
         rows.append(
             {
                 "stage": stage,
                 "prospects": int(n),
-                "value": 0 if total is None else float(total),
-                "no_next_step": int(no_step or 0),
-                "overdue": int(overdue or 0),
-                "stalled": int(stalled or 0),
-                "waiting": int(waiting or 0),
+                "value": 0 if value is None else float(value),
+                "no_next_step": int(n) - stepped,
+                "overdue": overdue,
+                "stalled": late_in.get(stage, 0) - waiting,
+                "waiting": waiting,
                 "usual_days": None if days is None else round(days, 1),
             }
         )

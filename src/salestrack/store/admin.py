@@ -9,7 +9,7 @@ from typing import Any
 from salestrack import clock
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError, UsageError
-from salestrack.store import files, migrate
+from salestrack.store import files
 from salestrack.store import revision as revision_constants
 from salestrack.store.errors import translate_errors
 from salestrack.store.sql import Store
@@ -58,13 +58,31 @@ def status(target: DbTarget, chosen_by: str) -> Status:
                 result.size_bytes = target.path.stat().st_size
             if found == head:
                 store = Store(db, sqlite=target.path is not None)
+                kept = _kept_counts(store) if store.sqlite else {}
                 for name in (*schema.TABLES, "settings"):
-                    result.counts[name] = int(store.scalar(f"SELECT count(*) FROM {name}"))
+                    n = kept.get(name)
+                    if n is None:
+                        n = store.scalar(f"SELECT count(*) FROM {name}")
+                    result.counts[name] = int(n)
             return result
     finally:
         if target.path is None:
             db.rollback()
         db.close()
+
+
+def _kept_counts(store: Store) -> dict[str, int]:
+    """The row counts the triggers keep (revision 0009), when every table still has both of
+    its triggers; else nothing (and every table is counted)."""
+    from salestrack.store import schema
+
+    triggers = store.scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tr_count_%'"
+    )
+    if triggers != 2 * len(schema.TABLES):
+        return {}
+    kept = {str(t): int(n) for t, n in store.rows("SELECT table_name, n FROM row_counts")}
+    return kept if all(t in kept for t in schema.TABLES) else {}
 
 
 def backup(target: DbTarget, dest: Path | None) -> Path:
@@ -85,6 +103,8 @@ def backup(target: DbTarget, dest: Path | None) -> Path:
         dest = target.path.with_name(f"{target.path.name}.{stamp}.bak")
     elif dest.is_dir():
         dest = dest / f"{target.path.stem}-{stamp}.db"
+    from salestrack.store import migrate
+
     with translate_errors(target):
         return migrate.backup_sqlite(target.path, dest, numbered=chosen)
 
@@ -99,7 +119,7 @@ def restore(target: DbTarget, source: Path) -> Path:
     """
     import sqlite3
 
-    from salestrack.store import files
+    from salestrack.store import files, migrate
 
     if target.path is None:
         raise UsageError("db restore writes SQLite files; for PostgreSQL use pg_restore")

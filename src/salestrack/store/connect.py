@@ -7,16 +7,18 @@ the driver itself (one small query), and only when it is not :data:`revision.HEA
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salestrack.config import DbTarget
 from salestrack.errors import DatabaseError
 from salestrack.store import files, revision
 from salestrack.store.errors import describe_driver_error, translate_errors
+
+if TYPE_CHECKING:
+    import sqlite3
 
 SERVER_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
 
@@ -25,6 +27,8 @@ def sqlite_connection(path: Path, *, configure: bool = True) -> sqlite3.Connecti
     """A stdlib connection with salestrack's settings: WAL, foreign keys on, a busy timeout,
     and no implicit transactions (BEGIN is issued explicitly). ``configure=False`` leaves
     the file's own settings alone (to look at a file before knowing it is ours)."""
+    import sqlite3  # here, not at the top: a server's commands never need it
+
     wait = files.BUSY_TIMEOUT_MS
     db = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None)
     if configure:
@@ -67,6 +71,8 @@ def server_connection(target: DbTarget) -> Any:
 
 
 def sqlite_revision(db: sqlite3.Connection) -> str | None:
+    import sqlite3
+
     try:
         row = db.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.OperationalError:
@@ -89,6 +95,8 @@ def open_sqlite(target: DbTarget) -> sqlite3.Connection:
     """A connection to the SQLite file at the current schema, migrating first if needed."""
     if target.path is None:
         raise DatabaseError(f"'{target.display}' is not a SQLite file")
+    import sqlite3
+
     path = target.path
     if path.is_file() and path.stat().st_size > 0:
         files.check_header(path)

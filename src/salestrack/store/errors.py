@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 from salestrack.config import DbTarget
@@ -26,9 +25,11 @@ class translate_errors:
 
 def is_driver_error(exc: BaseException) -> bool:
     """An error raised by a database driver (never imports a driver to find out)."""
-    if isinstance(exc, sqlite3.Error):
-        return True
-    for module, name in (("psycopg", "Error"), ("sqlalchemy.exc", "DBAPIError")):
+    for module, name in (
+        ("sqlite3", "Error"),
+        ("psycopg", "Error"),
+        ("sqlalchemy.exc", "DBAPIError"),
+    ):
         found = sys.modules.get(module)
         if found is not None and isinstance(exc, getattr(found, name)):
             return True

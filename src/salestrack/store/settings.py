@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from salestrack import vocab
 from salestrack.store.sql import Store
 
@@ -18,6 +16,8 @@ def stages(store: Store) -> list[str]:
     """The configured stage names, in order (the default list when none is set)."""
     raw = setting(store, "stages")
     if raw:
+        import json
+
         value = json.loads(raw)
         if value:
             return [str(s) for s in value]

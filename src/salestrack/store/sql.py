@@ -122,6 +122,22 @@ class Store:
             return f"((julianday({end}) - julianday({start})) * 86400.0)"
         return f"EXTRACT(EPOCH FROM ({end} - {start}))"
 
+    def elapsed(self, start: str, end: str) -> str:
+        """SQL for the time from ``start`` to ``end`` in units of :attr:`per_second`: the
+        same seconds as :meth:`seconds` (as a double) gives, once divided by it. On SQLite
+        those seconds; on a server the exact interval in whole microseconds, since turning
+        an exact (numeric) interval into a double costs the server more than the rest of a
+        query over a team's window (and an integer divided by a million in Python is
+        correctly rounded, as the server's cast of the exact value is)."""
+        if self.sqlite:
+            return f"CAST({self.seconds(start, end)} AS DOUBLE PRECISION)"
+        return f"CAST(EXTRACT(EPOCH FROM ({end} - {start})) * 1000000 AS BIGINT)"
+
+    @property
+    def per_second(self) -> int:
+        """How many units of :meth:`elapsed` make a second (x / 1 is x for a double)."""
+        return 1 if self.sqlite else 1_000_000
+
     # -- writing ---------------------------------------------------------------------------
 
     def execute(self, sql: str, **params: Any) -> int:

@@ -1,0 +1,80 @@
+"""``print_fields`` writes plain blocks itself, exactly as Rich would, and leaves the rest to
+Rich: styles on a terminal, wide or control characters, rows wider than the console."""
+
+from __future__ import annotations
+
+import io
+import random
+import string
+import sys
+
+import pytest
+
+from salestrack.output import render
+
+
+def _by_rich(title: str, pairs: list[tuple[str, str | None]]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, markup=False, emoji=False, highlight=False)
+    grid = Table(title=title, show_header=False, box=None, title_justify="left")
+    grid.add_column(style="bold")
+    grid.add_column()
+    for key, value in pairs:
+        grid.add_row(key, "" if value is None else str(value))
+    console.print(grid)
+    return out.getvalue()
+
+
+def _printed(title: str, pairs: list[tuple[str, str | None]]) -> str:
+    out = io.StringIO()
+    saved, sys.stdout = sys.stdout, out
+    try:
+        render.print_fields(title, pairs)
+    finally:
+        sys.stdout = saved
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("columns", ["80", "200", "40"])
+def test_plain_blocks_are_what_rich_prints(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    chars = string.ascii_letters + string.digits + string.punctuation + " "
+    rng = random.Random(int(columns))
+    written = 0
+    for _ in range(400):
+        title = "".join(rng.choice(chars) for _ in range(rng.randint(1, 30)))
+        pairs: list[tuple[str, str | None]] = [
+            (
+                "".join(rng.choice(chars) for _ in range(rng.randint(1, 14))),
+                None
+                if rng.random() < 0.1
+                else "".join(rng.choice(chars) for _ in range(rng.randint(0, 50))),
+            )
+            for _ in range(rng.randint(1, 9))
+        ]
+        written += render._plain_fields(title, pairs) is not None
+        assert _printed(title, pairs) == _by_rich(title, pairs), (title, pairs)
+    assert written > 40  # many were written without Rich
+
+
+@pytest.mark.parametrize(
+    ("title", "pairs", "env"),
+    [
+        ("t", [("name", "Zoë 北京")], {}),  # not ASCII: Rich measures the cells
+        ("t", [("notes", "a\tb")], {}),  # a control character
+        ("t", [("notes", "x" * 300)], {}),  # wider than the console: Rich wraps it
+        ("a title wider than the block", [("k", "v")], {}),
+        ("t", [("k", "v")], {"FORCE_COLOR": "1"}),  # styles: Rich writes them
+        ("t", [("k", "v")], {"TTY_COMPATIBLE": "1"}),
+    ],
+)
+def test_the_rest_is_printed_by_rich(
+    monkeypatch: pytest.MonkeyPatch, title: str, pairs: list[tuple[str, str]], env: dict[str, str]
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert render._plain_fields(title, pairs) is None
+    assert _printed(title, pairs) == _by_rich(title, pairs)
