@@ -44,6 +44,7 @@ TOUCHES = "kind <> 'note'"
 COUNTED = (
     "prospects", "contacts", "activities", "stage_changes", "next_steps", "intel", "wins",
     "promises", "successes", "lessons", "initiatives", "behaviours", "ratings", "quality",
+    "tags", "views",
 )  # fmt: skip
 
 
