@@ -17,13 +17,15 @@ def _by_rich(title: str, pairs: list[tuple[str, str | None]]) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from salestrack.output.console import visible  # control characters shown, never obeyed
+
     out = io.StringIO()
     console = Console(file=out, markup=False, emoji=False, highlight=False)
     grid = Table(title=title, show_header=False, box=None, title_justify="left")
     grid.add_column(style="bold")
     grid.add_column()
     for key, value in pairs:
-        grid.add_row(key, "" if value is None else str(value))
+        grid.add_row(key, "" if value is None else visible(str(value), lines=True))
     console.print(grid)
     return out.getvalue()
 
