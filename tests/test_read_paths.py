@@ -40,8 +40,8 @@ def _every_prospect(reader: Store, now: datetime) -> list[dict[str, Any]]:
     """The pipeline's totals as they were first counted: every open prospect tested for
     every gap in one query."""
     stages = settings.stages(reader)
-    usual = pipeline.usual_days(reader, stages, now=now)
-    late, params = pipeline._late(usual, now)
+    sampled = pipeline.usual_stays(reader, stages, now=now)
+    late, params = pipeline._late(pipeline.late_after(reader, stages, now=now), now)
     has = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL)"
     overdue = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL AND due_at < :now)"
     table = "prospects p NOT INDEXED" if reader.sqlite else "prospects p"  # as before 0009
@@ -61,7 +61,7 @@ def _every_prospect(reader: Store, now: datetime) -> list[dict[str, Any]]:
     rows = []
     for stage in [s for s in stages if s not in ("won", "lost")]:
         n, total, no_step, late_due, stalled, waiting = counted.get(stage, (0, None, 0, 0, 0, 0))
-        days = usual.get(stage)
+        days, stays = sampled.get(stage, (None, 0))
         rows.append(
             {
                 "stage": stage,
@@ -72,6 +72,7 @@ def _every_prospect(reader: Store, now: datetime) -> list[dict[str, Any]]:
                 "stalled": int(stalled or 0),
                 "waiting": int(waiting or 0),
                 "usual_days": None if days is None else round(days, 1),
+                "usual_stays": stays,
             }
         )
     return rows

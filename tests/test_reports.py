@@ -40,18 +40,30 @@ def test_pipeline_per_stage_and_its_gaps(cli: Cli) -> None:
     stages = json.loads(cli.ok("pipeline", "-f", "json").stdout)
     by = {r["stage"]: r for r in stages}
     assert list(by) == ["lead", "qualified", "meeting", "proposal", "negotiation"]
-    # usual days in lead: Acme's one stay of 34 hours
+    # usual days in lead: Acme's one stay of 34 hours, too few stays to call anyone stalled
     assert by["lead"] == {"stage": "lead", "prospects": 3, "value": 0, "no_next_step": 2,
-                          "overdue": 0, "stalled": 1, "waiting": 1, "usual_days": 1.4}  # fmt: skip
+                          "overdue": 0, "stalled": 0, "waiting": 0, "usual_days": 1.4,
+                          "usual_stays": 1}  # fmt: skip
     assert by["meeting"]["prospects"] == 1 and by["meeting"]["overdue"] == 1
     assert by["meeting"]["usual_days"] is None  # no completed stay in meeting yet
     gaps = list(csv.DictReader(io.StringIO(cli.ok("pipeline", "--gaps", "-f", "csv").stdout)))
     assert [(g["name"], g["gaps"]) for g in gaps] == [
         ("Acme Corp", "overdue"),
         ("Beta Ltd", "no next step"),
-        ("Delta", "no next step, stalled"),
-        ("Gamma", "waiting"),
+        ("Delta", "no next step"),
     ]
+
+
+def test_stalled_needs_a_usual_of_five_stays(cli: Cli) -> None:
+    for n in range(5):  # five stays in lead of one day each
+        name = f"Done {n}"
+        cli.ok("log", "call", name, "--new", "-o", "connected", "--at", "2026-11-02 10:00")
+        cli.ok("prospect", "stage", name, "qualified", "--at", "2026-11-03 10:00")
+    cli.ok("log", "call", "Slow", "--new", "-o", "voicemail", "--at", "2026-11-05 10:00")
+    lead = json.loads(cli.ok("pipeline", "-f", "json").stdout)[0]
+    assert (lead["usual_days"], lead["usual_stays"], lead["stalled"]) == (1.0, 5, 1)
+    gaps = list(csv.DictReader(io.StringIO(cli.ok("pipeline", "--gaps", "-f", "csv").stdout)))
+    assert ("Slow", "no next step, stalled") in [(g["name"], g["gaps"]) for g in gaps]
 
 
 def test_pipeline_gaps_first_page(cli: Cli) -> None:

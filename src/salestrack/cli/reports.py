@@ -159,8 +159,9 @@ def pipeline(
             Column("no_next_step", "no next\nstep", justify="right"),
             Column("overdue", "over-\ndue", justify="right"),
             Column("stalled", justify="right"),
-            Column("waiting", justify="right", priority=2),
+            Column("waiting", justify="right", priority=4),
             Column("usual_days", "usual\ndays", justify="right", priority=2),
+            Column("usual_stays", "stays", justify="right", priority=3),
         ],
         rows=rows,
         caption="stalled: in the stage longer than usual with no step ahead; "

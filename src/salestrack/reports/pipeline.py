@@ -2,8 +2,9 @@
 
 A stage's usual duration is the median of the completed stays in it (see
 :func:`salestrack.reports.baseline.stays`) that ended in the last :data:`USUAL_WEEKS`
-weeks (:func:`usual_days`). A prospect is *stalled* when it has been in its stage longer
-than that and has no next step in the future; *waiting* when it has been there as long but
+weeks (:func:`usual_days`), shown with the stays it rests on. A prospect is *stalled* when
+it has been in its stage longer than that (a usual of at least :data:`MIN_STAYS` stays) and
+has no next step in the future; *waiting* when it has been there as long but
 a next step is scheduled.
 """
 
@@ -19,14 +20,33 @@ from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when
 
 USUAL_WEEKS = 26
+#: Fewer completed stays than this make no usual to be stalled against (as in baseline).
+MIN_STAYS = 5
 DAY = 86400.0
 
 
 def usual_days(reader: Store, stages: list[str], *, now: datetime) -> dict[str, float | None]:
-    """Each stage's median completed stay, in days, of the stays that ended in the last
-    :data:`USUAL_WEEKS` weeks: the median of :func:`salestrack.reports.baseline.stays` over
-    that one window (``tests/test_read_paths.py`` holds them equal), read without the
-    weekly buckets and with the stored times subtracted as they come."""
+    """Each stage's median completed stay in days (:func:`usual_stays` without the counts)."""
+    return {s: days for s, (days, _) in usual_stays(reader, stages, now=now).items()}
+
+
+def late_after(reader: Store, stages: list[str], *, now: datetime) -> dict[str, float | None]:
+    """The usual days a prospect is late after: a stage's usual, when it rests on at least
+    :data:`MIN_STAYS` stays (else None: too few to call anyone stalled)."""
+    return {
+        s: d if n >= MIN_STAYS else None
+        for s, (d, n) in usual_stays(reader, stages, now=now).items()
+    }
+
+
+def usual_stays(
+    reader: Store, stages: list[str], *, now: datetime
+) -> dict[str, tuple[float | None, int]]:
+    """Each stage's median completed stay and the number of stays it rests on: the median,
+    in days, of the stays that ended in the last :data:`USUAL_WEEKS` weeks (that is, of
+    :func:`salestrack.reports.baseline.stays` over that one window; ``tests/test_read_paths.py``
+    holds them equal), read without the weekly buckets and with the stored times subtracted
+    as they come."""
     stays: dict[str, list[float]] = {}
     for stage, entered, left in reader.rows(
         "SELECT c.from_stage, (SELECT max(p.changed_at) FROM stage_changes p "
@@ -38,7 +58,7 @@ def usual_days(reader: Store, stages: list[str], *, now: datetime) -> dict[str, 
     ):
         if entered is not None:
             stays.setdefault(stage, []).append(_elapsed(entered, left) / DAY)
-    return {s: (_median(stays[s]) if stays.get(s) else None) for s in stages}
+    return {s: (_median(stays[s]) if stays.get(s) else None, len(stays.get(s, []))) for s in stages}
 
 
 def _elapsed(start: Any, end: Any) -> float:
@@ -131,7 +151,7 @@ def gap_lines(
     """The open prospects with a gap, by name (the first ``limit``), how many there are in
     all, and each stage's usual days."""
     stages = settings.stages(reader)
-    usual = usual_days(reader, stages, now=now)
+    usual = late_after(reader, stages, now=now)
     late, params = _late(usual, now)
     gap = f"(NOT {_HAS_STEP} OR {_OVERDUE} OR {late})"
     where = f"WHERE {_OPEN} AND {gap}"
@@ -230,7 +250,9 @@ def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
     waiting on a step that is on time).
     """
     stages = settings.stages(reader)
-    usual = usual_days(reader, stages, now=now)
+    sampled = usual_stays(reader, stages, now=now)
+    # a prospect is late against a usual only when that usual rests on enough stays
+    usual = {s: d if n >= MIN_STAYS else None for s, (d, n) in sampled.items()}
     late, params = _late(usual, now)
     counted = _totals(reader)
     timed = [(s, d) for s, d in sorted(usual.items()) if d is not None and s not in _CLOSED]
@@ -256,7 +278,7 @@ def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
     for stage in [s for s in stages if s not in vocab.CLOSED_STAGES]:
         n, value = counted.get(stage, (0, None))
         stepped, overdue, waiting = with_step.get(stage, [0, 0, 0])
-        days = usual.get(stage)
+        days = sampled.get(stage, (None, 0))[0]
         rows.append(
             {
                 "stage": stage,
@@ -267,6 +289,7 @@ def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
                 "stalled": late_in.get(stage, 0) - waiting,
                 "waiting": waiting,
                 "usual_days": None if days is None else round(days, 1),
+                "usual_stays": sampled.get(stage, (None, 0))[1],
             }
         )
     return rows
