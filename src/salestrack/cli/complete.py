@@ -66,28 +66,36 @@ def stage_name() -> Completed:
     return Completed("stage", complete_stage)
 
 
+def _rows(ctx: typer.Context, sql: str, *params: Any) -> list[Any]:
+    """The rows of ``sql`` in the database the command line names, opened read-only; none
+    when it is not a SQLite file that exists yet."""
+    import sqlite3
+
+    from salestrack import config
+
+    with config.running(config.App(db=ctx.find_root().params.get("db"))):
+        target = config.resolve()
+    if target.path is None or not target.path.exists():
+        return []
+    db = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True, timeout=1)
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.close()
+
+
 def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
-        import sqlite3
-
-        from salestrack import config
         from salestrack.names import key
 
-        with config.running(config.App(db=ctx.find_root().params.get("db"))):
-            target = config.resolve()
-        if target.path is None or not target.path.exists():
-            return []
-        uri = f"file:{target.path}?mode=ro"
-        db = sqlite3.connect(uri, uri=True, timeout=1)
-        try:
-            prefix = key(incomplete)
-            rows = db.execute(
-                "SELECT name FROM prospects WHERE name_key >= ? AND name_key < ? "
-                "ORDER BY name_key LIMIT 200",
-                (prefix, prefix + "\U0010ffff"),
-            ).fetchall()
-        finally:
-            db.close()
+        prefix = key(incomplete)
+        rows = _rows(
+            ctx,
+            "SELECT name FROM prospects WHERE name_key >= ? AND name_key < ? "
+            "ORDER BY name_key LIMIT 200",
+            prefix,
+            prefix + "\U0010ffff",
+        )
         return for_shell([r[0] for r in rows])
     except Exception:  # completion must never break the shell
         return []
@@ -97,21 +105,13 @@ def complete_stage(ctx: typer.Context, incomplete: str) -> list[str]:
     """The stages of the database in use (its own list, else the default), for ``--stage``."""
     try:
         import json
-        import sqlite3
 
-        from salestrack import config, vocab
+        from salestrack import vocab
 
-        with config.running(config.App(db=ctx.find_root().params.get("db"))):
-            target = config.resolve()
         stages = list(vocab.DEFAULT_STAGES)
-        if target.path is not None and target.path.exists():
-            db = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True, timeout=1)
-            try:
-                row = db.execute("SELECT value FROM settings WHERE key = 'stages'").fetchone()
-            finally:
-                db.close()
-            if row and row[0]:
-                stages = [str(s) for s in json.loads(row[0])] or stages
+        row = _rows(ctx, "SELECT value FROM settings WHERE key = 'stages'")
+        if row and row[0][0]:
+            stages = [str(s) for s in json.loads(row[0][0])] or stages
         typed = incomplete.casefold()
         return for_shell([s for s in stages if s.casefold().startswith(typed)])
     except Exception:  # completion must never break the shell
@@ -121,24 +121,13 @@ def complete_stage(ctx: typer.Context, incomplete: str) -> list[str]:
 def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
     """The tags in use that start with what was typed (straight from SQLite, never fails)."""
     try:
-        import sqlite3
-
-        from salestrack import config
-
-        with config.running(config.App(db=ctx.find_root().params.get("db"))):
-            target = config.resolve()
-        if target.path is None or not target.path.exists():
-            return []
-        db = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True, timeout=1)
-        try:
-            prefix = incomplete.strip().lstrip("#").casefold()
-            rows = db.execute(
-                "SELECT DISTINCT name FROM tags WHERE name >= ? AND name < ? ORDER BY name "
-                "LIMIT 200",
-                (prefix, prefix + "\U0010ffff"),
-            ).fetchall()
-        finally:
-            db.close()
+        prefix = incomplete.strip().lstrip("#").casefold()
+        rows = _rows(
+            ctx,
+            "SELECT DISTINCT name FROM tags WHERE name >= ? AND name < ? ORDER BY name LIMIT 200",
+            prefix,
+            prefix + "\U0010ffff",
+        )
         return [r[0] for r in rows]
     except Exception:  # completion must never break the shell
         return []
