@@ -269,12 +269,7 @@ def rm(activity_id: IdArg, yes: YesOpt = False) -> None:
                 raise UsageError(f"rm: removing {what} needs --yes when not at a terminal")
             typer.confirm(f"Remove {what} and everything it wrote?", abort=True)
         done = activities.remove(db, found)
-    extra = []
-    if done.prospect_removed:
-        extra.append(f"removed new prospect {done.prospect}")
-    if done.contact_removed:
-        extra.append(f"removed new contact {done.contact_removed}")
-    if done.steps_reopened:
-        extra.append(f"reopened {show.count(done.steps_reopened, 'next step')}")
-    say(f"removed: {what}" + "".join(f" · {e}" for e in extra))
+    from salestrack.cli.misc import removal_tail
+
+    say(f"removed: {what}{removal_tail(done)}")
     emit(str(done.activity_id))

@@ -1,12 +1,27 @@
 """Top-level commands: ``undo``, ``edit``, ``stages``, ``demo``."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from salestrack import vocab
 from salestrack.cli.options import AtOpt, TagsOpt, UntagOpt, choice
+
+
+def removal_tail(done: Any) -> str:
+    """`` · removed new prospect X · reopened 2 next steps``: what a removal (``undo``,
+    ``activity rm``) took or gave back besides the activity."""
+    from salestrack.output import show
+
+    extra = []
+    if done.prospect_removed:
+        extra.append(f"removed new prospect {done.prospect}")
+    if done.contact_removed:
+        extra.append(f"removed new contact {done.contact_removed}")
+    if done.steps_reopened:
+        extra.append(f"reopened {show.count(done.steps_reopened, 'next step')}")
+    return "".join(f" · {e}" for e in extra)
 
 
 def undo() -> None:
@@ -19,17 +34,9 @@ def undo() -> None:
 
     with write(config.resolve()) as db:
         done = activities.undo(db)
-    extra = []
-    if done.prospect_removed:
-        extra.append(f"removed new prospect {done.prospect}")
-    if done.contact_removed:
-        extra.append(f"removed new contact {done.contact_removed}")
-    if done.steps_reopened:
-        extra.append(f"reopened {show.count(done.steps_reopened, 'next step')}")
-    tail = "".join(f" · {e}" for e in extra)
     say(
         f"undone: {done.kind} · {done.prospect} · {show.when(done.occurred_at)} · "
-        f"id {show.short_id(done.activity_id)}{tail}"
+        f"id {show.short_id(done.activity_id)}{removal_tail(done)}"
     )
     emit(str(done.activity_id))
 
