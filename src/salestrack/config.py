@@ -48,14 +48,26 @@ class DbTarget:
         return masked
 
 
+def _credentials(url: str) -> tuple[str, str, str, str] | None:
+    """A URL's (scheme, user, password, what follows the ``@``) when its user info holds a
+    password: the user info runs to the last ``@`` before the query, so the password may
+    hold ``@``, ``/`` or spaces."""
+    if not _URL_RE.match(url):
+        return None
+    scheme, _, rest = url.partition("://")
+    at = rest.split("?", 1)[0].split("#", 1)[0].rfind("@")
+    if at <= 0 or ":" not in rest[:at]:
+        return None
+    user, _, password = rest[:at].partition(":")
+    return scheme, user, password, rest[at + 1 :]
+
+
 def _passwords(url: str) -> list[str]:
     """The passwords written in ``url`` (user info and query), as typed."""
     found = [m.group(2).strip("'") for m in _PASSWORD_RE.finditer(url)]
-    if _URL_RE.match(url):
-        rest = url.partition("://")[2]
-        at = rest.split("?", 1)[0].split("#", 1)[0].rfind("@")
-        if at > 0 and ":" in rest[:at]:
-            found.append(rest[:at].split(":", 1)[1])
+    userinfo = _credentials(url)
+    if userinfo is not None:
+        found.append(userinfo[2])
     return [f for f in found if f]
 
 
@@ -70,10 +82,10 @@ def mask_url(text: str) -> str:
     """
     masked = _PASSWORD_RE.sub(r"\1***", text)
     if _URL_RE.match(masked) and "\n" not in masked:  # one URL: spaces, @ and / allowed
-        scheme, _, rest = masked.partition("://")
-        at = rest.split("?", 1)[0].split("#", 1)[0].rfind("@")  # the user info ends there
-        if at > 0 and ":" in rest[:at]:
-            return f"{scheme}://{rest[:at].split(':', 1)[0]}:***@{rest[at + 1 :]}"
+        userinfo = _credentials(masked)
+        if userinfo is not None:
+            scheme, user, _, host = userinfo
+            return f"{scheme}://{user}:***@{host}"
         return masked
     return _CREDENTIALS_RE.sub(r"\1:***@", masked)
 
