@@ -163,4 +163,4 @@ def test_the_reads_use_their_indexes(built: Path) -> None:
         "AND c.from_stage IS NOT NULL"
     )
     assert _plan(built, stay, s="2026", e="2027").count("COVERING INDEX") == 2
-    assert _plan(built, pipeline._OPEN_COUNT).count("COVERING INDEX ix_prospects_stage") == 3
+    assert _plan(built, pipeline._open_count()).count("COVERING INDEX ix_prospects_stage") == 3

@@ -162,3 +162,30 @@ def test_baseline_counts_the_prospects_of_a_tag(cli: Cli, tagged: dict[str, str]
     )
     table = cli.ok("baseline", "--tag", "hot", "-f", "table").stdout
     assert "tagged hot" in table.splitlines()[0]
+
+
+def test_pipeline_counts_the_prospects_of_a_tag(cli: Cli, tagged: dict[str, str]) -> None:
+    cli.ok("prospect", "edit", "Acme", "--value", "1200")
+    cli.ok("prospect", "edit", "Beacon", "--value", "300.5")
+    cli.ok("prospect", "edit", "Cobalt", "--value", "99")
+    cli.ok("log", "email", "Beacon", "--at", "13:00", "--next", "send deck", "--due", "2999-01-01")
+
+    def by_stage(*args: str) -> list[tuple[str, str, str, str]]:
+        out = cli.ok("pipeline", *args, "-f", "csv").stdout
+        return [
+            (r["stage"], r["prospects"], r["value"], r["no_next_step"])
+            for r in csv.DictReader(io.StringIO(out))
+            if r["prospects"] != "0"
+        ]
+
+    # by hand: three leads worth 1200 + 300.5 + 99; Beacon alone has a step ahead
+    assert by_stage() == [("lead", "3", "1599.5", "2")]
+    assert by_stage("--tag", "q4") == [("lead", "2", "1500.5", "1")]
+    assert by_stage("--tag", "HOT") == [("lead", "1", "1200.0", "1")]
+    gaps = cli.ok("pipeline", "--gaps", "--tag", "q4", "-f", "csv").stdout
+    assert [r["name"] for r in csv.DictReader(io.StringIO(gaps))] == ["Acme Corp"]
+    assert cli.fails("pipeline", "--tag", "q5").stderr == (
+        "error: --tag: unknown tag 'q5'; did you mean 'q4'?\n"
+    )
+    title = cli.ok("pipeline", "--tag", "hot", "-f", "table").stdout.splitlines()[0]
+    assert "tag hot" in title

@@ -68,10 +68,7 @@ def baseline(
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
-            if tag is not None:
-                from salestrack.capture import tags
-
-                tag = tags.known(r, tag)
+            tag = _known_tag(r, tag)
             report = service.build(
                 r,
                 chosen=week,
@@ -113,9 +110,22 @@ def pipeline(
             "--limit", "-n", min=1, help="With --gaps: only the first N prospects, by name."
         ),
     ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Only prospects carrying this tag (stalled still means longer than your usual).",
+            autocompletion=complete_tag,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting."""
+    """Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting.
+
+    Example: salestrack pipeline --gaps --tag q4 --limit 20
+    """
     from salestrack import clock, config
     from salestrack.errors import UsageError
     from salestrack.output.render import Column, Table, render
@@ -128,9 +138,10 @@ def pipeline(
     now = clock.now()
     if gaps:
         with read(config.resolve()) as r:
-            found, total, _ = service.gap_lines(r, now=now, limit=limit)
+            tag = _known_tag(r, tag)
+            found, total, _ = service.gap_lines(r, now=now, limit=limit, tag=tag)
         table = Table(
-            title="Pipeline gaps",
+            title="Pipeline gaps" if tag is None else f"Pipeline gaps: tag {tag}",
             columns=[
                 Column("name", "prospect", priority=0),
                 Column("stage", priority=0),
@@ -149,9 +160,10 @@ def pipeline(
         render(table, fmt)
         return
     with read(config.resolve()) as r:
-        rows = service.by_stage(r, now=now)
+        tag = _known_tag(r, tag)
+        rows = service.by_stage(r, now=now, tag=tag)
     table = Table(
-        title="Pipeline",
+        title="Pipeline" if tag is None else f"Pipeline: tag {tag}",
         columns=[
             Column("stage", priority=0),
             Column("prospects", "pros-\npects", justify="right", priority=0),
@@ -168,6 +180,15 @@ def pipeline(
         "waiting: as long, but a step is scheduled. --gaps lists them.",
     )
     render(table, fmt)
+
+
+def _known_tag(r: Any, tag: str | None) -> str | None:
+    """``tag`` as stored, or the one-line error with the nearest tags (capture/tags.py)."""
+    if tag is None:
+        return None
+    from salestrack.capture import tags
+
+    return tags.known(r, tag)
 
 
 def _percent(value: float | None) -> str:

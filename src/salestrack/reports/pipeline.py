@@ -6,6 +6,10 @@ weeks (:func:`usual_days`), shown with the stays it rests on. A prospect is *sta
 it has been in its stage longer than that (a usual of at least :data:`MIN_STAYS` stays) and
 has no next step in the future; *waiting* when it has been there as long but
 a next step is scheduled.
+
+With a tag, the counts and the gaps are those of the prospects carrying it; a stage's usual
+stay stays that of every prospect (the rep's own usual, which a tag of a few prospects could
+not give with any sample), so "stalled" means the same with or without a tag.
 """
 
 from __future__ import annotations
@@ -102,9 +106,24 @@ _CLOSED = ("won", "lost")
 _OPEN = "p.stage NOT IN ('won', 'lost')"
 # the open prospects as three ranges of the index on the stages, around the closed ones
 _OPEN_RANGES = ("p.stage < 'lost'", "p.stage > 'lost' AND p.stage < 'won'", "p.stage > 'won'")
-_OPEN_COUNT = "SELECT " + " + ".join(
-    f"(SELECT count(*) FROM prospects p WHERE {where})" for where in _OPEN_RANGES
-)
+
+
+def _open_count(tagged: str = "") -> str:
+    """SQL counting the open prospects (narrowed by ``tagged``) from the index on the stages."""
+    return "SELECT " + " + ".join(
+        f"(SELECT count(*) FROM prospects p WHERE {where}{tagged})" for where in _OPEN_RANGES
+    )
+
+
+def _tagged(tag: str | None) -> tuple[str, dict[str, Any]]:
+    """SQL narrowing the prospects ``p`` to those carrying ``tag`` (nothing without one)."""
+    if tag is None:
+        return "", {}
+    from salestrack.capture import tags
+
+    return " AND " + tags.prospect_filter("p.id", ":tag"), {"tag": tag}
+
+
 _HAS_STEP = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL)"
 _OVERDUE = "p.id IN (SELECT prospect_id FROM next_steps WHERE done_at IS NULL AND due_at < :now)"
 
@@ -127,7 +146,7 @@ def _late(usual: dict[str, float | None], now: datetime) -> tuple[str, dict[str,
 
 
 def _stepped(
-    reader: Store, late: str, params: dict[str, Any], now: datetime
+    reader: Store, late: str, params: dict[str, Any], now: datetime, tagged: str = ""
 ) -> dict[Any, tuple[str, bool, bool]]:
     """The open prospects with an open next step (a few, against every open prospect): each
     one's stage, whether it is late in it and whether a step is overdue."""
@@ -136,7 +155,7 @@ def _stepped(
         f"SELECT p.id, p.stage, CASE WHEN {late} THEN 1 ELSE 0 END, "
         "CASE WHEN n.due_at < :now THEN 1 ELSE 0 END "
         "FROM next_steps n JOIN prospects p ON p.id = n.prospect_id "
-        f"WHERE n.done_at IS NULL AND {_OPEN}",
+        f"WHERE n.done_at IS NULL AND {_OPEN}{tagged}",
         now=now,
         **params,
     ):
@@ -146,15 +165,17 @@ def _stepped(
 
 
 def gap_lines(
-    reader: Store, *, now: datetime, limit: int | None = None
+    reader: Store, *, now: datetime, limit: int | None = None, tag: str | None = None
 ) -> tuple[list[Line], int, dict[str, float | None]]:
-    """The open prospects with a gap, by name (the first ``limit``), how many there are in
-    all, and each stage's usual days."""
+    """The open prospects with a gap (of those carrying ``tag``), by name (the first
+    ``limit``), how many there are in all, and each stage's usual days."""
     stages = settings.stages(reader)
     usual = late_after(reader, stages, now=now)
     late, params = _late(usual, now)
+    tagged, scoped = _tagged(tag)
+    params.update(scoped)
     gap = f"(NOT {_HAS_STEP} OR {_OVERDUE} OR {late})"
-    where = f"WHERE {_OPEN} AND {gap}"
+    where = f"WHERE {_OPEN}{tagged} AND {gap}"
     page = "" if limit is None else f" LIMIT {int(limit)}"
     rows = reader.rows(
         f"SELECT p.id, p.name, p.stage, p.value, p.stage_since FROM prospects p {where} "
@@ -166,9 +187,9 @@ def gap_lines(
     if limit is not None and total >= limit:
         # every open prospect but those with a step ahead and on time (a few): counted from
         # the index on the stages, not by testing each open prospect for a gap
-        opened = int(reader.scalar(_OPEN_COUNT))
-        kept = sum(1 for _, is_late, overdue in _stepped(reader, late, params, now).values()
-                   if not is_late and not overdue)  # fmt: skip
+        opened = int(reader.scalar(_open_count(tagged), **scoped))
+        stepped = _stepped(reader, late, params, now, tagged)
+        kept = sum(1 for _, is_late, overdue in stepped.values() if not is_late and not overdue)
         total = opened - kept
     from salestrack.capture.prospects import open_steps
 
@@ -204,7 +225,7 @@ def _line(
     return Line(name, stage, value, days, action, due_at, gaps)
 
 
-def _totals(reader: Store) -> dict[str, tuple[int, Any]]:
+def _totals(reader: Store, tagged: str = "", **scoped: Any) -> dict[str, tuple[int, Any]]:
     """Each open stage's prospects and the sum of their values.
 
     A sum of floats can depend on the order it is added in. SQLite adds a stage's values in
@@ -217,17 +238,19 @@ def _totals(reader: Store) -> dict[str, tuple[int, Any]]:
         return {
             stage: (n, total)
             for stage, n, total in reader.rows(
-                f"SELECT p.stage, count(*), sum(p.value) FROM prospects p WHERE {_OPEN} "
-                "GROUP BY p.stage"
+                f"SELECT p.stage, count(*), sum(p.value) FROM prospects p WHERE {_OPEN}{tagged} "
+                "GROUP BY p.stage",
+                **scoped,
             )
         }
     found = reader.rows(
         " UNION ALL ".join(
             "SELECT p.stage, count(*), sum(p.value), sum(abs(p.value)), "
             "count(p.value) - sum(p.value = CAST(p.value AS INTEGER)) "
-            f"FROM prospects p WHERE {where} GROUP BY p.stage"
+            f"FROM prospects p WHERE {where}{tagged} GROUP BY p.stage"
             for where in _OPEN_RANGES
-        )
+        ),
+        **scoped,
     )
     if all(not fraction and (size or 0) < 2**53 for *_, size, fraction in found):
         return {stage: (n, total) for stage, n, total, _, _ in found}
@@ -235,13 +258,15 @@ def _totals(reader: Store) -> dict[str, tuple[int, Any]]:
         stage: (n, total)
         for stage, n, total in reader.rows(
             "SELECT p.stage, count(*), sum(p.value) FROM prospects p NOT INDEXED "
-            f"WHERE {_OPEN} GROUP BY p.stage"
+            f"WHERE {_OPEN}{tagged} GROUP BY p.stage",
+            **scoped,
         )
     }
 
 
-def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
-    """Prospects, value and gaps per open stage, counted by the database.
+def by_stage(reader: Store, *, now: datetime, tag: str | None = None) -> list[dict[str, Any]]:
+    """Prospects, value and gaps per open stage (of those carrying ``tag``), counted by the
+    database.
 
     Three small reads instead of testing every open prospect for every gap: the prospects
     and value per stage; per stage, how many have been in it longer than usual (a range of
@@ -254,7 +279,9 @@ def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
     # a prospect is late against a usual only when that usual rests on enough stays
     usual = {s: d if n >= MIN_STAYS else None for s, (d, n) in sampled.items()}
     late, params = _late(usual, now)
-    counted = _totals(reader)
+    tagged, scoped = _tagged(tag)
+    params.update(scoped)
+    counted = _totals(reader, tagged, **scoped)
     timed = [(s, d) for s, d in sorted(usual.items()) if d is not None and s not in _CLOSED]
     late_in: dict[str, int] = {}
     if timed:
@@ -263,13 +290,13 @@ def by_stage(reader: Store, *, now: datetime) -> list[dict[str, Any]]:
         for i, (stage, longest) in enumerate(timed):
             parts.append(
                 f"SELECT {i}, count(*) FROM prospects p WHERE p.stage = :st{i} "
-                f"AND p.stage_since < :lt{i} AND {_OPEN}"
+                f"AND p.stage_since < :lt{i} AND {_OPEN}{tagged}"
             )
             late_params[f"st{i}"], late_params[f"lt{i}"] = stage, now - timedelta(days=longest)
-        for at, n in reader.rows(" UNION ALL ".join(parts), **late_params):
+        for at, n in reader.rows(" UNION ALL ".join(parts), **late_params, **scoped):
             late_in[timed[int(at)][0]] = int(n)
     with_step: dict[str, list[int]] = {}  # stage -> [with a step, overdue, waiting]
-    for stage, is_late, is_overdue in _stepped(reader, late, params, now).values():
+    for stage, is_late, is_overdue in _stepped(reader, late, params, now, tagged).values():
         held = with_step.setdefault(stage, [0, 0, 0])
         held[0] += 1
         held[1] += is_overdue
