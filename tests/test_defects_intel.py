@@ -115,10 +115,24 @@ def test_a_close_contact_name_can_be_added_with_new(cli: Cli, db_path: Path) -> 
     added = cli.ok("log", "call", "acme", "-o", "connected", "-c", "Bob Smyth", "--new")
     assert "with Bob Smyth (new contact)" in added.stderr
     assert sorted(rows(db_path, "SELECT name FROM contacts")) == [("Bob Smith",), ("Bob Smyth",)]
-    # edit -c names only existing contacts, and says how a new one is added
-    unknown = cli.fails("edit", call.stdout.strip()[:8], "-c", "Carol")
-    assert unknown.stderr == (
-        "error: --contact: no contact 'Carol' at Acme Corp (known: 'Bob Smith', 'Bob Smyth'); "
-        'add them by logging a touch: salestrack log call "Acme Corp" -c "Carol" ...\n'
+    # edit -c adds a contact as log does: a clearly new name is added, a close one needs --new
+    ident = call.stdout.strip()[:8]
+    before = dump(db_path)
+    close_edit = cli.fails("edit", ident, "-c", "Bob Smithe")
+    assert close_edit.stderr == (
+        "error: unknown contact 'Bob Smithe' at Acme Corp; did you mean 'Bob Smith', "
+        "'Bob Smyth'? (or add --new to add 'Bob Smithe' as a new contact)\n"
     )
+    assert dump(db_path) == before
+    assert "new contact Bob Smithe" in cli.ok("edit", ident, "-c", "Bob Smithe", "--new").stderr
+    assert "new contact Carol" in cli.ok("edit", ident, "-c", "Carol").stderr
+    assert sorted(rows(db_path, "SELECT name FROM contacts")) == [
+        ("Bob Smith",), ("Bob Smithe",), ("Bob Smyth",), ("Carol",)
+    ]
+    # the last edit left the call with Carol; Bob Smithe is a contact no touch names
+    assert rows(
+        db_path,
+        "SELECT c.name, count(a.id) FROM contacts c LEFT JOIN activities a ON a.contact_id = c.id "
+        "WHERE c.name IN ('Bob Smithe', 'Carol') GROUP BY c.name ORDER BY c.name",
+    ) == [("Bob Smithe", 0), ("Carol", 1)]
     cli.ok("edit", call.stdout.strip()[:8], "-c", "Bob Smyth")

@@ -113,7 +113,7 @@ def unknown_contact(
     typed: str, close: Sequence[str], *, prospect: str, known: Sequence[str]
 ) -> NotFound:
     """The error for a contact who is not one of the prospect's, where nothing adds them
-    (``edit -c``, ``intel --contact``): contacts are added by logging a touch with them."""
+    (``intel --contact``): contacts are added with ``contact add`` or by a touch with them."""
     typed = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in typed)
     said = (
         f"; did you mean {_quote_list(close)}?"
@@ -121,6 +121,6 @@ def unknown_contact(
         else f" (known: {_quote_list(known) or 'none yet'})"
     )
     return NotFound(
-        f"--contact: no contact '{typed}' at {prospect}{said}; add them by logging a touch: "
-        f'salestrack log call "{prospect}" -c "{typed}" ...'
+        f"--contact: no contact '{typed}' at {prospect}{said}; add them first: "
+        f'salestrack contact add "{prospect}" "{typed}"'
     )

@@ -153,6 +153,7 @@ class ActivityEdit:
     contact: str | None = None
     quality: str | None = None  # the four scores, as log --quality takes them
     uncovered: str | None = None
+    new: bool = False  # add a contact whose name is close to an existing one's
 
 
 def edit(
@@ -167,6 +168,7 @@ def edit(
     activity = find(store, typed_id)
     before = replace(activity)
     changed: list[str] = []
+    said: list[str] = []  # what the change also did, beside the fields it changed
 
     def put(field_name: str, value: object) -> None:
         if getattr(activity, field_name) != value:
@@ -219,14 +221,15 @@ def edit(
         if change.contact == "":
             put("contact_id", None)
         else:
-            refs = lookup.contacts(store, activity.prospect_id)
-            found = names.resolve_among(change.contact, refs, what="contact")
-            if not isinstance(found, Ref):
-                raise names.unknown_contact(
-                    change.contact, found, prospect=prospect_name(store, activity.prospect_id),
-                    known=[r.name for r in refs],
-                )  # fmt: skip
-            put("contact_id", found.id)
+            typed = names.clean_name("--contact", change.contact)
+            prospect = Ref(activity.prospect_id, prospect_name(store, activity.prospect_id))
+            contact_id, _, added = capture.touch_contact(
+                store, prospect, typed, new=change.new, reached=fields.reached,
+                owner=activity.owner, now=now,
+            )  # fmt: skip
+            put("contact_id", contact_id)
+            if added:
+                said.append(f"new contact {typed}")
     if change.quality is not None or change.uncovered is not None:
         _score(store, activity, change, now)
         changed.append("quality")
@@ -240,7 +243,7 @@ def edit(
         )
     if {"occurred_at", "kind", "prospect_id"} & set(changed):
         _follow(store, activity, before, now=now)
-    return activity, changed
+    return activity, changed + said
 
 
 # -- what follows an activity's time --------------------------------------------------------

@@ -262,6 +262,53 @@ def _objective(store: Store, prospect_id: uuid.UUID) -> str | None:
     return None if found is None else str(found)
 
 
+def touch_contact(
+    store: Store,
+    prospect: Ref,
+    typed: str,
+    *,
+    new: bool,
+    reached: str | None,
+    owner: str,
+    now: datetime,
+    known: bool = True,
+    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
+) -> tuple[uuid.UUID, str, bool]:
+    """The contact a touch was with, as ``log -c`` and ``edit -c`` name them: one of the
+    prospect's contacts (matched as names are), else added; a name close to an existing
+    contact's is refused unless ``new``. Returns the id, the name and whether it was added.
+    ``known`` False: the prospect is new and has no contacts to look through."""
+    people = lookup.contacts(store, prospect.id) if known else []
+    found = names.resolve_among(typed, people, what="contact")
+    if isinstance(found, Ref):
+        return found.id, found.name, False
+    if found and not new:
+        raise NotFound(
+            f"unknown contact '{typed}' at {prospect.name}; did you mean "
+            + ", ".join(f"'{n}'" for n in found)
+            + f"? (or add --new to add '{typed}' as a new contact)"
+        )
+    contact_id = new_id()
+    role = reached if reached in ("gatekeeper", "decision_maker") else None
+    store.insert(
+        "contacts",
+        {
+            "id": contact_id,
+            "owner": owner,
+            "created_at": now,
+            "updated_at": now,
+            "prospect_id": prospect.id,
+            "name": typed,
+            "role": role,
+            "title": None,
+            "email": None,
+            "phone": None,
+            "notes": None,
+        },
+    )
+    return contact_id, typed, True
+
+
 def record(
     store: Store,
     cap: Capture,
@@ -295,33 +342,10 @@ def record(
     contact_name: str | None = None
     contact_created = False
     if cap.contact is not None:
-        people = [] if prospect_created else lookup.contacts(store, prospect.id)
-        found_contact = names.resolve_among(cap.contact, people, what="contact")
-        if isinstance(found_contact, Ref):
-            contact_id, contact_name = found_contact.id, found_contact.name
-        elif found_contact and not cap.new:
-            raise NotFound(
-                f"unknown contact '{cap.contact}' at {prospect.name}; did you mean "
-                + ", ".join(f"'{n}'" for n in found_contact)
-                + f"? (or add --new to add '{cap.contact}' as a new contact)"
-            )
-        else:
-            contact_id, contact_name, contact_created = new_id(), cap.contact, True
-            role = cap.reached if cap.reached in ("gatekeeper", "decision_maker") else None
-            store.insert(
-                "contacts",
-                {
-                    "id": contact_id,
-                    **base,
-                    "prospect_id": prospect.id,
-                    "name": cap.contact,
-                    "role": role,
-                    "title": None,
-                    "email": None,
-                    "phone": None,
-                    "notes": None,
-                },
-            )
+        contact_id, contact_name, contact_created = touch_contact(
+            store, prospect, cap.contact, new=cap.new, reached=cap.reached, owner=owner,
+            now=now, known=not prospect_created, new_id=new_id,
+        )  # fmt: skip
 
     objective: str | None = None
     if cap.kind in ("call", "meeting") and not prospect_created:

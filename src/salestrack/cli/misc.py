@@ -77,10 +77,20 @@ def edit(
     uncovered: Annotated[
         str | None, typer.Option("--uncovered", metavar="TEXT", help="What it uncovered.")
     ] = None,
+    new: Annotated[
+        bool,
+        typer.Option(
+            "--new", help="With --contact: add them as typed, even if the name resembles another."
+        ),
+    ] = False,
     tag: TagsOpt = None,
     untag: UntagOpt = None,
 ) -> None:
-    """Correct a logged activity ('' clears a text field), or score it afterwards."""
+    """Correct a logged activity ('' clears a text field), or score it afterwards.
+
+    A --contact who is not one of the prospect's is added, as log adds them.
+    Example: salestrack edit 9c41d2e0 --contact 'Dana Ruiz' --outcome connected
+    """
     from salestrack import clock, config
     from salestrack.capture import activities
     from salestrack.output import show
@@ -98,6 +108,7 @@ def edit(
         contact=contact,
         quality=quality,
         uncovered=uncovered,
+        new=new,
     )
     from salestrack.capture import tags
 
