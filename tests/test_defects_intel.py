@@ -127,7 +127,10 @@ def test_a_close_contact_name_can_be_added_with_new(cli: Cli, db_path: Path) -> 
     assert "new contact Bob Smithe" in cli.ok("edit", ident, "-c", "Bob Smithe", "--new").stderr
     assert "new contact Carol" in cli.ok("edit", ident, "-c", "Carol").stderr
     assert sorted(rows(db_path, "SELECT name FROM contacts")) == [
-        ("Bob Smith",), ("Bob Smithe",), ("Bob Smyth",), ("Carol",)
+        ("Bob Smith",),
+        ("Bob Smithe",),
+        ("Bob Smyth",),
+        ("Carol",),
     ]
     # the last edit left the call with Carol; Bob Smithe is a contact no touch names
     assert rows(
