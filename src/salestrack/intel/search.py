@@ -30,7 +30,7 @@ _SHOWN = {
     "lessons": ("'lesson'", "text || coalesce(' · ' || change, '')"),
     "successes": ("'success'", "text"),
 }  # fmt: skip
-RANKED = 2000  # on SQLite, the most recently written matches that are ranked
+RANKED = 2000  # the most recent matches that are ranked (written on SQLite, dated on a server)
 _TABLE = {s.kind: s.table for s in fulltext.SOURCES if s.kind} | {
     k: "activities" for k in fulltext.ACTIVITY_KINDS
 }
@@ -121,6 +121,7 @@ def _server(
 ) -> Found:
     parts = []
     params: dict[str, Any] = {"q": fulltext.tsquery(groups), "n": limit}
+    query = fulltext.pg_query(":q")
     for source in fulltext.SOURCES:
         if source.kind:
             if wanted and source.kind not in wanted:
@@ -131,8 +132,7 @@ def _server(
             if not chosen:
                 continue
             kind_filter = " AND kind IN (" + ", ".join(f"'{k}'" for k in chosen) + ")"
-        vector = f"to_tsvector('simple'::regconfig, {source.text})"
-        query = "to_tsquery('simple'::regconfig, :q)"
+        vector = fulltext.pg_vector(source.text)
         window = ""
         if since is not None:
             window += f" AND {source.at} >= :since"
@@ -140,15 +140,21 @@ def _server(
         if until is not None:
             window += f" AND {source.at} < :until"
             params["until"] = until
+        # each source's latest RANKED matches (by date), as SQLite ranks its latest: a word
+        # in most rows ("call") is scored in 2,000 of them, not in a million
         parts.append(
-            f"SELECT '{source.table}' AS t, id, {source.at} AS at, "
-            f"ts_rank({vector}, {query}) AS score FROM {source.table} "
-            f"WHERE {vector} @@ {query}{kind_filter}{window}"
+            f"(SELECT '{source.table}' AS t, id, {source.at} AS at, {vector} AS v "
+            f"FROM {source.table} WHERE {vector} @@ {query}{kind_filter}{window} "
+            f"ORDER BY at DESC LIMIT {RANKED})"
         )
     if not parts:
         return []
     rows = store.rows(
-        " UNION ALL ".join(parts) + " ORDER BY score DESC, at DESC, t LIMIT :n", **params
+        "SELECT t, id, at, ts_rank(v, " + query + ") AS score FROM (SELECT * FROM ("
+        + " UNION ALL ".join(parts)
+        + f") found ORDER BY at DESC LIMIT {RANKED}) latest "
+        "ORDER BY score DESC, at DESC, t LIMIT :n",
+        **params,
     )
     return [(t, i, float(s)) for t, i, _, s in rows]
 

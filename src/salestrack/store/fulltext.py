@@ -5,7 +5,9 @@ not the text), with ``search_docs`` saying which row each of its documents is; t
 every table it covers keep both current, so capture, edit, import and the bulk path need no
 code of their own. On PostgreSQL each covered table has a GIN index on the ``tsvector`` of
 its text (an expression index: the server keeps it current on every write, and row-level
-security applies to a search as to any read). Both are created by revision 0008.
+security applies to a search as to any read), over the text with its accents folded away as
+SQLite's tokenizer does (:func:`pg_vector`). Both are created by revision 0008; the server's
+indexes were made again over the folded text by revision 0010.
 
 :data:`SOURCES` lists the covered tables. The text expressions must be the ones the
 migration indexed (on PostgreSQL an expression index is used only for the same expression);
@@ -109,6 +111,17 @@ def fts5_query(groups: list[tuple[str, ...]]) -> str:
         return '"' + " ".join(words[:-1]) + " " + words[-1] + '"*'
 
     return " AND ".join(group(g) for g in groups)
+
+
+def pg_vector(text: str) -> str:
+    """The server's words of ``text``, as its search indexes hold them (revision 0010):
+    accents folded away (``salestrack_fold``), then the ``simple`` configuration."""
+    return f"to_tsvector('simple'::regconfig, salestrack_fold({text}))"
+
+
+def pg_query(param: str) -> str:
+    """The server's query for a :func:`tsquery` text in ``param``, folded like the words."""
+    return f"to_tsquery('simple'::regconfig, salestrack_fold({param}))"
 
 
 def tsquery(groups: list[tuple[str, ...]]) -> str:
