@@ -150,7 +150,9 @@ def _server(
     if not parts:
         return []
     rows = store.rows(
-        "SELECT t, id, at, ts_rank(v, " + query + ") AS score FROM (SELECT * FROM ("
+        "SELECT t, id, at, ts_rank(v, "
+        + query
+        + ") AS score FROM (SELECT * FROM ("
         + " UNION ALL ".join(parts)
         + f") found ORDER BY at DESC LIMIT {RANKED}) latest "
         "ORDER BY score DESC, at DESC, t LIMIT :n",
