@@ -301,6 +301,27 @@ def test_durations_in_milliseconds_and_clock_forms(cli: Cli, db_path: Path, tmp_
             "duration; write seconds, HH:MM:SS or HH:MM (or --duration-unit ms for "
             "milliseconds)\n",
         ),
+        (  # a typo in a value map would map nothing, without a word
+            [
+                "--set",
+                "kind=call",
+                "--map",
+                "Call outcome=outcome",
+                "--map-values",
+                "Call outcome:Left voicemale=voicemail,No answer=no_answer",
+            ],
+            "prospect,Call outcome,occurred_at\r\nAcme,Left voicemail,2026-11-18T09:00:00Z\r\n"
+            "Acme,NO ANSWER,2026-11-18T10:00:00Z\r\nAcme,Busy,2026-11-18T11:00:00Z\r\n",
+            "error: --map-values: no row has 'Left voicemale' in column 'Call outcome'; its "
+            "values are 'busy', 'left voicemail', 'no answer' (case aside); fix the value or "
+            "drop it\n",
+        ),
+        (  # and a value map on our own column name, for a duration
+            ["--set", "kind=call", "--map-values", "duration_s:1=,0="],
+            "prospect,outcome,occurred_at,duration_s\r\nAcme,busy,2026-11-18T09:00:00Z,0\r\n",
+            "error: --map-values: no row has '1' in column 'duration_s'; its values are '0' "
+            "(case aside); fix the value or drop it\n",
+        ),
     ],
 )
 def test_a_mapping_the_file_does_not_fit_is_one_line_and_changes_nothing(

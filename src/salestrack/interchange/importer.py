@@ -70,6 +70,12 @@ class Mapping:
     defaults: dict[str, Any] = field(default_factory=dict)  # ours -> value or {kind: value}
     keep_rows: dict[str, list[str]] = field(default_factory=dict)  # theirs -> values kept
     origin: dict[str, str] = field(default_factory=dict)  # their column -> the option
+    #: the values typed with --map-values, per column as typed: each must be in the file
+    typed_values: dict[str, list[str]] = field(default_factory=dict)
+    #: the values the file had in a column with a value map (ours -> casefolded values)
+    seen: dict[str, set[str]] = field(default_factory=dict)
+    #: the value-mapped columns each typed --map-values column became (typed -> ours)
+    mapped: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def parse(
@@ -114,6 +120,7 @@ class Mapping:
                 if not sep:
                     raise InvalidInput("--map-values", f"'{pair}': write theirs=ours")
                 m.values.setdefault(col.strip(), {})[theirs.strip().casefold()] = ours.strip()
+                m.typed_values.setdefault(col.strip(), []).append(theirs.strip())
             m.named.setdefault(col.strip(), "--map-values")
         for item in constants or []:
             col, sep, value = item.partition("=")
@@ -419,11 +426,15 @@ class _Plan:
         sources: dict[str, list[_Source]] = {}
         used: set[str] = set()
 
+        typed = {k.casefold(): k for k in mapping.typed_values}
+
         def add(ours: str, theirs: list[str], option: str) -> None:
             table: dict[str, str] | None = None
             for key in (ours, *theirs):  # their column's own map goes over ours
                 if key.casefold() in values:
                     table = {**(table or {}), **values[key.casefold()]}
+                if key.casefold() in typed:
+                    mapping.mapped.setdefault(typed[key.casefold()], set()).add(ours)
             found = sources.setdefault(ours, [])
             if found and not (option in _VARIANTS and all(s.option in _VARIANTS for s in found)):
                 raise InvalidInput(
@@ -558,6 +569,7 @@ class _Plan:
                 value = parts[0] if len(parts) == 1 else " ".join(str(p).strip() for p in parts)
                 table = source.table
                 if isinstance(value, str) and table is not None:
+                    self._saw(ours, value.strip().casefold())
                     mapped = table.get(value.strip().casefold())
                     if mapped is not None:
                         value = mapped or None
@@ -581,6 +593,13 @@ class _Plan:
             row["id"] = None
         return row
 
+    def _saw(self, ours: str, value: str) -> None:
+        """Keep a value of a value-mapped column, for :func:`unmatched_values` (a few
+        thousand distinct values at most: past that, the column is not a list of codes)."""
+        found = self.mapping.seen.setdefault(ours, set())
+        if len(found) < SEEN_VALUES:
+            found.add(value)
+
     def _value(self, ours: str, value: str, table: dict[str, str] | None) -> Any:
         if ours in self.times and self.date_formats:
             for parse in self.parsers:
@@ -595,6 +614,8 @@ class _Plan:
             )
         if ours == "duration_s":
             seconds = _seconds(value, self.unit)
+            if table is not None:
+                self._saw(ours, str(seconds))
             if table is not None and str(seconds) in table:
                 return table[str(seconds)] or None
             return seconds
@@ -835,6 +856,32 @@ def validate(
             continue
         key = data.pop("prospect_key", None)
         yield Checked(line, data, data.pop("prospect", None), plan.given, filled, key)
+    unmatched_values(mapping)
+
+
+SEEN_VALUES = 5000
+
+
+def unmatched_values(mapping: Mapping) -> None:
+    """Refuse a value typed with ``--map-values`` that no row of the file has in its column:
+    a typo there would otherwise map nothing, without a word. Values of a preset or a map
+    file are not checked (they list every value the CRM writes; one file has some)."""
+    for column, typed in mapping.typed_values.items():
+        ours = mapping.mapped.get(column)
+        if not ours:
+            continue  # the column's absence is refused when the header is read
+        seen = set().union(*(mapping.seen.get(o, set()) for o in ours))
+        if any(len(mapping.seen.get(o, ())) >= SEEN_VALUES for o in ours):
+            continue  # too many values to have kept them all
+        missing = [t for t in typed if t.casefold() not in seen]
+        if missing:
+            had = sorted(v for v in seen if v)[:8]
+            listed = ", ".join(repr(v) for v in had) + (", ..." if len(seen) > len(had) else "")
+            raise InvalidInput(
+                "--map-values",
+                f"no row has {missing[0]!r} in column '{column}'; its values are "
+                f"{listed or 'all empty'} (case aside); fix the value or drop it",
+            )
 
 
 SOURCE_KEY_LENGTH = 200  # as models.SOURCE_KEY_LENGTH
