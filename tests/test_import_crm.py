@@ -415,3 +415,44 @@ def test_an_unknown_preset_names_the_ones_there_are(cli: Cli, tmp_path: Path) ->
         "error: --from: no preset 'hubspot' for wins; presets are for activities, next-steps, "
         "prospects, stage-changes\n"
     )
+
+
+def test_the_baseline_over_an_imported_export_equals_a_count_by_hand(
+    cli: Cli, calls_file: Path
+) -> None:
+    """The week's dials, answered dials and conversations, and the trailing weeks they are
+    held against, counted from the file's own rows (New York times, read in London)."""
+    import json
+
+    cli.ok("import", "activities", str(calls_file), *HUBSPOT)
+    london = ZoneInfo("Europe/London")
+    reached = {"Connected": "decision_maker", "Left live message": "gatekeeper"}
+    per_week: Counter[tuple[int, int]] = Counter()
+    answered: Counter[tuple[int, int]] = Counter()
+    talked: Counter[tuple[int, int]] = Counter()
+    for c in hubspot_calls(240):
+        naive = datetime.strptime(c["Activity date"], "%m/%d/%Y %I:%M %p")
+        week = tuple(naive.replace(tzinfo=NEW_YORK).astimezone(london).isocalendar())[:2]
+        per_week[week] += 1
+        answered[week] += c["Call outcome"] in reached
+        talked[week] += c["Call outcome"] == "Connected"
+    report = json.loads(
+        cli.ok("baseline", "--week", "2026-W41", "--weeks", "4", "-f", "json").stdout
+    )
+    figures = {f["figure"]: f for f in report["figures"]}
+    trailing = [(2026, w) for w in (37, 38, 39, 40)]
+    this = (2026, 41)
+    assert figures["dials"]["value"] == per_week[this] > 0
+    assert figures["dials"]["usual_n"] == sum(per_week[w] for w in trailing)
+    assert (figures["answered rate"]["k"], figures["answered rate"]["n"]) == (
+        answered[this],
+        per_week[this],
+    )
+    assert (figures["answered rate"]["usual_k"], figures["answered rate"]["usual_n"]) == (
+        sum(answered[w] for w in trailing),
+        sum(per_week[w] for w in trailing),
+    )
+    assert (figures["conversation rate"]["k"], figures["conversation rate"]["n"]) == (
+        talked[this],
+        per_week[this],
+    )
