@@ -37,12 +37,16 @@ def clean_name(field: str, name: str) -> str:
 def refuse_undecodable(field: str, text: str) -> None:
     """Bytes that were not UTF-8 (an argument or file in another encoding reaches Python as
     lone surrogates) can't be stored or shown: say so instead of failing later."""
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")  # a lone surrogate is the one thing UTF-8 cannot encode
+    except UnicodeEncodeError:
         raise InvalidInput(
             field,
             "contains bytes that are not UTF-8; set your terminal or file to UTF-8 "
             "(or give the file's --encoding)",
-        )
+        ) from None
 
 
 def suggestions(typed: str, names: Sequence[str], limit: int = 3) -> list[str]:
