@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from salestrack import names, rules, vocab
+from salestrack.capture.steps import Step, open_steps
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup, settings
 from salestrack.store.sql import Store, uid, when
@@ -262,37 +263,6 @@ def listed_count(
     """How many prospects :func:`listing` would give without a limit."""
     where, params = _listing_filter(store, stage, segment, tag)
     return int(store.scalar("SELECT count(*) FROM prospects p" + where, **params) or 0)
-
-
-@dataclass
-class Step:
-    id: uuid.UUID
-    prospect_id: uuid.UUID
-    action: str
-    due_at: datetime | None
-    created_at: datetime
-
-
-def open_steps(store: Store, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, Step]:
-    """The soonest-due open next step of each prospect."""
-    sql = "SELECT id, prospect_id, action, due_at, created_at FROM next_steps WHERE done_at IS NULL"
-    params: dict[str, Any] = {}
-    if prospect_id is not None:
-        sql += " AND prospect_id = :p"
-        params["p"] = prospect_id
-    result: dict[uuid.UUID, Step] = {}
-    for sid, pid, action, due, created in store.rows(sql, **params):
-        step = Step(uid(sid), uid(pid), action, when(due), when(created) or _never())
-        held = result.get(step.prospect_id)
-        if held is None or _due_key(step) < _due_key(held):
-            result[step.prospect_id] = step
-    return result
-
-
-def _due_key(step: Step) -> tuple[int, datetime]:
-    if step.due_at is None:
-        return (1, step.created_at)
-    return (0, step.due_at)
 
 
 @dataclass

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from salestrack.capture import steps
 from salestrack.errors import InvalidInput
 from salestrack.intel import brief
 from salestrack.store import settings
-from salestrack.store.sql import Store, when, when_set
+from salestrack.store.sql import Store, uid, when, when_set
 
 SETTING = "next_weights"
 DEFAULTS: dict[str, float] = {
@@ -149,18 +150,22 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
 
     found: list[Candidate] = []
     facts = _facts(reader, _WITH_STEP)
-    # a step due after today keeps its prospect out of the queue: left out by the database
-    for pid, name, stage, segment, action, due, last in reader.rows(
-        "SELECT p.id, p.name, p.stage, p.segment, n.action, n.due_at, " + _LAST + " "
-        "FROM prospects p LEFT JOIN next_steps n ON n.id = ("
-        " SELECT n2.id FROM next_steps n2 WHERE n2.prospect_id = p.id AND n2.done_at IS NULL"
-        " ORDER BY n2.due_at IS NULL, n2.due_at LIMIT 1) "
-        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP}) "
-        "AND (n.due_at IS NULL OR n.due_at <= :end_of_day)",
-        end_of_day=end_of_day,
+    # each prospect's soonest open step (the one rule of capture.steps); a step due after
+    # today keeps its prospect out of the queue
+    soonest = {
+        pid: step
+        for pid, step in steps.open_steps(reader).items()
+        if step.due_at is None or step.due_at <= end_of_day
+    }
+    for pid, name, stage, segment, last in reader.rows(
+        "SELECT p.id, p.name, p.stage, p.segment, " + _LAST + " FROM prospects p "
+        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP})"
     ):
+        step = soonest.get(uid(pid))
+        if step is None:
+            continue
         c = Candidate(
-            name, stage, segment, action, when(due), when(last), available(facts.get(pid))
+            name, stage, segment, step.action, step.due_at, when(last), available(facts.get(pid))
         )
         found.append(_scored(c, w, stages, now))
     # the rest: no open next step, in groups by stage (one for stages not in the list)

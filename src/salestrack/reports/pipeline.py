@@ -191,7 +191,7 @@ def gap_lines(
         stepped = _stepped(reader, late, params, now, tagged)
         kept = sum(1 for _, is_late, overdue in stepped.values() if not is_late and not overdue)
         total = opened - kept
-    from salestrack.capture.prospects import open_steps
+    from salestrack.capture.steps import open_steps
 
     if limit is None:
         soonest = open_steps(reader)
