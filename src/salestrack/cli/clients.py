@@ -454,6 +454,14 @@ def crc_report(
             say("* not every behaviour graded that month: its share of A rests on fewer grades")
         for b in g.behaviours:
             say(f"  {b.position}  {b.name}")
+        from salestrack.output import charts
+        from salestrack.output.console import stdout_console
+        from salestrack.output.reports import crc_trend_lines
+
+        console = stdout_console()
+        console.print("Trend: share of A by month", style="bold")
+        graded = [(m, g.count(m, "A"), g.graded(m)) for m in (row["month"] for row in rows)]
+        console.print(charts.styled(crc_trend_lines(graded, charts.width_of(console))))
 
 
 @crc_app.command("form")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.complete import complete_tag
+from salestrack.cli.complete import complete_tag, figure_name
 from salestrack.cli.options import FormatOpt
 
 
@@ -54,9 +54,22 @@ def baseline(
             autocompletion=complete_tag,
         ),
     ] = None,
+    chart: Annotated[
+        str | None,
+        typer.Option(
+            "--chart",
+            metavar="FIGURE",
+            click_type=figure_name(),
+            help="Draw one figure's weeks with its usual band instead of the table "
+            "(a unique start will do: --chart 'conv').",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
+    """This week against your trailing weeks: activity, reach, wins, lag, stages, quality.
+
+    Example: salestrack baseline --week 2026-W47 --chart "conversation rate"
+    """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
     from salestrack.output import reports as shown
@@ -65,9 +78,17 @@ def baseline(
     from salestrack.store.sql import read
 
     chosen = choose_format(fmt)
+    if chart is not None and fmt not in (None, "table"):
+        from salestrack.errors import UsageError
+
+        raise UsageError(f"--chart: draws on a terminal; leave out -f {fmt} (the JSON has trend)")
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
+            if chart is not None:
+                from salestrack.store import settings
+
+                chart = service.choose_figure(chart, service.figure_names(settings.stages(r)))
             if tag is not None:
                 from salestrack.capture import tags
 
@@ -84,13 +105,16 @@ def baseline(
             )
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = None
-            if chosen == "table":
+            if chosen == "table" and chart is None:
                 from salestrack.reports import quality as quality_service
 
                 chosen_focus = quality_service.focus(r, now=now)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
-    if chosen == "json":
+    if chart is not None:
+        found = next(f for f in report.figures if f.name == chart)
+        shown.print_figure_chart(report, found)
+    elif chosen == "json":
         shown.write_json(report.document())
     elif chosen != "table":
         shown.write_rows(report.rows(), service.COLUMNS, chosen)
@@ -168,6 +192,12 @@ def pipeline(
         "waiting: as long, but a step is scheduled. --gaps lists them.",
     )
     render(table, fmt)
+    from salestrack.output.render import choose_format
+
+    if choose_format(fmt) == "table":
+        from salestrack.output.reports import print_funnel
+
+        print_funnel(rows)
 
 
 def _percent(value: float | None) -> str:
