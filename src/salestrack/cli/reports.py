@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -509,3 +510,70 @@ def coach(
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     sys.stdout.write(coach_markdown(page))
+
+
+def page_format(fmt: str | None) -> str:
+    """``-f html`` (the default) or ``json``; anything else is a usage error."""
+    from salestrack.errors import UsageError
+
+    chosen = (fmt or "html").strip().lower()
+    if chosen not in ("html", "json"):
+        raise UsageError(f"--format: unknown format '{fmt}'; use html or json")
+    return chosen
+
+
+PageFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="html (default: one standalone page) or json."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", metavar="FILE", help="Write to this file (default: stdout)."),
+]
+
+
+def review(
+    week: Annotated[
+        str | None,
+        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+    ] = None,
+    weeks: TrailingOpt = 8,
+    output: OutputOpt = None,
+    fmt: PageFormatOpt = None,
+) -> None:
+    """The weekly review as one page to open or print: trends with their usual band, holes.
+
+    Also the funnel from dials to won, time in each stage, the follow-up lag, wins per dial,
+    quality by dimension, lost reasons and the pipeline; the numbers are baseline's, quality's
+    and pipeline's. Example: salestrack review --week 2026-W47 --output week.html
+    """
+    from salestrack import clock, config, dates
+    from salestrack.errors import InvalidInput
+    from salestrack.output.console import say
+    from salestrack.output.files import output_file
+    from salestrack.reports import review as service
+    from salestrack.store.sql import read
+
+    chosen = page_format(fmt)
+    now, tz = clock.now(), dates.local_tz()
+    try:
+        with read(config.resolve()) as r:
+            found = service.build(
+                r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
+            )
+    except dates.DateParseError as exc:
+        raise InvalidInput("--week", str(exc)) from None
+    if chosen == "json":
+        import json
+
+        text = json.dumps(found.document(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    else:
+        from salestrack.output.review import review_html
+
+        text = review_html(found, now)
+    with output_file(output) as out:
+        out.write(text)
+    if output is not None:
+        say(f"wrote {output}")
