@@ -271,14 +271,14 @@ def scorecard(
     last = capture.parse_bound("--to", end, now, "end") if end else None
     s, e, label = clients.period(quarter, first, last, now=now, tz=tz)
     with read(config.resolve()) as r:
-        card = clients.scorecard(r, client, start=s, end=e, label=label)
-    figures = card.figures(now)
+        qbr = clients.qbr(r, client, start=s, end=e, label=label, tz=tz)
+    figures = qbr.card.figures(now)
     if chosen == "json":
-        text = documents.scorecard_json(card, figures, now, label=label, start=s, end=e)
+        text = documents.scorecard_json(qbr, figures, now, label=label, start=s, end=e)
     elif chosen == "html":
-        text = documents.scorecard_html(card, figures, now)
+        text = documents.scorecard_html(qbr, figures, now)
     else:
-        text = documents.scorecard_markdown(card, figures, now)
+        text = documents.scorecard_markdown(qbr, figures, now)
     from salestrack.output.files import output_file
 
     with output_file(output) as out:

@@ -325,7 +325,11 @@ def grid(reader: Store, prospect_id: uuid.UUID, months: list[str]) -> Grid:
 def summary(reader: Store, prospect_id: uuid.UUID, months: list[str]) -> list[dict[str, Any]]:
     """Per month rated: how many grades of how many behaviours on the card (``complete`` when
     every one was graded), the share of A, how many D, and the comments."""
-    g = grid(reader, prospect_id, months)
+    return summarise(grid(reader, prospect_id, months), months)
+
+
+def summarise(g: Grid, months: list[str]) -> list[dict[str, Any]]:
+    """:func:`summary` of a grid already read."""
     out = []
     for month in months:
         got = [grade for (m, _), (grade, _) in g.grades.items() if m == month]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
+from salestrack.output.console import visible
+
 CSS = """
 :root { color-scheme: light; }
 body { font: 13px/1.45 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em auto;
@@ -48,6 +50,6 @@ def page(title: str, body: str, *, extra_css: str = "") -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
+        f"<title>{escape(visible(title))}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )

@@ -251,10 +251,8 @@ def review_html(review: Any, now: datetime) -> str:
     parts.append(
         '<section aria-labelledby="wins"><h2 id="wins">Small wins</h2><p>A call that learned a '
         "gatekeeper's name or a day the decision maker is out still succeeded: those are the "
-        'small wins, counted per dial.</p><div class="grid2">'
-        + _trend(review, by["wins"])
-        + _trend(review, by["wins per dial"])
-        + "</div></section>"
+        "small wins, counted per dial (the headline chart above); here, how many a week."
+        '</p><div class="grid2">' + _trend(review, by["wins"]) + "</div></section>"
     )
     # -- quality by dimension
     scores = [f for f in review.section("quality") if f.unit == "score"]

@@ -36,10 +36,14 @@ def _num(v: float) -> str:
 
 
 def _value(v: float | None) -> str:
-    """A number as the JSON writes it (``none`` for a missing one)."""
+    """A number as the reports' JSON writes it, rounded the same way (``none`` for a
+    missing one)."""
     if v is None:
         return "none"
-    return repr(int(v)) if float(v).is_integer() else repr(v)
+    from salestrack.reports.baseline import rounded
+
+    shown = rounded(float(v))
+    return repr(int(v)) if float(v).is_integer() else repr(shown)
 
 
 def _open(title: str, desc: str, width: int, height: int, kind: str) -> tuple[str, str]:
