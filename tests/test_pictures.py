@@ -478,3 +478,24 @@ def test_the_demo_signs_its_scorecards(cli: Cli, tmp_path: Path) -> None:
 
     got = dict(rows(path, "SELECT key, value FROM settings WHERE key LIKE '%_name'"))
     assert got == {"rep_name": DEMO_REP_NAME, "company_name": DEMO_COMPANY}
+
+
+def test_the_scorecard_as_a_pdf_of_two_pages_without_a_browser(cli: Cli, tmp_path: Path) -> None:
+    client_fixture(cli)
+    assert cli.fails("scorecard", "acme", "-f", "pdf", code=2).stderr == (
+        "error: --format pdf: give --output FILE (a PDF is not for the terminal)\n"
+    )
+    target = tmp_path / "q4.pdf"
+    done = cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "pdf", "--output", str(target))
+    assert done.stderr == f"wrote {target}\n"
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    # the same page laid out by the same library: two sheets of A4
+    import weasyprint  # type: ignore[import-untyped]
+
+    html = cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html").stdout
+    pages = weasyprint.HTML(string=html).render().pages
+    assert len(pages) == 2
+    assert {(round(p.width * 25.4 / 96), round(p.height * 25.4 / 96)) for p in pages} == {
+        (210, 297)
+    }

@@ -403,6 +403,23 @@ def scorecard_html(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
     return page(title, body, extra_css=_QBR_CSS)
 
 
+def pdf(html: str) -> bytes:
+    """The page as a PDF, by WeasyPrint (no browser; imported here only, ~0.6 s). It needs
+    Pango from the system; without it (or without the package), one line says what to do."""
+    from salestrack.errors import SalestrackError
+
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except (ImportError, OSError) as exc:
+        raise SalestrackError(
+            f"--format pdf needs WeasyPrint and the Pango library ({type(exc).__name__}): "
+            "pip install 'salestrack[pdf]' (Debian: apt-get install libpango-1.0-0), or write "
+            "-f html and print it to PDF from a browser"
+        ) from None
+    data: bytes = HTML(string=html).write_pdf()
+    return data
+
+
 _QBR_CSS = """
 table.crc td { min-width: 5.5em; } table.crc td small { color: #3a4255; font-weight: normal; }
 table.crc tfoot td, table.crc tfoot th { font-size: 0.9em; color: #3a4255; }
