@@ -420,7 +420,7 @@ def test_the_qbr_scorecard_tells_the_quarter_against_the_one_before(
     html = target.read_text()
     page = standalone(html)
     assert "prepared by Sam Carter, Brightline &lt;Office&gt; Systems" in html
-    assert "Thu 01 Oct 2026 to Thu 31 Dec 2026 (2026Q4) · printed Fri 20 Nov 2026 15:00" in html
+    assert "Thu 01 Oct 2026 to Thu 31 Dec 2026 · printed Fri 20 Nov 2026 15:00" in html
     assert card["uptime_text"] in html
     compare = page.chart("2026Q4 against 2026Q3")
     assert values(compare, "2026Q4") == [0.75, 0.6667, 0.4, 0.5]

@@ -213,10 +213,13 @@ def _story(card: Any, figures: dict[str, Any], now: datetime) -> str:
         done = [i for i in card.initiatives if i["status"] == "done"]
         going = [i for i in card.initiatives if i["status"] != "done"]
         parts = []
+        def listed(items: list[dict[str, Any]]) -> str:
+            return "; ".join(f"{_t(i['text'])} ({escape(_initiative(i))})" for i in items)
+
         if done:
-            parts.append("done: " + "; ".join(_t(i["text"]) for i in done))
+            parts.append("done: " + listed(done))
         if going:
-            parts.append("under way: " + "; ".join(_t(i["text"]) for i in going))
+            parts.append("under way: " + listed(going))
         said.append("Improvement initiatives " + ", ".join(parts) + ".")
     events: list[tuple[datetime, str]] = []
     events += [(x["delivered_at"], f"Success delivered: {_t(x['text'])}") for x in card.successes]
@@ -379,7 +382,7 @@ def scorecard_html(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
     body = f"""<header>
 <h1>{_t(title)}</h1>
 <p class="lead">For <b>{_t(card.client)}</b>{" · prepared by " + signed if signed else ""}</p>
-<p class="muted">{period(card.start, card.end)} ({escape(card.label)}) · printed {when(now)}</p>
+<p class="muted">{period(card.start, card.end)} · printed {when(now)}</p>
 </header>
 <section aria-labelledby="s-kpi"><h2 id="s-kpi">Promises and uptime</h2>
 <div class="kpis">{
