@@ -213,6 +213,7 @@ def _story(card: Any, figures: dict[str, Any], now: datetime) -> str:
         done = [i for i in card.initiatives if i["status"] == "done"]
         going = [i for i in card.initiatives if i["status"] != "done"]
         parts = []
+
         def listed(items: list[dict[str, Any]]) -> str:
             return "; ".join(f"{_t(i['text'])} ({escape(_initiative(i))})" for i in items)
 
