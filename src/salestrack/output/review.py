@@ -44,7 +44,7 @@ def _flag_cell(f: Any) -> str:
 
 def _usual(f: Any) -> str:
     if f.usual is None:
-        return "no usual yet"
+        return "none yet"
     shown = sample(f.usual, f.usual_k, f.usual_n, f.unit)
     return ("~" if f.provisional else "") + shown
 
