@@ -99,7 +99,11 @@ def test_comments_show_in_the_report_and_the_scorecard(cli: Cli, tmp_path: Path)
     page = tmp_path / "card.html"
     cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
     html = page.read_text()
-    assert "2026-10, Returns calls and emails promptly (D): slow &lt;b&gt;replies&lt;/b&gt;" in html
+    # beside the grade in the report card's grid, shown as typed
+    assert (
+        '<td class="grade-D"><span class="grade">D</span><br><small>&ldquo;slow '
+        "&lt;b&gt;replies&lt;/b&gt;&rdquo;</small></td>" in html
+    )
     card = json.loads(cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "json").stdout)
     assert card["crc"][0]["comments"] == [
         {"behaviour": "Returns calls and emails promptly", "grade": "D",
@@ -216,8 +220,9 @@ def test_a_month_graded_in_part_says_how_much(cli: Cli, tmp_path: Path) -> None:
     page = tmp_path / "card.html"
     cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
     html = page.read_text()
-    assert html.count('class="part"') == 1 and ">2 of 6</text>" in html and ">6 of 6</text>" in html
-    assert "Pale bars: months the client did not grade every behaviour" in html
+    # the grid's count of grades per month, the part-graded month marked
+    assert '<th scope="row">grades given</th><td>6 of 6</td><td>2 of 6 *</td></tr>' in html
+    assert "* not every behaviour was graded that month." in html
 
 
 # -- the README's client example runs as written on a fresh database ----------------------

@@ -69,6 +69,11 @@ class AppGroup(LazyGroup):
             "coach",
             "A Markdown page for the weekly coaching conversation.",
         ),
+        "review": _lazy(
+            "reports",
+            "review",
+            "The weekly review as one page to open or print: trends with their usual band, holes.",
+        ),
         "dial": _lazy(
             "dial",
             "dial",
@@ -173,7 +178,10 @@ class AppGroup(LazyGroup):
     jobs: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = (
         ("Capture", ("log", "undo", "edit", "activity", "prospect", "contact")),
         ("Before a call", ("today", "next", "intel", "search", "dial", "checklist")),
-        ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
+        (
+            "The review",
+            ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach", "review"),
+        ),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
         ("Your data", ("view", "export", "import", "stages", "holidays", "demo", "db")),
         ("A team", ("team",)),

@@ -245,14 +245,18 @@ def scorecard(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", metavar="FORMAT", help="markdown (default), html or json."),
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="markdown (default), html, pdf or json."
+        ),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """A client's scorecard for a quarter, to bring to the business review.
 
-    Promises kept and kept on time, an uptime figure, successes, lessons, initiatives, the
-    activity and the Customer Report Card; as Markdown, one HTML file, or JSON.
+    Promises kept and kept on time, uptime explained, this quarter against the one before,
+    successes, lessons and initiatives as the quarter's story, the report-card grid; as
+    Markdown, one HTML page for two sheets of A4, a PDF of it, or JSON. Signed with the
+    settings rep_name and company_name. Example: salestrack scorecard acme -f html --output q4.html
     """
     from salestrack import clock, config, dates
     from salestrack.capture import capture
@@ -262,8 +266,10 @@ def scorecard(
     from salestrack.store.sql import read
 
     chosen = (fmt or "markdown").lower()
-    if chosen not in ("markdown", "md", "html", "json"):
-        raise UsageError(f"--format: unknown format '{fmt}'; use markdown, html or json")
+    if chosen not in ("markdown", "md", "html", "pdf", "json"):
+        raise UsageError(f"--format: unknown format '{fmt}'; use markdown, html, pdf or json")
+    if chosen == "pdf" and output is None:
+        raise UsageError("--format pdf: give --output FILE (a PDF is not for the terminal)")
     if quarter and (start or end):
         raise UsageError("give --quarter or --from/--to, not both")
     now, tz = clock.now(), dates.local_tz()
@@ -271,18 +277,23 @@ def scorecard(
     last = capture.parse_bound("--to", end, now, "end") if end else None
     s, e, label = clients.period(quarter, first, last, now=now, tz=tz)
     with read(config.resolve()) as r:
-        card = clients.scorecard(r, client, start=s, end=e, label=label)
-    figures = card.figures(now)
+        qbr = clients.qbr(r, client, start=s, end=e, label=label, tz=tz)
+    figures = qbr.card.figures(now)
     if chosen == "json":
-        text = documents.scorecard_json(card, figures, now, label=label, start=s, end=e)
-    elif chosen == "html":
-        text = documents.scorecard_html(card, figures, now)
+        text = documents.scorecard_json(qbr, figures, now, label=label, start=s, end=e)
+    elif chosen in ("html", "pdf"):
+        text = documents.scorecard_html(qbr, figures, now)
     else:
-        text = documents.scorecard_markdown(card, figures, now)
+        text = documents.scorecard_markdown(qbr, figures, now)
     from salestrack.output.files import output_file
 
-    with output_file(output) as out:
-        out.write(text)
+    if chosen == "pdf":
+        data = documents.pdf(text)
+        with output_file(output, binary=True) as raw:
+            raw.write(data)
+    else:
+        with output_file(output) as out:
+            out.write(text)
     if output is not None:
         from salestrack.output.console import say
 
@@ -454,6 +465,14 @@ def crc_report(
             say("* not every behaviour graded that month: its share of A rests on fewer grades")
         for b in g.behaviours:
             say(f"  {b.position}  {b.name}")
+        from salestrack.output import charts
+        from salestrack.output.console import stdout_console
+        from salestrack.output.reports import crc_trend_lines
+
+        console = stdout_console()
+        console.print("Trend: share of A by month", style="bold")
+        graded = [(m, g.count(m, "A"), g.graded(m)) for m in (row["month"] for row in rows)]
+        console.print(charts.styled(crc_trend_lines(graded, charts.width_of(console))))
 
 
 @crc_app.command("form")

@@ -131,3 +131,26 @@ def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
         return [r[0] for r in rows]
     except Exception:  # completion must never break the shell
         return []
+
+
+def figure_name() -> Completed:
+    return Completed("figure", complete_figure)
+
+
+def complete_figure(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The baseline's figures that start with what was typed (their names hold the
+    database's own stages), for ``baseline --chart``."""
+    try:
+        import json
+
+        from salestrack import vocab
+        from salestrack.reports.baseline import figure_names
+
+        stages = list(vocab.DEFAULT_STAGES)
+        row = _rows(ctx, "SELECT value FROM settings WHERE key = 'stages'")
+        if row and row[0][0]:
+            stages = [str(s) for s in json.loads(row[0][0])] or stages
+        typed = " ".join(incomplete.casefold().split())
+        return for_shell([n for n in figure_names(stages) if n.casefold().startswith(typed)])
+    except Exception:  # completion must never break the shell
+        return []

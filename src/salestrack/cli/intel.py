@@ -167,6 +167,18 @@ def wins(
     )
     render(table, fmt)
     say(result.summary())
+    from salestrack.output.render import choose_format
+
+    if choose_format(fmt) == "table":  # the trend: the baseline's wins figures by week
+        from salestrack.output.reports import print_wins_trend
+        from salestrack.reports import baseline
+
+        with read(config.resolve()) as r:
+            trend = baseline.build(
+                r, chosen=None, trailing=8, now=now, tz=tz, owner=config.whose_rows(),
+                want=baseline.WINS,
+            )  # fmt: skip
+        print_wins_trend(trend)
 
 
 def next_(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.complete import complete_tag
+from salestrack.cli.complete import complete_tag, figure_name
 from salestrack.cli.options import FormatOpt
 
 
@@ -54,9 +55,22 @@ def baseline(
             autocompletion=complete_tag,
         ),
     ] = None,
+    chart: Annotated[
+        str | None,
+        typer.Option(
+            "--chart",
+            metavar="FIGURE",
+            click_type=figure_name(),
+            help="Draw one figure's weeks with its usual band instead of the table "
+            "(a unique start will do: --chart 'conv').",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """This week against your trailing weeks: activity, reach, wins, lag, stages, quality."""
+    """This week against your trailing weeks: activity, reach, wins, lag, stages, quality.
+
+    Example: salestrack baseline --week 2026-W47 --chart "conversation rate"
+    """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
     from salestrack.output import reports as shown
@@ -65,9 +79,17 @@ def baseline(
     from salestrack.store.sql import read
 
     chosen = choose_format(fmt)
+    if chart is not None and fmt not in (None, "table"):
+        from salestrack.errors import UsageError
+
+        raise UsageError(f"--chart: draws on a terminal; leave out -f {fmt} (the JSON has trend)")
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:
+            if chart is not None:
+                from salestrack.store import settings
+
+                chart = service.choose_figure(chart, service.figure_names(settings.stages(r)))
             tag = _known_tag(r, tag)
             report = service.build(
                 r,
@@ -81,13 +103,16 @@ def baseline(
             )
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = None
-            if chosen == "table":
+            if chosen == "table" and chart is None:
                 from salestrack.reports import quality as quality_service
 
                 chosen_focus = quality_service.focus(r, now=now)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
-    if chosen == "json":
+    if chart is not None:
+        found = next(f for f in report.figures if f.name == chart)
+        shown.print_figure_chart(report, found)
+    elif chosen == "json":
         shown.write_json(report.document())
     elif chosen != "table":
         shown.write_rows(report.rows(), service.COLUMNS, chosen)
@@ -180,6 +205,12 @@ def pipeline(
         "waiting: as long, but a step is scheduled. --gaps lists them.",
     )
     render(table, fmt)
+    from salestrack.output.render import choose_format
+
+    if choose_format(fmt) == "table":
+        from salestrack.output.reports import print_funnel
+
+        print_funnel(rows)
 
 
 def _known_tag(r: Any, tag: str | None) -> str | None:
@@ -500,3 +531,70 @@ def coach(
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     sys.stdout.write(coach_markdown(page))
+
+
+def page_format(fmt: str | None) -> str:
+    """``-f html`` (the default) or ``json``; anything else is a usage error."""
+    from salestrack.errors import UsageError
+
+    chosen = (fmt or "html").strip().lower()
+    if chosen not in ("html", "json"):
+        raise UsageError(f"--format: unknown format '{fmt}'; use html or json")
+    return chosen
+
+
+PageFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="html (default: one standalone page) or json."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", metavar="FILE", help="Write to this file (default: stdout)."),
+]
+
+
+def review(
+    week: Annotated[
+        str | None,
+        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+    ] = None,
+    weeks: TrailingOpt = 8,
+    output: OutputOpt = None,
+    fmt: PageFormatOpt = None,
+) -> None:
+    """The weekly review as one page to open or print: trends with their usual band, holes.
+
+    Also the funnel from dials to won, time in each stage, the follow-up lag, wins per dial,
+    quality by dimension, lost reasons and the pipeline; the numbers are baseline's, quality's
+    and pipeline's. Example: salestrack review --week 2026-W47 --output week.html
+    """
+    from salestrack import clock, config, dates
+    from salestrack.errors import InvalidInput
+    from salestrack.output.console import say
+    from salestrack.output.files import output_file
+    from salestrack.reports import review as service
+    from salestrack.store.sql import read
+
+    chosen = page_format(fmt)
+    now, tz = clock.now(), dates.local_tz()
+    try:
+        with read(config.resolve()) as r:
+            found = service.build(
+                r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
+            )
+    except dates.DateParseError as exc:
+        raise InvalidInput("--week", str(exc)) from None
+    if chosen == "json":
+        import json
+
+        text = json.dumps(found.document(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    else:
+        from salestrack.output.review import review_html
+
+        text = review_html(found, now)
+    with output_file(output) as out:
+        out.write(text)
+    if output is not None:
+        say(f"wrote {output}")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from salestrack.cli.options import FormatOpt
-from salestrack.cli.reports import TrailingOpt
+from salestrack.cli.reports import OutputOpt, PageFormatOpt, TrailingOpt
 
 app = typer.Typer(
     help="A team on PostgreSQL: each rep against their own usual and the team's.",
@@ -47,3 +47,46 @@ def baseline(
         shown.write_rows(found.rows, team.COLUMNS, chosen)
     else:
         shown.print_team(found)
+
+
+@app.command("review")
+def review(
+    weeks: TrailingOpt = 8,
+    week: Annotated[
+        str | None,
+        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+    ] = None,
+    output: OutputOpt = None,
+    fmt: PageFormatOpt = None,
+) -> None:
+    """The team's week as one page: each rep beside their own usual and the team's.
+
+    The numbers are team baseline's. Example: salestrack team review --output team.html
+    """
+    from salestrack import clock, config, dates
+    from salestrack.cli.reports import page_format
+    from salestrack.errors import InvalidInput
+    from salestrack.output.console import say
+    from salestrack.output.files import output_file
+    from salestrack.reports import team
+    from salestrack.store.sql import read
+
+    chosen = page_format(fmt)
+    now, tz = clock.now(), dates.local_tz()
+    try:
+        with read(config.resolve()) as r:
+            found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
+    except dates.DateParseError as exc:
+        raise InvalidInput("--week", str(exc)) from None
+    if chosen == "json":
+        import json
+
+        text = json.dumps(found.document(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    else:
+        from salestrack.output.review import team_review_html
+
+        text = team_review_html(found, now)
+    with output_file(output) as out:
+        out.write(text)
+    if output is not None:
+        say(f"wrote {output}")

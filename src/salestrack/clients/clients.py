@@ -150,6 +150,7 @@ class Scorecard:
     activity: dict[str, int]
     last_touch: datetime | None
     crc: list[dict[str, Any]] = field(default_factory=list)
+    grid: Any = None  # the report card's months by behaviours (clients/crc.py: Grid)
 
     def figures(self, now: datetime) -> dict[str, Any]:
         states = [p.state(now) for p in self.promises]
@@ -221,6 +222,7 @@ def scorecard(
     from salestrack.clients import crc
 
     months = crc.months_between(start, end)
+    graded = crc.grid(reader, ref.id, months)
     card = Scorecard(
         client=ref.name,
         stage=str(stage_row[0]) if stage_row else "",
@@ -233,9 +235,86 @@ def scorecard(
         initiatives=initiatives,
         activity=activity,
         last_touch=when(last[0]) if last else None,
-        crc=crc.summary(reader, ref.id, months),
+        crc=crc.summarise(graded, months),
+        grid=graded,
     )
     return card
+
+
+def previous(
+    start: datetime, end: datetime, label: str, *, tz: tzinfo
+) -> tuple[datetime, datetime, str]:
+    """The period before: the quarter before a quarter (2026Q3 before 2026Q4), else as long
+    a period ending where this one starts."""
+    m = re.fullmatch(r"(\d{4})Q([1-4])", label)
+    if m is not None:
+        year, q = int(m.group(1)), int(m.group(2))
+        year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+        return period(f"{year}Q{q}", None, None, now=start, tz=tz)
+    first = start - (end - start)
+    from salestrack.dates import last_day
+
+    return first, start, f"{first.astimezone(tz):%d %b %Y} to {last_day(start, tz):%d %b %Y}"
+
+
+@dataclass
+class Qbr:
+    """What a quarterly business review is shown: the scorecard, the one before it, and who
+    signs it (the settings ``rep_name`` and ``company_name``; None when not set)."""
+
+    card: Scorecard
+    before: Scorecard
+    rep: str | None
+    company: str | None
+
+    def document(self, now: datetime) -> dict[str, Any]:
+        """This period's figures against the previous one's, for the JSON and the page."""
+        this, then = self.card.figures(now), self.before.figures(now)
+        return {
+            "period": self.before.label,
+            "from": self.before.start,
+            "to": self.before.end,
+            **then,
+            "share_a": share_a(self.before),
+            "grades": grades(self.before)[1],
+        } | {"change": {k: _change(this.get(k), then.get(k)) for k in COMPARED}}
+
+
+COMPARED = ("kept_rate", "on_time_rate", "uptime", "successes", "lessons", "initiatives_done")
+
+
+def _change(now_v: Any, then_v: Any) -> Any:
+    if now_v is None or then_v is None:
+        return None
+    return round(now_v - then_v, 6)
+
+
+def grades(card: Scorecard) -> tuple[int, int]:
+    """The A grades and all the grades of the period's report cards."""
+    g = card.grid
+    if g is None:
+        return 0, 0
+    return sum(g.count(m, "A") for m in g.months), sum(g.graded(m) for m in g.months)
+
+
+def share_a(card: Scorecard) -> float | None:
+    """The share of A over every grade of the period."""
+    a, n = grades(card)
+    return round(a / n, 4) if n else None
+
+
+def qbr(
+    reader: Store, typed: str, *, start: datetime, end: datetime, label: str, tz: tzinfo
+) -> Qbr:
+    """The scorecard of the period, the previous period's, and the names it is signed with."""
+    from salestrack.store import settings
+
+    card = scorecard(reader, typed, start=start, end=end, label=label)
+    s, e, was = previous(start, end, label, tz=tz)
+    before = scorecard(reader, typed, start=s, end=e, label=was)
+    return Qbr(
+        card, before, settings.name(reader, "rep_name"), settings.name(reader, "company_name")
+    )
 
 
 # -- the commands' use cases: each takes a Store inside the caller's transaction ------------

@@ -212,9 +212,13 @@ class Grid:
     def current(self) -> list[Behaviour]:
         return [b for b in self.behaviours if not b.name.endswith(RETIRED)]
 
+    def count(self, month: str, grade: str) -> int:
+        """How many of the month's grades are ``grade``."""
+        return sum(m == month and g == grade for (m, _), (g, _) in self.grades.items())
+
     def share_a(self, month: str) -> float | None:
-        got = [g for (m, _), (g, _) in self.grades.items() if m == month]
-        return sum(g == "A" for g in got) / len(got) if got else None
+        got = self.graded(month)
+        return self.count(month, "A") / got if got else None
 
     def comments(self, month: str) -> list[tuple[Behaviour, str, str]]:
         """The month's comments: (behaviour, grade, comment), in the card's order."""
@@ -321,7 +325,11 @@ def grid(reader: Store, prospect_id: uuid.UUID, months: list[str]) -> Grid:
 def summary(reader: Store, prospect_id: uuid.UUID, months: list[str]) -> list[dict[str, Any]]:
     """Per month rated: how many grades of how many behaviours on the card (``complete`` when
     every one was graded), the share of A, how many D, and the comments."""
-    g = grid(reader, prospect_id, months)
+    return summarise(grid(reader, prospect_id, months), months)
+
+
+def summarise(g: Grid, months: list[str]) -> list[dict[str, Any]]:
+    """:func:`summary` of a grid already read."""
     out = []
     for month in months:
         got = [grade for (m, _), (grade, _) in g.grades.items() if m == month]

@@ -40,6 +40,7 @@ from salestrack import names, vocab
 from salestrack.config import DbTarget
 from salestrack.errors import Conflict, UsageError
 
+DEMO_REP_NAME, DEMO_COMPANY = "Sam Carter", "Brightline Office Systems"
 DEMO_KEY = "demo"  # settings key marking a database as a demo (safe to replace)
 BOOK_WEEKS = 39  # how far back clients' promises and ratings go
 ACTIVE_WEEKS = 104  # clients won longer ago than this are handed over (no more touches)
@@ -1074,7 +1075,12 @@ def build_rows(
     at = now.astimezone(UTC)
     marker = {"seed": seed, "weeks": weeks, "dials_per_day": dials_per_day, "built_at": str(at)}
     if mark:  # one rep's demo marks the database; more reps can be added to it
-        sim.rows["settings"] = [{"key": DEMO_KEY, "value": json.dumps(marker), "updated_at": at}]
+        sim.rows["settings"] = [
+            {"key": DEMO_KEY, "value": json.dumps(marker), "updated_at": at},
+            # the names the QBR scorecard is signed with (store/settings.py: NAMES)
+            {"key": "rep_name", "value": DEMO_REP_NAME, "updated_at": at},
+            {"key": "company_name", "value": DEMO_COMPANY, "updated_at": at},
+        ]
     return Built(sim.rows, sim.days[0], sim.days[-1], sim.activity_count)
 
 

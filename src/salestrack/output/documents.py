@@ -49,11 +49,14 @@ def _graded(c: dict[str, Any]) -> str:
     return f"{c['ratings']} of {c['behaviours']} graded" + ("" if c["complete"] else ", incomplete")
 
 
-def scorecard_markdown(card: Any, figures: dict[str, Any], now: datetime) -> str:
+def scorecard_markdown(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
+    card = qbr.card
+    signed = ", ".join(x for x in (qbr.rep, qbr.company) if x)
     lines = [
         f"# Scorecard: {card.client}, {card.label}",
         "",
-        f"{period(card.start, card.end)} · printed {when(now)}",
+        f"{period(card.start, card.end)} · printed {when(now)}"
+        + (f" · prepared by {signed}" if signed else ""),
         "",
         f"Promises kept: **{_pct(figures['kept_rate'])}** · on time: "
         f"**{_pct(figures['on_time_rate'])}** · uptime: **{_pct(figures['uptime'], 2)}**",
@@ -62,6 +65,8 @@ def scorecard_markdown(card: Any, figures: dict[str, Any], now: datetime) -> str
         f"the period: {figures['kept_on_time']} kept on "
         f"time, {figures['kept_late']} kept late, {figures['broken']} broken, "
         f"{figures['overdue']} overdue, {figures['open']} open.",
+        "",
+        uptime_line(figures, now),
         "",
         "## Promises",
         "",
@@ -107,46 +112,29 @@ th, td { border-bottom: 1px solid #e3e7ef; padding: 0.3em 0.5em; text-align: lef
 """
 
 
-def _bars(values: list[tuple[str, float | None, str, bool]]) -> str:
-    """An inline SVG bar chart of shares (0 to 1): per bar its label, share, how much was
-    graded ("2 of 6") and whether that was all; a partly graded month is a pale bar."""
-    width, height, gap = 48, 120, 14
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{len(values) * (width + gap) + gap}" '
-        f'height="{height + 54}" role="img" aria-label="share of A grades by month">'
-    ]
-    for i, (label, value, graded, complete) in enumerate(values):
-        x = gap + i * (width + gap)
-        h = round((value or 0) * height)
-        look = 'fill="#3b6fd8"' if complete else 'class="part" fill="#a9bfe9"'
-        parts.append(
-            f'<rect x="{x}" y="{height - h + 10}" width="{width}" height="{h}" {look}/>'
-            f'<text x="{x + width / 2}" y="{height + 28}" font-size="11" '
-            f'text-anchor="middle">{escape(label)}</text>'
-            f'<text x="{x + width / 2}" y="{height + 44}" font-size="10" '
-            f'text-anchor="middle" fill="{"#6b7385" if complete else "#b3261e"}">'
-            f"{escape(graded)}</text>"
-            f'<text x="{x + width / 2}" y="{height - h + 6}" font-size="11" '
-            f'text-anchor="middle">{_pct(value)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def scorecard_json(
-    card: Any, figures: dict[str, Any], now: datetime, *, label: str, start: Any, end: Any
+    qbr: Any, figures: dict[str, Any], now: datetime, *, label: str, start: Any, end: Any
 ) -> str:
     """The scorecard as one JSON document (``scorecard -f json``)."""
     import json
 
+    from salestrack.clients.clients import grades
     from salestrack.output.render import plain
 
+    card = qbr.card
+    a, n = grades(card)
+    before = {k: plain(v) for k, v in qbr.document(now).items()}
     data = {
         "client": card.client,
+        "rep_name": qbr.rep,
+        "company_name": qbr.company,
         "period": label,
         "from": plain(start),
         "to": plain(end),
         **figures,
+        "share_a": round(a / n, 4) if n else None,
+        "grades": n,
+        "uptime_text": uptime_line(figures, now),
         "promise_list": [{k: plain(v) for k, v in p.as_row(now).items()} for p in card.promises],
         "success_list": [{k: plain(v) for k, v in x.items()} for x in card.successes],
         "lesson_list": [{k: plain(v) for k, v in x.items()} for x in card.lessons],
@@ -154,88 +142,294 @@ def scorecard_json(
         "activity": card.activity,
         "last_touch": plain(card.last_touch),
         "crc": card.crc,
+        "grid": [] if card.grid is None else [r for r in card.grid.rows() if r["graded"]],
+        "behaviours": []
+        if card.grid is None
+        else [{"position": b.position, "name": b.name} for b in card.grid.behaviours],
+        "previous": before,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def scorecard_html(card: Any, figures: dict[str, Any], now: datetime) -> str:
-    def rows(items: list[str]) -> str:
-        return "".join(items) or '<tr><td class="muted" colspan="5">none</td></tr>'
+def _t(text: object) -> str:
+    """User text as typed in a page: control characters written out, markup escaped."""
+    from salestrack.output.console import visible
 
-    promises = rows(
+    return escape(visible(str(text)))
+
+
+def uptime_line(figures: dict[str, Any], now: datetime) -> str:
+    """Uptime in one line: what it counts, from the period's own numbers."""
+    due = figures["kept"] + figures["broken"] + figures["overdue"]
+    if not due:
+        return "Uptime: no promise has come due yet in the period, so there is nothing to count."
+    against = [
+        f"{n} {what}"
+        for n, what in (
+            (figures["kept_late"], "kept late"),
+            (figures["broken"], "broken"),
+            (figures["overdue"], "still open past its due date"),
+        )
+        if n
+    ]
+    text = (
+        f"Uptime {_pct(figures['uptime'], 2)}: of the {due} promise{'s' if due != 1 else ''} "
+        f"that came due by {day(now)}, {figures['kept_on_time']} "
+        f"{'was' if figures['kept_on_time'] == 1 else 'were'} kept by the date promised"
+    )
+    if against:
+        text += "; " + ", ".join(against) + " count against it"
+    if figures["open"]:
+        text += f" ({figures['open']} more not due yet)"
+    return text + "."
+
+
+def _story(card: Any, figures: dict[str, Any], now: datetime) -> str:
+    """The quarter told in a few sentences, then its events in the order they happened."""
+    said = []
+    resolved = figures["kept"] + figures["broken"]
+    if figures["promises"]:
+        said.append(
+            f"{figures['promises']} promise{'s' if figures['promises'] != 1 else ''} came due "
+            f"this period (or were made without a due date); we kept {figures['kept']} of the "
+            f"{resolved} settled so far, {figures['kept_on_time']} of them on time."
+        )
+    if card.successes:
+        names = "; ".join(_t(x["text"]) for x in card.successes)
+        said.append(
+            f"{len(card.successes)} success{'es' if len(card.successes) != 1 else ''} "
+            f"delivered: {names}."
+        )
+    if card.lessons:
+        said.append(
+            "What we learned: "
+            + "; ".join(
+                _t(x["text"]) + (f", so we changed: {_t(x['change'])}" if x["change"] else "")
+                for x in card.lessons
+            )
+            + "."
+        )
+    if card.initiatives:
+        done = [i for i in card.initiatives if i["status"] == "done"]
+        going = [i for i in card.initiatives if i["status"] != "done"]
+        parts = []
+
+        def listed(items: list[dict[str, Any]]) -> str:
+            return "; ".join(f"{_t(i['text'])} ({escape(_initiative(i))})" for i in items)
+
+        if done:
+            parts.append("done: " + listed(done))
+        if going:
+            parts.append("under way: " + listed(going))
+        said.append("Improvement initiatives " + ", ".join(parts) + ".")
+    events: list[tuple[datetime, str]] = []
+    events += [(x["delivered_at"], f"Success delivered: {_t(x['text'])}") for x in card.successes]
+    events += [
+        (x["learned_at"], f"Lesson learned: {_t(x['text'])}"
+         + (f" &rarr; {_t(x['change'])}" if x["change"] else ""))
+        for x in card.lessons
+    ]  # fmt: skip
+    for i in card.initiatives:
+        if i["started_at"] and i["started_at"] >= card.start:
+            events.append((i["started_at"], f"Initiative started: {_t(i['text'])}"))
+        if i["status"] == "done" and i["done_at"]:
+            events.append((i["done_at"], f"Initiative done: {_t(i['text'])}"))
+    for p in card.promises:
+        if p.status == "broken" and p.resolved_at:
+            events.append((p.resolved_at, f"Promise broken: {_t(p.text)}"))
+    events = [e for e in events if e[0] is not None]
+    events.sort(key=lambda e: e[0])
+    story = "<p>" + " ".join(said) + "</p>" if said else '<p class="muted">Nothing recorded.</p>'
+    if events:
+        story += (
+            '<ul class="timeline">'
+            + "".join(f"<li><b>{day(at)}</b>: {text}</li>" for at, text in events)
+            + "</ul>"
+        )
+    return story
+
+
+def _compare(qbr: Any, figures: dict[str, Any], then: dict[str, Any]) -> str:
+    """This period against the previous one: a table and the rates as pairs of bars."""
+    from salestrack.clients.clients import grades, share_a
+    from salestrack.output import svg
+
+    a_now, n_now = grades(qbr.card)
+    a_then, n_then = grades(qbr.before)
+    rows = [
+        ("promises kept", figures["kept_rate"], then["kept_rate"],
+         f"{figures['kept']} of {figures['kept'] + figures['broken']}",
+         f"{then['kept']} of {then['kept'] + then['broken']}", 0),
+        ("kept on time", figures["on_time_rate"], then["on_time_rate"],
+         f"{figures['kept_on_time']} of {figures['kept']}",
+         f"{then['kept_on_time']} of {then['kept']}", 0),
+        ("uptime", figures["uptime"], then["uptime"],
+         f"{figures['kept_on_time']} of {figures['kept'] + figures['broken'] + figures['overdue']}",
+         f"{then['kept_on_time']} of {then['kept'] + then['broken'] + then['overdue']}", 2),
+        ("report card: share of A", share_a(qbr.card), share_a(qbr.before),
+         f"{a_now} of {n_now} grades", f"{a_then} of {n_then} grades", 0),
+    ]  # fmt: skip
+    counts = [
+        ("successes delivered", figures["successes"], then["successes"]),
+        ("lessons learned", figures["lessons"], then["lessons"]),
+        ("initiatives done", figures["initiatives_done"], then["initiatives_done"]),
+    ]
+    this_label, was = escape(qbr.card.label), escape(qbr.before.label)
+    table = (
+        f'<table class="compact"><thead><tr><th scope="col"></th>'
+        f'<th scope="col" class="n">{this_label}</th>'
+        f'<th scope="col" class="n">{was}</th></tr></thead><tbody>'
+        + "".join(
+            f'<tr><th scope="row">{name}</th><td class="n">{v}</td><td class="n">{w}</td></tr>'
+            for name, v, w in counts
+        )
+        + "</tbody></table>"
+    )
+    labels = [r[0] for r in rows]
+    desc = "; ".join(
+        f"{name}: {_pct(v, d)} ({k}) in {qbr.card.label}, {_pct(w, d)} ({j}) in {qbr.before.label}"
+        for name, v, w, k, j, d in rows
+    )
+    chart = svg.bars(
+        f"{qbr.card.label} against {qbr.before.label}",
+        desc,
+        labels,
         [
-            f"<tr><td>{escape(p.text)}</td><td>{when(p.made_at)}</td><td>{when(p.due_at)}</td>"
+            svg.Bars(qbr.card.label, [r[1] for r in rows],
+                     [f"{_pct(r[1], r[5])} ({r[3]})" for r in rows], top=1.0),
+            svg.Bars(qbr.before.label, [r[2] for r in rows],
+                     [f"{_pct(r[2], r[5])} ({r[4]})" for r in rows], top=1.0),
+        ],
+        label_width=160,
+        row=16,
+    )  # fmt: skip
+    return chart + table
+
+
+def _grid(card: Any) -> str:
+    """The report card: behaviours by month, each grade coloured with its comment beside it,
+    and each month's count of grades and share of A."""
+    g = card.grid
+    months = [m for m in (g.months if g else []) if g.graded(m)]
+    if not months:
+        return '<p class="muted">No report-card grades in the period.</p>'
+    head = "".join(f'<th scope="col">{escape(m)}</th>' for m in months)
+    body = ""
+    for b in g.behaviours:
+        cells = ""
+        for m in months:
+            got = g.grades.get((m, b.id))
+            if got is None:
+                cells += '<td class="muted">-</td>'
+                continue
+            grade, comment = got
+            drop = " &#9660;" if g.dropped(m, b) else ""
+            said = f"<br><small>&ldquo;{_t(comment)}&rdquo;</small>" if comment else ""
+            cells += (
+                f'<td class="grade-{escape(grade)}"><span class="grade">{escape(grade)}{drop}'
+                f"</span>{said}</td>"
+            )
+        body += f'<tr><th scope="row">{_t(b.name)}</th>{cells}</tr>'
+    counted = "".join(
+        f"<td>{g.graded(m)} of {g.card(m)}{'' if g.complete(m) else ' *'}</td>" for m in months
+    )
+    shares = "".join(
+        f"<td>{_pct(g.share_a(m))} ({g.count(m, 'A')} A, {g.count(m, 'B')} B, "
+        f"{g.count(m, 'D')} D)</td>"
+        for m in months
+    )
+    note = (
+        '<p class="muted">* not every behaviour was graded that month.</p>'
+        if not all(g.complete(m) for m in months)
+        else ""
+    )
+    return (
+        '<table class="crc"><thead><tr><th scope="col">behaviour</th>'
+        f"{head}</tr></thead><tbody>{body}</tbody><tfoot>"
+        f'<tr><th scope="row">grades given</th>{counted}</tr>'
+        f'<tr><th scope="row">share of A</th>{shares}</tr></tfoot></table>'
+        '<p class="muted">A: exceeds what the client expects; B: meets it; D: below it. '
+        "&#9660;: lower than the month before.</p>" + note
+    )
+
+
+def scorecard_html(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
+    """The scorecard for a quarterly business review, one standalone page for two sheets of
+    A4: who and when, the promises' figures with uptime explained, this period against the
+    previous one, the quarter's story; then the promises and the report-card grid."""
+    from salestrack.output.pages import page
+
+    card = qbr.card
+    then = qbr.before.figures(now)
+    signed = ", ".join(_t(x) for x in (qbr.rep, qbr.company) if x)
+    title = f"Scorecard: {card.client}, {card.label}"
+    promises = (
+        "".join(
+            f"<tr><td>{_t(p.text)}</td><td>{when(p.made_at)}</td><td>{when(p.due_at)}</td>"
             f"<td>{_resolved(p)}</td><td>{escape(p.state(now))}</td></tr>"
             for p in card.promises
-        ]
-    )
-
-    def items(entries: list[str]) -> str:
-        return "".join(f"<li>{e}</li>" for e in entries) or '<li class="muted">none</li>'
-
-    successes = items([f"{day(s['delivered_at'])}: {escape(s['text'])}" for s in card.successes])
-    lessons = items(
-        [
-            f"{day(x['learned_at'])}: {escape(x['text'])}"
-            + (f" &rarr; {escape(x['change'])}" if x["change"] else "")
-            for x in card.lessons
-        ]
-    )
-    initiatives = items(
-        [f"{escape(i['text'])} ({escape(_initiative(i))})" for i in card.initiatives]
-    )
-    if card.crc:
-        chart = _bars(
-            [
-                (c["month"], c["share_a"], f"{c['ratings']} of {c['behaviours']}", c["complete"])
-                for c in card.crc
-            ]
         )
-        if not all(c["complete"] for c in card.crc):
-            chart += (
-                '<p class="muted">Pale bars: months the client did not grade every behaviour; '
-                "their share of A rests on fewer grades.</p>"
-            )
-        said = [
-            f"{escape(c['month'])}, {escape(x['behaviour'])} ({escape(x['grade'])}): "
-            f"{escape(x['comment'])}"
-            for c in card.crc
-            for x in c["comments"]
-        ]
-        if said:
-            chart += "<h3>The client's comments</h3><ul>" + items(said) + "</ul>"
-    else:
-        chart = '<p class="muted">No report-card ratings in the period.</p>'
+        or '<tr><td class="muted" colspan="5">none</td></tr>'
+    )
     touches = ", ".join(f"{n} {k}s" for k, n in card.activity.items()) or "none"
-    title = f"Scorecard: {card.client}, {card.label}"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{escape(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<h1>{escape(title)}</h1>
+    kpis = [
+        ("promises kept", _pct(figures["kept_rate"]),
+         f"{figures['kept']} of {figures['kept'] + figures['broken']} settled"),
+        ("on time", _pct(figures["on_time_rate"]),
+         f"{figures['kept_on_time']} of {figures['kept']} kept"),
+        ("uptime", _pct(figures["uptime"], 2), "kept on time of those come due"),
+        ("successes", str(figures["successes"]), "delivered"),
+    ]  # fmt: skip
+    body = f"""<header>
+<h1>{_t(title)}</h1>
+<p class="lead">For <b>{_t(card.client)}</b>{" · prepared by " + signed if signed else ""}</p>
 <p class="muted">{period(card.start, card.end)} · printed {when(now)}</p>
-<div class="kpis">
-<div class="kpi">promises kept<b>{_pct(figures["kept_rate"])}</b></div>
-<div class="kpi">on time<b>{_pct(figures["on_time_rate"])}</b></div>
-<div class="kpi">uptime<b>{_pct(figures["uptime"], 2)}</b></div>
-<div class="kpi">successes<b>{figures["successes"]}</b></div>
-</div>
-<h2>Promises</h2>
-<table><thead><tr><th>promise</th><th>made</th><th>due</th><th>kept or broken</th>
-<th>state</th></tr></thead>
-<tbody>{promises}</tbody></table>
-<h2>Successes delivered</h2><ul>{successes}</ul>
-<h2>Lessons learned</h2><ul>{lessons}</ul>
-<h2>Improvement initiatives</h2><ul>{initiatives}</ul>
-<h2>Customer Report Card: share of A grades</h2>
-{chart}
-<h2>Activity</h2><p>{escape(touches)}; last touch {when(card.last_touch) or "-"}.</p>
-</body>
-</html>
+</header>
+<section aria-labelledby="s-kpi"><h2 id="s-kpi">Promises and uptime</h2>
+<div class="kpis">{
+        "".join(
+            f'<div class="kpi">{k}<b>{v}</b><small>{escape(s)}</small></div>' for k, v, s in kpis
+        )
+    }</div>
+<p>{escape(uptime_line(figures, now))}</p></section>
+<section aria-labelledby="s-cmp"><h2 id="s-cmp">This period against the one before
+({escape(qbr.before.label)})</h2>{_compare(qbr, figures, then)}</section>
+<section aria-labelledby="s-story"><h2 id="s-story">The quarter's story</h2>
+{_story(card, figures, now)}</section>
+<div class="page-break"></div>
+<section aria-labelledby="s-promises"><h2 id="s-promises">Every promise</h2>
+<table><thead><tr><th scope="col">promise</th><th scope="col">made</th><th scope="col">due</th>
+<th scope="col">kept or broken</th><th scope="col">state</th></tr></thead>
+<tbody>{promises}</tbody></table></section>
+<section aria-labelledby="s-crc"><h2 id="s-crc">Customer Report Card</h2>{_grid(card)}</section>
+<section aria-labelledby="s-act"><h2 id="s-act">Activity</h2>
+<p>{escape(touches)}; last touch {when(card.last_touch) or "-"}.</p></section>"""
+    return page(title, body, extra_css=_QBR_CSS)
+
+
+def pdf(html: str) -> bytes:
+    """The page as a PDF, by WeasyPrint (no browser; imported here only, ~0.6 s). It needs
+    Pango from the system; without it (or without the package), one line says what to do."""
+    from salestrack.errors import SalestrackError
+
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except (ImportError, OSError) as exc:
+        raise SalestrackError(
+            f"--format pdf needs WeasyPrint and the Pango library ({type(exc).__name__}): "
+            "pip install 'salestrack[pdf]' (Debian: apt-get install libpango-1.0-0), or write "
+            "-f html and print it to PDF from a browser"
+        ) from None
+    data: bytes = HTML(string=html).write_pdf()
+    return data
+
+
+_QBR_CSS = """
+table.crc td { min-width: 5.5em; } table.crc td small { color: #3a4255; font-weight: normal; }
+table.crc tfoot td, table.crc tfoot th { font-size: 0.9em; color: #3a4255; }
+ul.timeline { padding-left: 1.2em; } ul.timeline li { margin: 0.05em 0; }
+table.compact td, table.compact th { padding: 0.15em 0.5em; }
+@media print { body { font-size: 10pt; } h2 { margin-top: 1em; } }
 """
 
 

@@ -6,15 +6,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 
 @contextmanager
-def output_file(path: Path | None) -> Iterator[TextIO]:
+def output_file(path: Path | None, *, binary: bool = False) -> Iterator[Any]:
     """stdout, or ``path`` (mode 0600) written to a temporary name and renamed when the
-    block ends without an error, so a failed command never leaves half a file."""
+    block ends without an error, so a failed command never leaves half a file. ``binary``:
+    a file of bytes (stdout's buffer without a path)."""
     if path is None:
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         return
     import os
 
@@ -28,8 +29,12 @@ def output_file(path: Path | None) -> Iterator[TextIO]:
     except OSError as exc:
         raise UsageError(f"--output: can't write '{path}' ({exc.strerror})") from None
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
+        if binary:
+            with open(fd, "wb") as raw:
+                yield raw
+        else:
+            with open(fd, "w", encoding="utf-8", newline="") as handle:
+                yield handle
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

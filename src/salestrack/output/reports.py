@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-BARS = "▁▂▃▄▅▆▇█"
+from salestrack.output.charts import sparkline
+
 TREND = 13  # weeks of sparkline in a table (the JSON has them all)
 WIDE = 96  # a terminal narrower than this shows no trend column
 LEGEND = (
@@ -20,24 +21,6 @@ LEGEND = (
     "~ a usual from under 4 weeks; ! worse than usual with evidence; "
     "too few: under the minimum sample (docs/reports.md)"
 )
-
-
-def sparkline(values: Sequence[float | None]) -> str:
-    """``▁▃█`` for a list of numbers (a blank for a missing one)."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return ""
-    low, high = min(known), max(known)
-    span = high - low
-    out = []
-    for v in values:
-        if v is None:
-            out.append(" ")
-        elif span == 0:
-            out.append(BARS[3])
-        else:
-            out.append(BARS[round((v - low) / span * (len(BARS) - 1))])
-    return "".join(out)
 
 
 def percent(v: float) -> str:
@@ -356,8 +339,135 @@ def print_quality(result: Any, focus: Any) -> None:
         table.add_row(*cells)
     console = stdout_console()
     console.print(table)
+    trend = quality_trend_lines(result)
+    if trend:
+        _print_lines(trend)
     console.print(result.prediction.text(result.days))
     if result.mix_note:
         console.print(result.mix_note)
     if focus is not None:
         console.print(f"Focus today: {focus.describe()}")
+
+
+# -- charts under the tables (a terminal table only; never in CSV or JSON) --------------------
+
+
+def _print_lines(lines: Sequence[str], *, last_column: int | None = None) -> None:
+    from salestrack.output import charts
+    from salestrack.output.console import stdout_console
+
+    stdout_console().print(charts.styled(lines, last_column=last_column), soft_wrap=True)
+
+
+def print_funnel(rows: Sequence[dict[str, Any]]) -> None:
+    """The pipeline's funnel: the prospects and the value in each open stage, as bars (the
+    same numbers as the table above it)."""
+    from salestrack.output import charts
+    from salestrack.output.console import stdout_console, visible
+
+    if not rows:
+        return
+    width = charts.width_of(stdout_console())
+    series = [
+        charts.Series("prospects", [float(r["prospects"]) for r in rows],
+                      [f"{r['prospects']:,}" for r in rows]),
+        charts.Series("value", [float(r["value"] or 0) for r in rows],
+                      [f"{r['value'] or 0:,.0f}" for r in rows]),
+    ]  # fmt: skip
+    lines = charts.bars([visible(str(r["stage"])) for r in rows], series, width)
+    stdout_console().print("Funnel: open prospects and their value, by stage", style="bold")
+    _print_lines(lines)
+
+
+def figure_chart_lines(report: Any, f: Any, width: int) -> tuple[list[str], int]:
+    """One figure's weeks as columns with its usual band, and the line saying what this
+    week, the usual and the band rest on."""
+    from salestrack.output import charts
+
+    labels = [w.label for w in report.weeks][report.first :]
+    values = f.values[report.first :]
+    lines, at = charts.columns(
+        labels,
+        values,
+        low=f.low,
+        high=f.high,
+        shown=lambda v: number(v, f.unit) or "0",
+        width=width,
+    )
+    usual = sample(f.usual, f.usual_k, f.usual_n, f.unit) if f.usual is not None else "none yet"
+    lines.append(
+        f"this week {sample(f.value, f.k, f.n, f.unit)} · usual {usual}"
+        + (f" · usual range {band(f.low, f.high, f.unit)} (░)" if f.low is not None else "")
+        + (f" · {mark(f.flag, f.alert)}" if f.flag else "")
+    )
+    return lines, at
+
+
+def print_figure_chart(report: Any, f: Any) -> None:
+    """``baseline --chart FIGURE``: the figure's weeks, this week last (highlighted)."""
+    from salestrack.output import charts
+    from salestrack.output.console import stdout_console, visible
+
+    console = stdout_console()
+    trailing = report.trailing
+    title = f"{visible(f.name)}, {report.week.label}" + (" (so far)" if report.partial else "")
+    if trailing:
+        title += f" against {span(trailing[0].label, trailing[-1].label)}"
+    console.print(title, style="bold", markup=False)
+    lines, at = figure_chart_lines(report, f, charts.width_of(console))
+    _print_lines(lines, last_column=at)
+
+
+def quality_trend_lines(result: Any) -> list[str]:
+    """Each dimension's weekly average as a sparkline (a blank for a week with none scored),
+    with this week's average and the conversations it rests on."""
+    from salestrack import vocab
+    from salestrack.output import charts
+
+    weekly = [w for w in result.weekly if w["segment"] == "all"]
+    if not any(w["conversations"] for w in weekly):
+        return []
+    last = weekly[-1]
+    lines = [f"Trend, {weekly[0]['week']} to {last['week'][5:]} (this week last):"]
+    for d in (*vocab.QUALITY_DIMENSIONS, "overall"):
+        spark = charts.sparkline([w[d] for w in weekly])
+        now = number(last[d], "score") or "-"
+        lines.append(f"  {d:<10} {spark}  {now} ({last['conversations']:,} scored this week)")
+    return lines
+
+
+def wins_trend_lines(report: Any, width: int) -> tuple[list[str], int]:
+    """The wins by week with their usual band, and wins per dial (baseline's figures)."""
+    by = {f.name: f for f in report.figures}
+    lines, at = figure_chart_lines(report, by["wins"], width)
+    per = by["wins per dial"]
+    from salestrack.output import charts
+
+    spark = charts.sparkline(per.values[report.first :])
+    usual = sample(per.usual, per.usual_k, per.usual_n, "rate") if per.usual is not None else "-"
+    lines.append(
+        f"wins per dial {spark}  this week {sample(per.value, per.k, per.n, 'rate')}, usual {usual}"
+    )
+    return lines, at
+
+
+def print_wins_trend(report: Any) -> None:
+    from salestrack.output import charts
+    from salestrack.output.console import stdout_console
+
+    console = stdout_console()
+    first = report.weeks[report.first].label
+    console.print(f"Wins by week, {span(first, report.week.label)}", style="bold")
+    lines, at = wins_trend_lines(report, charts.width_of(console))
+    _print_lines(lines, last_column=at)
+
+
+def crc_trend_lines(months: Sequence[tuple[str, int, int]], width: int) -> list[str]:
+    """The share of A by month as bars: per month (month, A grades, grades), each bar with
+    the grades it rests on."""
+    from salestrack.output import charts
+
+    shares = [a / n if n else 0.0 for _, a, n in months]
+    shown = [f"{s:.0%} ({a} of {n} A)" for s, (_, a, n) in zip(shares, months, strict=True)]
+    series = [charts.Series("share of A", shares, shown, top=1.0)]
+    return charts.bars([m for m, _, _ in months], series, width)

@@ -34,6 +34,7 @@ IDEAL_SEGMENT = "A"  # the ideal-customer tier the segment mix is measured by
 FOLLOW_UP, STEP_LAG = "follow-up lag (median)", "next step done after due (median)"
 MEETING_SET_RATE, OVERALL, SEGMENT_SHARE = "meeting set rate", "overall", "segment A share"
 WIN_RATE, DISQUALIFIED = "win rate (qualified deals)", "leads disqualified"
+WINS = (("wins", "wins"), ("wins", "wins per dial"))  # what the wins trend draws
 # how a figure's weekly parts are judged (reports/evidence.py)
 PROPORTION, PER_TRIAL, COUNT, MEDIAN, MEAN = "proportion", "per trial", "count", "median", "mean"
 
@@ -1034,3 +1035,38 @@ def show(v: float | None, unit: str) -> str:
     if unit == "score":
         return f"{v:.2f}"
     return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"
+
+
+def figure_names(stages: list[str]) -> list[str]:
+    """Every figure's name, in the baseline's order, for the stages given (the names come
+    from the one place that makes the figures, fed a week with one of everything)."""
+    found = _figures(
+        1,
+        stages,
+        {},
+        [0],
+        [],
+        [[]],
+        [defaultdict(int)],
+        defaultdict(lambda: [[]]),
+        {0: (0, 0) + (0.0,) * 2 * (len(vocab.QUALITY_DIMENSIONS) + 1)},
+    )
+    return [f.name for f in found]
+
+
+def choose_figure(typed: str, names: Sequence[str]) -> str:
+    """The figure ``typed`` names: its name (case and spacing aside), else the one name it
+    starts; anything else is an error listing the figures."""
+    from salestrack.errors import InvalidInput
+    from salestrack.names import key
+
+    want = key(typed)
+    by = {key(n): n for n in names}
+    if want in by:
+        return by[want]
+    starts = [n for k, n in by.items() if want and k.startswith(want)]
+    if len(starts) == 1:
+        return starts[0]
+    if starts:
+        raise InvalidInput("--chart", f"'{typed}' could be {', '.join(starts)}; type more of it")
+    raise InvalidInput("--chart", f"no figure '{typed}'; use one of: {', '.join(names)}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from salestrack import vocab
 from salestrack.store.sql import Store
 
@@ -22,3 +24,34 @@ def stages(store: Store) -> list[str]:
         if value:
             return [str(s) for s in value]
     return list(vocab.DEFAULT_STAGES)
+
+
+#: The names a client document is signed with: setting key -> what it means.
+NAMES = {
+    "rep_name": "your name, as a client document is signed (the QBR scorecard)",
+    "company_name": "your company's name, on a client document (the QBR scorecard)",
+}
+
+
+def name(reader: Store, key: str) -> str | None:
+    """The name stored under ``key`` (one of :data:`NAMES`), or None when none is set."""
+    if key not in NAMES:
+        raise KeyError(key)
+    value = setting(reader, key)
+    return value or None
+
+
+def set_name(store: Store, key: str, value: str | None, *, now: Any) -> str | None:
+    """Store ``value`` under ``key`` (one of :data:`NAMES`) as the name rule cleans it
+    (trimmed, single spaces, no control characters, at most 200 characters); None or an empty
+    value clears it. Returns what is stored. A bad name raises InvalidInput naming the key."""
+    from salestrack.names import clean_name
+
+    if key not in NAMES:
+        raise KeyError(key)
+    if value is None or not value.strip():
+        store.execute("DELETE FROM settings WHERE key = :k", k=key)
+        return None
+    cleaned = clean_name(key, value)
+    store.upsert_setting(key, cleaned, now)
+    return cleaned
