@@ -125,7 +125,12 @@ def review_html(review: Any, now: datetime) -> str:
     dials, conv, meet = by["dials"], by["conversation rate"], by["meeting set rate"]
     per = by["wins per dial"]
     kpis = [
-        ("dials", f"{dials.n or 0:,}", f"usual {number(dials.usual, 'count') or '-'} a week"),
+        (
+            "dials",
+            f"{dials.n or 0:,}",
+            f"usual {number(dials.usual, 'count') or '-'} "
+            + ("by this point of a week" if report.partial else "a week"),
+        ),
         ("conversations", f"{conv.k or 0:,}", f"of {conv.n or 0:,} dials"),
         ("meetings set", f"{meet.k or 0:,}", f"of {meet.n or 0:,} dials"),
         (
