@@ -14,7 +14,7 @@ from typing import Any
 
 from salestrack import vocab
 from salestrack.store import fulltext
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, within
 
 # how each kind of row is shown: where it came from, and its text (SQL over its columns)
 _SHOWN = {
@@ -90,12 +90,7 @@ def _sqlite(
     if wanted:
         where.append(f"d.kind IN ({', '.join(f':k{n}' for n in range(len(wanted)))})")
         params.update({f"k{n}": k for n, k in enumerate(wanted)})
-    if since is not None:
-        where.append("d.at >= :since")
-        params["since"] = since
-    if until is not None:
-        where.append("d.at < :until")
-        params["until"] = until
+    where += within("d.at", since, until, params)
     # ranked among the latest RANKED matches (documents are numbered as written): a word in
     # most rows ("call") would otherwise be scored in all of them; FTS5 walks its list of
     # documents backwards and stops
@@ -133,13 +128,7 @@ def _server(
             kind_filter = " AND kind IN (" + ", ".join(f"'{k}'" for k in chosen) + ")"
         vector = f"to_tsvector('simple'::regconfig, {source.text})"
         query = "to_tsquery('simple'::regconfig, :q)"
-        window = ""
-        if since is not None:
-            window += f" AND {source.at} >= :since"
-            params["since"] = since
-        if until is not None:
-            window += f" AND {source.at} < :until"
-            params["until"] = until
+        window = "".join(f" AND {w}" for w in within(source.at, since, until, params))
         parts.append(
             f"SELECT '{source.table}' AS t, id, {source.at} AS at, "
             f"ts_rank({vector}, {query}) AS score FROM {source.table} "
