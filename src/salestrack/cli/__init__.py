@@ -313,10 +313,28 @@ def _one_line(exc: typer.TyperException) -> str:
         return f"error: {message}\n"
     if message == ctx.get_help():  # no arguments given: the help is the message
         return message + "\n"
+    message += _retired_hint(exc, ctx)
     where = ""
     if ctx.command.get_help_option(ctx) is not None:
         where = f" (see: {ctx.command_path} {ctx.help_option_names[0]})"
     return f"error: {message}{where}\n"
+
+
+#: Short flags that meant another option before each letter got one meaning: where the
+#: command still has that option, the error names its spelling now.
+RETIRED_SHORT = {"-n": ("--limit", "--next"), "-o": ("--output",), "-i": ("--add",)}
+
+
+def _retired_hint(exc: typer.TyperException, ctx: Any) -> str:
+    """``; use -l/--limit`` after "No such option: -n" in a command with ``--limit``."""
+    typed = getattr(exc, "option_name", None)
+    if typed not in RETIRED_SHORT:
+        return ""
+    for param in ctx.command.params:
+        for long in RETIRED_SHORT[typed]:
+            if long in getattr(param, "opts", ()):
+                return "; use " + "/".join(sorted(param.opts, key=len))
+    return ""
 
 
 def _describe(exc: BaseException) -> str:

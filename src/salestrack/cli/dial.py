@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from salestrack.cli.complete import stage_name
+from salestrack.cli.options import limit_option
 
 
 class Keys:
@@ -57,13 +58,14 @@ class Keys:
 
 def dial(
     ctx: typer.Context,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Prospects in the block.")
-    ] = 10,
+    limit: Annotated[int, limit_option("Prospects in the block.")] = 10,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="Only this stage.", click_type=stage_name()),
     ] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", metavar="TIER", help="Only this segment (A, B...).")
+    ] = None,
     cadence: Annotated[
         str | None,
         typer.Option(
@@ -87,6 +89,8 @@ def dial(
     m meeting set, k callback, x not interested, r referred; s skip, p back, q quit.
     Then intel, a win and the next step (Enter skips; after an unreached attempt the
     cadence books the next try).
+
+    Example: salestrack dial --limit 20 --stage qualified
     """
     from salestrack import clock, config, dates
     from salestrack.capture import dial as service

@@ -22,11 +22,14 @@ def baseline(
     weeks: TrailingOpt = 8,
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Each rep's headline figures this week, against their own usual and the team's."""
+    """Each rep's headline figures this week, against their own usual and the team's.
+
+    Example: salestrack team baseline --week 2026-W46
+    """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
     from salestrack.output import reports as shown

@@ -36,8 +36,17 @@ def ago(value: datetime) -> str:
 
 
 def count(n: int, noun: str) -> str:
-    """``1 call``, ``2 calls``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    """``1 call``, ``2 calls``, ``3 activities``, ``1,204 dials`` (the one plural rule)."""
+    return f"{n:,} {noun if n == 1 else plural(noun)}"
+
+
+def plural(noun: str) -> str:
+    """``call`` -> ``calls``, ``activity`` -> ``activities``, ``search`` -> ``searches``."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
 
 
 def duration(seconds: int | None) -> str:
