@@ -47,7 +47,7 @@ def test_scorecard_to_a_date_takes_in_that_whole_day(cli: Cli) -> None:
     cli.ok("log", "call", "Acme Corp", "-o", "connected", "--at", "2026-10-01 08:00")
     cli.ok("promise", "add", "acme", "send the plan", "--at", "2026-10-20 10:00",
            "--due", "2026-10-31 17:00")  # fmt: skip
-    out = cli.ok("scorecard", "acme", "--from", "2026-10-01", "--to", "2026-10-31", "-f", "json")
+    out = cli.ok("scorecard", "acme", "--since", "2026-10-01", "--until", "2026-10-31", "-f", "json")
     card = json.loads(out.stdout)
     assert [p["text"] for p in card["promise_list"]] == ["send the plan"]
     assert card["activity"] == {"call": 1}  # 08:00 on the first day counts too

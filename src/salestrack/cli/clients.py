@@ -390,10 +390,10 @@ def crc_behaviours(
     from salestrack import clock, config
     from salestrack.clients import crc
     from salestrack.output.console import emit, say
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output.render import Column, Table, render
     from salestrack.store.sql import read, write
 
-    table = choose_format(fmt) == "table"
+    table = fmt not in ("csv", "json", "jsonl")  # numbered lines, for a person and a script
     if candidates:
         if not table:
             rows = [{"position": n, "behaviour": t} for n, t in enumerate(crc.CANDIDATES, 1)]
@@ -412,7 +412,7 @@ def crc_behaviours(
                 "position": b.position,
                 "behaviour": b.name,
                 "own": found.own,
-            }  # fmt: skip
+            }
             for b in found.current
         ]
         columns = [Column(c) for c in ("client", "position", "behaviour", "own")]

@@ -170,9 +170,9 @@ def stages(
         return
     with read(config.resolve()) as db:
         result = settings.stages(db)
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output.render import Column, Table, render
 
-    if choose_format(fmt) == "table":  # one name a line, as before, on a terminal
+    if fmt not in ("csv", "json", "jsonl"):  # one name a line, for a person and a script
         for name in result:
             emit(name)
         return

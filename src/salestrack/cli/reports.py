@@ -470,9 +470,9 @@ def focus(
             "or set one: salestrack focus openness"
         )
         return
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output.render import Column, Table, render
 
-    if choose_format(fmt) == "table":
+    if fmt not in ("csv", "json", "jsonl"):  # one line, for a person and a script
         emit(found.describe())
         return
     render(Table("Focus", [Column(c) for c in found.row()], [found.row()]), fmt)
