@@ -120,8 +120,8 @@ def test_db_and_no_pager_work_after_the_command_too(cli: Cli, tmp_path: Path) ->
     cli.ok("prospect", "add", "Beacon", f"--db={other}")
     listed = cli.ok("prospect", "list", "--no-pager", "-f", "csv", "--db", str(other))
     assert [line.split(",")[1] for line in listed.stdout.splitlines()[1:]] == ["Acme Ltd", "Beacon"]
-    default = cli.ok("prospect", "list", "-f", "csv")  # the default database holds neither
-    assert default.stdout.splitlines()[1:] == []
+    default = cli.fails("prospect", "list", "-f", "csv")  # the default one: never written
+    assert default.stderr.startswith("error: no database at ")
     from salestrack.cli import _global_first
 
     # after `--`, "--db" is a value as typed; before the command it stays where it is

@@ -188,7 +188,9 @@ def test_the_scorecard_dates_are_whole_and_say_when_promises_were_kept(
     assert "Thu 01 Oct 2026 to Thu 31 Dec 2026 · printed Fri 20 Nov 2026 15:00" in html
     assert "<td>Mon 05 Oct 2026 12:00</td><td>kept on time</td>" in html
     assert "training plan (done Sun 15 Nov 2026)" in html
-    ranged = cli.ok("scorecard", "acme", "--since", "2026-10-01 10:00", "--until", "2026-10-05 18:00")
+    ranged = cli.ok(
+        "scorecard", "acme", "--since", "2026-10-01 10:00", "--until", "2026-10-05 18:00"
+    )
     assert "Thu 01 Oct 2026 10:00 to Mon 05 Oct 2026 18:00 · printed" in ranged.stdout
 
 

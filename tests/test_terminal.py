@@ -169,6 +169,7 @@ def test_long_output_goes_through_the_pager(long_names: None, tmp_path: Path) ->
 
 
 def test_control_characters_in_messages_are_shown_not_obeyed(cli: Cli) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     title = "x\x1b]0;PWNED\x07"
     result = cli.fails("prospect", "show", title)
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -74,6 +74,7 @@ def test_today_fits_80_columns(cli: Cli, day: None, monkeypatch: pytest.MonkeyPa
 
 
 def test_an_empty_database_says_what_to_do(cli: Cli) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     out = cli.ok("today").stdout
     assert "none: every next step is on time" in out
     assert "no usual yet: it needs three earlier days with dials" in out

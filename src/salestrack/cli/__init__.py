@@ -234,7 +234,14 @@ class AppGroup(LazyGroup):
     def invoke(self, ctx: Any) -> Any:
         app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
         with config.running(app):
-            return self._invoke(ctx)
+            path = _sqlite_path()
+            new = path is not None and not path.exists()
+            done = self._invoke(ctx)
+            if new and path is not None and path.exists():  # only a write makes one
+                from salestrack.output.console import say
+
+                say(f"created the database {path}")
+            return done
 
     def _invoke(self, ctx: Any) -> Any:
         from salestrack.output.console import error
@@ -259,6 +266,15 @@ class AppGroup(LazyGroup):
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
+
+
+def _sqlite_path() -> Any:
+    """The SQLite file the command line names (None for a server, or a --db that can't be
+    read: the command itself says what is wrong with it)."""
+    try:
+        return config.resolve().path
+    except Exception:
+        return None
 
 
 def _refuse_undecodable(args: list[str]) -> None:
