@@ -302,3 +302,36 @@ def test_import_of_a_file_shows_a_bar_with_its_total(tmp_path: Path) -> None:
     screen = _in_pty(["import", "activities", str(source)], 120, dict(os.environ))
     assert "/500" in screen, screen  # the bar counts to the file's rows
     assert "500 added" in screen
+
+
+def test_hanging_lines_break_at_spaces_only() -> None:
+    from salestrack.output.show import hanging
+
+    text = "spends 23,900 a year; renews 2026-03-01 with a well-known vendor"
+    assert hanging("intel", text, indent=8, width=30) == [
+        "intel   spends 23,900 a year;",
+        "        renews 2026-03-01 with",
+        "        a well-known vendor",
+    ]
+    assert hanging("intel", text, indent=8, width=None) == ["intel   " + text]
+
+
+def test_the_brief_wraps_under_its_text_and_keeps_numbers_whole(cli: Cli) -> None:
+    note = (
+        "They spend 23,900 a year on the current vendor and the contract renews in March; "
+        "the CFO signs anything above 10,000"
+    )
+    cli.ok("log", "call", "Acme Corp", "--new", "-o", "connected", "-n", note, "--at", "10:00")
+    screen = _in_pty(["intel", "acme"], 60, dict(os.environ))
+    lines = screen.splitlines()
+    assert max(len(line) for line in lines) <= 60, screen
+    start = next(i for i, line in enumerate(lines) if line.startswith("last touches  "))
+    told = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" " * 14):
+            break
+        told.append(line)
+    assert len(told) >= 3, screen  # wrapped, every further line under the text
+    joined = " ".join(line[14:] for line in told)
+    assert "23,900" in joined and "10,000" in joined and note in joined, screen
+    assert cli.ok("intel", "acme").stdout.count(note) == 1  # piped: not wrapped

@@ -97,6 +97,7 @@ def dial(
     from salestrack.cli.log import confirmation
     from salestrack.intel import brief
     from salestrack.output import brief as shown
+    from salestrack.output.console import text_width
     from salestrack.store.sql import read
 
     target, tz = config.resolve(), dates.local_tz()
@@ -132,6 +133,7 @@ def dial(
         sys.stdout.write("nobody to call in this block (salestrack next shows the queue)\n")
         return
     keys = Keys()
+    width = text_width()
     menu = "  ".join(f"{k} {v.replace('_', ' ')}" for k, v in service.KEYS.items())
     sys.stdout.write(
         f"Call block: {len(names)} prospects. Keys: {menu} · s skip · p back · q quit\n"
@@ -142,7 +144,8 @@ def dial(
             name = names[i]
             with read(target) as r:
                 b = brief.build(r, name, now=clock.now(), tz=tz, owner=config.whose_rows())
-            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + shown.as_text(b, now=clock.now()))
+            screen = shown.as_text(b, now=clock.now(), width=width)
+            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + screen)
             started = time.monotonic()
             key = keys.key("outcome> ")
             if key == "q":
@@ -161,13 +164,20 @@ def dial(
             saved = _capture(keys, name, outcome, seconds, rule, tz=tz)
             if saved is None:
                 continue
-            sys.stdout.write("  " + confirmation(saved) + "\n")
+            _said(confirmation(saved), width)
             tally.add(outcome, saved.reached, saved.wins)
-            sys.stdout.write("  " + tally.line() + "\n")
+            _said(tally.line(), width)
             i += 1
     except (KeyboardInterrupt, EOFError):
         pass
     sys.stdout.write(f"\nblock over. {tally.line()}\n")
+
+
+def _said(text: str, width: int | None) -> None:
+    """A line of the block, two in, wrapped with its further lines under its text."""
+    from salestrack.output.show import hanging
+
+    sys.stdout.write("\n".join(hanging("", text, indent=2, width=width)) + "\n")
 
 
 def _capture(

@@ -87,7 +87,9 @@ def intel(
 
         render_record(shown.as_json(b), fmt)
     else:
-        sys.stdout.write(shown.as_text(b, now=now))
+        from salestrack.output.console import text_width
+
+        sys.stdout.write(shown.as_text(b, now=now, width=text_width()))
 
 
 def _record(

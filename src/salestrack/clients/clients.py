@@ -9,7 +9,7 @@ have no due time). The scorecard's figures:
 * on time: kept on time / kept;
 * uptime: kept on time / every promise that came due in the period up to now (a promise
   still open after its due time counts against it, as a broken one does), shown like an
-  availability figure (99.97 %).
+  availability figure (99.97%).
 """
 
 from __future__ import annotations

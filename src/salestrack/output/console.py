@@ -65,6 +65,16 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def text_width() -> int | None:
+    """How wide text written for a person may be: the terminal's columns (``COLUMNS`` if
+    set), or None when stdout is not a terminal (piped text is not wrapped)."""
+    if not stdout_is_terminal():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def page(console: Console, renderable: Any) -> None:
     """Print ``renderable``; on a terminal, through a pager when it is taller than the screen.
 
