@@ -335,3 +335,24 @@ def test_the_brief_wraps_under_its_text_and_keeps_numbers_whole(cli: Cli) -> Non
     joined = " ".join(line[14:] for line in told)
     assert "23,900" in joined and "10,000" in joined and note in joined, screen
     assert cli.ok("intel", "acme").stdout.count(note) == 1  # piped: not wrapped
+
+
+def test_demo_and_db_upgrade_show_progress_only_on_a_terminal(tmp_path: Path, cli: Cli) -> None:
+    path = tmp_path / "demo.db"
+    screen = _in_pty(["demo", "--weeks", "2", "--path", str(path)], 120, dict(os.environ))
+    assert "demo: 2 weeks" in screen and "/11" in screen, screen  # 10 working days, the write
+    assert "demo database written" in screen
+    piped = cli.ok("demo", "--weeks", "1", "--path", str(tmp_path / "quiet.db"))
+    assert "demo:" not in piped.stderr and "━" not in piped.stderr
+
+
+def test_db_upgrade_of_an_old_file_shows_its_backup_copy(tmp_path: Path) -> None:
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    db = sqlite3.connect(old)
+    db.executescript((Path(__file__).parent / "fixtures" / "rev0001.sql").read_text())
+    db.close()
+    screen = _in_pty(["--db", str(old), "db", "upgrade"], 120, dict(os.environ))
+    assert "db upgrade: backup copy (pages)" in screen, screen
+    assert f"upgraded {old}: 0001" in screen and "backup at" in screen, screen

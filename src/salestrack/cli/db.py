@@ -72,11 +72,12 @@ def upgrade() -> None:
     Example: salestrack db upgrade --db old.db
     """
     from salestrack import config
-    from salestrack.output.console import say
+    from salestrack.output.console import progress, say
     from salestrack.store import migrate
 
     target = config.resolve()
-    done = migrate.upgrade(target)
+    with progress("db upgrade: backup copy (pages)", 1) as ticks:
+        done = migrate.upgrade(target, tick=ticks.at)
     if done.from_revision == done.to_revision:
         say(f"{target.display} is already at the newest schema ({done.to_revision})")
         return

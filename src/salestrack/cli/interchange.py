@@ -27,29 +27,11 @@ EntityArg = Annotated[
 ]
 
 
-@contextmanager
 def _progress(total: int | None, what: str) -> Any:
-    """A progress bar on stderr when it is a terminal (with the time left when the total is
-    known); otherwise a silent counter."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    """A bar on stderr when it is a terminal (``output.console.progress``)."""
+    from salestrack.output.console import progress
 
-    from salestrack.output.console import stderr_console
-
-    columns: list[Any] = [TextColumn(what), BarColumn(), MofNCompleteColumn()]
-    if total is not None:
-        columns.append(TimeRemainingColumn())
-    with Progress(*columns, console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(what, total=total)
-        yield lambda n: bar.advance(task, n)
+    return progress(what, total)
 
 
 def _rows_in(handle: Any, fmt: str) -> int | None:

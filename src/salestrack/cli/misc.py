@@ -215,9 +215,13 @@ def demo(
             f"--db: demo never writes into a database you name with --db; "
             f"to choose its file, use: salestrack demo --path {typed}"
         )
-    summary = demo_service.write_demo(
-        chosen, real=config.resolve(), now=clock.now(), weeks=weeks, seed=seed
-    )
+    from salestrack.output.console import progress
+    from salestrack.output.show import count
+
+    with progress(f"demo: {count(weeks, 'week')}", weeks * 5 + 1) as ticks:  # days, the write
+        summary = demo_service.write_demo(
+            chosen, real=config.resolve(), now=clock.now(), weeks=weeks, seed=seed, tick=ticks.at
+        )
     say(
         f"demo database written: {summary.prospects:,} prospects, {summary.activities:,} "
         f"activities ({summary.calls:,} calls), {summary.wins:,} wins, {summary.intel:,} intel "
