@@ -235,7 +235,9 @@ class AppGroup(LazyGroup):
         app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
         with config.running(app):
             path = _sqlite_path()
-            new = path is not None and not path.exists()
+            # `db upgrade` and `db restore` say themselves where the file they made is
+            typed = [*getattr(ctx, "_protected_args", []), *ctx.args][:1]
+            new = path is not None and not path.exists() and typed != ["db"]
             done = self._invoke(ctx)
             if new and path is not None and path.exists():  # only a write makes one
                 from salestrack.output.console import say
