@@ -210,7 +210,7 @@ def measure_interchange(
     out, shell_out = work / "a.csv", work / "a-shell.csv"
     exported = measure(
         {
-            "export": ([exe, "export", "activities", "-o", str(out)], on_db),
+            "export": ([exe, "export", "activities", "--output", str(out)], on_db),
             "shell": (["sh", "-c", f"{shell} -csv -header '{db}' 'select * from activities' > "
                        f"'{shell_out}'"], env),
         },
@@ -220,7 +220,7 @@ def measure_interchange(
     base = work / "import-base.db"
     for entity in ("prospects", "contacts"):
         dump = work / f"{entity}.csv"
-        subprocess.run([exe, "export", entity, "-o", str(dump)], env=on_db, check=True)
+        subprocess.run([exe, "export", entity, "--output", str(dump)], env=on_db, check=True)
         subprocess.run([exe, "import", entity, str(dump)], env={**env, "SALESTRACK_DB": str(base)},
                        check=True, capture_output=True)  # fmt: skip
     times: dict[str, list[float]] = {"import": [], "shell": []}

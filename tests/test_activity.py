@@ -56,7 +56,7 @@ def test_week_lists_days_newest_first(cli: Cli, week: dict[str, str]) -> None:
         "Mon 16 Nov 2026 · 1 activity: 1 call",
     ]
     # a day's count is the whole day's, even when the limit cuts it
-    cut = cli.ok("activity", "list", "--week", "-n", "1", "-f", "table").stdout
+    cut = cli.ok("activity", "list", "--week", "-l", "1", "-f", "table").stdout
     assert "Fri 20 Nov 2026 · 2 activities: 1 call, 1 meeting" in cut
     assert "1 of 5 activities, newest first (--limit N for more)" in cut
 
@@ -85,7 +85,8 @@ def test_month_and_since_until(cli: Cli, week: dict[str, str]) -> None:
     window = json.loads(
         cli.ok("activity", "list", "--since", "tue", "--until", "thu", "-f", "json").stdout
     )
-    assert [a["id"] for a in window] == [week["tue"]]
+    # a date alone is the whole day, at either end: Thursday's call is in
+    assert [a["id"] for a in window] == [week["thu"], week["tue"]]
 
 
 def test_bad_windows_and_filters_are_one_line(cli: Cli, week: dict[str, str]) -> None:

@@ -174,6 +174,7 @@ def test_bad_choices_are_usage_errors(
 
 
 def test_a_bad_format_is_a_usage_error(cli: Cli) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     result = cli.fails("prospect", "list", "-f", "xml", code=2)
     assert result.stderr == (
         "error: --format: unknown format 'xml'; use one of: table, csv, json, jsonl\n"

@@ -79,7 +79,7 @@ def test_scorecard_figures_for_a_quarter(cli: Cli) -> None:
                                "comment": "spot on"}]},
     ]  # fmt: skip
     text = cli.ok("scorecard", "acme", "--quarter", "2026Q4").stdout
-    assert "Promises kept: **75 %** · on time: **67 %** · uptime: **40.00 %**" in text
+    assert "Promises kept: **75%** · on time: **67%** · uptime: **40.00%**" in text
     assert (
         "| fix the invoice | Sat 10 Oct 2026 10:00 | Mon 12 Oct 2026 17:00 "
         "| Wed 14 Oct 2026 10:00 | kept late |" in text
@@ -89,7 +89,7 @@ def test_scorecard_figures_for_a_quarter(cli: Cli) -> None:
 def test_scorecard_html_is_one_standalone_document(cli: Cli, tmp_path: Path) -> None:
     fixture(cli)
     target = tmp_path / "card.html"
-    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "-o", str(target))
+    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "--output", str(target))
     html = target.read_text()
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html
 
@@ -183,7 +183,7 @@ def test_scorecard_html_renders_in_a_real_browser(cli: Cli, tmp_path: Path) -> N
         pytest.skip("Chromium not installed; apt-get install chromium")
     fixture(cli)
     page = tmp_path / "card.html"
-    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
+    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "--output", str(page))
     result = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -194,7 +194,7 @@ def test_scorecard_html_renders_in_a_real_browser(cli: Cli, tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr[-500:]
     dom = result.stdout
     assert "<title>Scorecard: Acme Corp, 2026Q4</title>" in dom
-    assert "<svg" in dom and "kept late" in dom and "40.00 %" in dom
+    assert "<svg" in dom and "kept late" in dom and "40.00%" in dom
 
 
 def test_each_client_command_says_exactly_what_it_did(cli: Cli, db_path: Path) -> None:

@@ -18,7 +18,7 @@ def people(cli: Cli) -> None:
     cli.ok("prospect", "add", "Acme Corp")
     cli.ok("prospect", "add", "Beacon Ltd")
     cli.ok("contact", "add", "Acme", "Sue Parker", "--role", "gk", "--phone", "+44 20 7946 0000")
-    cli.ok("contact", "add", "acme", "Dana Ruiz", "-r", "decision-maker", "--title", "CFO",
+    cli.ok("contact", "add", "acme", "Dana Ruiz", "--role", "decision-maker", "--title", "CFO",
            "--email", "dana@acme.com")  # fmt: skip
     cli.ok("contact", "add", "Beacon", "Raj Patel", "--role", "champion", "-p", "020 7946 0123",
            "-n", "met at the expo")  # fmt: skip
@@ -121,7 +121,7 @@ def test_intel_shows_who_to_ask_for_and_their_number(cli: Cli, people: None) -> 
 
 
 def test_dial_shows_the_number_of_who_to_ask_for(cli: Cli, people: None) -> None:
-    out = cli.ok("dial", "-n", "1", "--stage", "lead", input="q\n").stdout
+    out = cli.ok("dial", "-l", "1", "--stage", "lead", input="q\n").stdout
     assert "ask for       " in out and ("· +44 20 7946 0000" in out or "· 020 7946 0123" in out)
 
 

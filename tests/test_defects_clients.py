@@ -97,7 +97,7 @@ def test_comments_show_in_the_report_and_the_scorecard(cli: Cli, tmp_path: Path)
     text = cli.ok("scorecard", "contoso", "--quarter", "2026Q4").stdout
     assert "  - Returns calls and emails promptly (D): slow <b>replies</b>\n" in text
     page = tmp_path / "card.html"
-    cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
+    cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "html", "--output", str(page))
     html = page.read_text()
     # beside the grade in the report card's grid, shown as typed
     assert (
@@ -187,12 +187,14 @@ def test_the_scorecard_dates_are_whole_and_say_when_promises_were_kept(
     assert "| call back | Wed 18 Nov 2026 10:00 | Fri 27 Nov 2026 17:00 |  | open |" in text
     assert "- training plan (done Sun 15 Nov 2026)\n" in text and "done, done" not in text
     page = tmp_path / "card.html"
-    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
+    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "--output", str(page))
     html = page.read_text()
     assert "Thu 01 Oct 2026 to Thu 31 Dec 2026 · printed Fri 20 Nov 2026 15:00" in html
     assert "<td>Mon 05 Oct 2026 12:00</td><td>kept on time</td>" in html
     assert "training plan (done Sun 15 Nov 2026)" in html
-    ranged = cli.ok("scorecard", "acme", "--from", "2026-10-01 10:00", "--to", "2026-10-05 18:00")
+    ranged = cli.ok(
+        "scorecard", "acme", "--since", "2026-10-01 10:00", "--until", "2026-10-05 18:00"
+    )
     assert "Thu 01 Oct 2026 10:00 to Mon 05 Oct 2026 18:00 · printed" in ranged.stdout
 
 
@@ -215,10 +217,10 @@ def test_a_month_graded_in_part_says_how_much(cli: Cli, tmp_path: Path) -> None:
     assert re.search(r"2026-11 .*2 of 6 \* .*50%", table.stdout)
     assert "* not every behaviour graded that month" in table.stderr
     text = cli.ok("scorecard", "contoso", "--quarter", "2026Q4").stdout
-    assert "- 2026-10: 100 % A, 0 D (6 of 6 graded)\n" in text
-    assert "- 2026-11: 50 % A, 0 D (2 of 6 graded, incomplete)\n" in text
+    assert "- 2026-10: 100% A, 0 D (6 of 6 graded)\n" in text
+    assert "- 2026-11: 50% A, 0 D (2 of 6 graded, incomplete)\n" in text
     page = tmp_path / "card.html"
-    cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "html", "-o", str(page))
+    cli.ok("scorecard", "contoso", "--quarter", "2026Q4", "-f", "html", "--output", str(page))
     html = page.read_text()
     # the grid's count of grades per month, the part-graded month marked
     assert '<th scope="row">grades given</th><td>6 of 6</td><td>2 of 6 *</td></tr>' in html

@@ -66,7 +66,7 @@ def test_a_ten_prospect_block_through_the_real_terminal(cli: Cli, db_path: Path)
                "--next", "call again", "--due", "2026-11-19 09:00")  # fmt: skip
     env = {**os.environ, "SALESTRACK_DB": str(db_path), "SALESTRACK_NOW": NOW.isoformat(),
            "TZ": "Europe/London", "NO_COLOR": "1", "COLUMNS": "120", "TERM": "xterm"}  # fmt: skip
-    term = Terminal([sys.executable, "-m", "salestrack", "dial", "-n", "10"], env)
+    term = Terminal([sys.executable, "-m", "salestrack", "dial", "-l", "10"], env)
     # (key, intel, win, next step, due) for each prospect, in queue order
     plan = [
         ("n", "", "", "", None),

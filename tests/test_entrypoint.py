@@ -84,7 +84,21 @@ def test_capture_prints_id_on_stdout_and_one_line_on_stderr(db_path: Path) -> No
     result = run("salestrack", "log", "call", "Acme Corp", "-o", "gatekeeper")
     assert result.returncode == 0
     assert len(result.stdout.strip()) == 36
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("logged call")
+    # the first write made the database, and says where, once
+    assert result.stderr.splitlines()[1:] == [f"created the database {db_path}"]
+    again = run("salestrack", "log", "call", "Acme Corp", "-o", "busy")
+    assert again.stderr.count("\n") == 1 and again.stderr.startswith("logged call")
+
+
+def test_a_read_on_a_path_with_no_database_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "x" / "none.db"
+    result = run("salestrack", "prospect", "list", "--db", str(missing))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: no database at {missing}; a command that writes creates it "
+        "(salestrack prospect add NAME), or check --db / SALESTRACK_DB\n"
+    )
+    assert not (tmp_path / "x").exists()
 
 
 def test_errors_have_no_traceback(db_path: Path) -> None:

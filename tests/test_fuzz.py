@@ -83,7 +83,7 @@ TEMPLATES = [
     ["prospect", "list", "--stage", "{}"],
     ["prospect", "list", "--limit", "{}"],
     ["intel", "{}"],
-    ["intel", "Acme", "-i", "{}"],
+    ["intel", "Acme", "--add", "{}"],
     ["edit", "{}", "-d", "5m"],
     ["next", "--set", "{}"],
     ["next", "--limit", "{}"],

@@ -22,7 +22,7 @@ def test_export_all_into_an_empty_database_reproduces_it(
 ) -> None:
     _fill(cli)
     first = tmp_path / "all.jsonl"
-    cli.ok("export", "all", "-o", str(first))
+    cli.ok("export", "all", "--output", str(first))
     lines = first.read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0]) == {"format": "salestrack-all", "version": 1}
     assert json.loads(lines[1])["entity"] == "settings"
@@ -34,7 +34,7 @@ def test_export_all_into_an_empty_database_reproduces_it(
     out = cli.ok("--db", str(other), "import", "all", str(first))
     assert out.stderr.startswith(f"imported all: {len(lines) - 1} added, 0 updated, 0 unchanged")
     second = tmp_path / "again.jsonl"
-    cli.ok("--db", str(other), "export", "all", "-o", str(second))
+    cli.ok("--db", str(other), "export", "all", "--output", str(second))
     assert second.read_bytes() == first.read_bytes()
     assert dump(other) == dump(db_path)
     assert rows(other, "SELECT name, stage FROM prospects ORDER BY name") == [
@@ -49,7 +49,7 @@ def test_settings_travel_alone_and_a_bad_stage_list_is_refused(
 ) -> None:
     _fill(cli)
     path = tmp_path / "settings.csv"
-    cli.ok("export", "settings", "-o", str(path))
+    cli.ok("export", "settings", "--output", str(path))
     text = path.read_bytes()
     assert text.startswith(b'key,value,updated_at\r\nstages,"[""lead"", ""qualified"", ""demo""')
     other = tmp_path / "other.db"
@@ -57,7 +57,7 @@ def test_settings_travel_alone_and_a_bad_stage_list_is_refused(
         "imported settings: 1 added"
     )
     again = tmp_path / "again.csv"
-    cli.ok("--db", str(other), "export", "settings", "-o", str(again))
+    cli.ok("--db", str(other), "export", "settings", "--output", str(again))
     assert again.read_bytes() == text
     assert (
         json.loads(cli.ok("--db", str(other), "export", "settings", "-f", "json").stdout)[0]["key"]
@@ -91,10 +91,10 @@ def test_export_all_on_postgres_reproduces_the_sqlite_file(
 ) -> None:
     _fill(cli)
     first = tmp_path / "all.jsonl"
-    cli.ok("export", "all", "-o", str(first))
+    cli.ok("export", "all", "--output", str(first))
     cli.ok("--db", pg_url, "import", "all", str(first))
     second = tmp_path / "pg.jsonl"
-    cli.ok("--db", pg_url, "export", "all", "-o", str(second))
+    cli.ok("--db", pg_url, "export", "all", "--output", str(second))
     assert second.read_bytes() == first.read_bytes()
 
 

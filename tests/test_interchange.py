@@ -63,7 +63,7 @@ def test_csv_columns_values_and_spreadsheet_safety(cli: Cli, db_path: Path) -> N
     assert call["duration_s"] == "90" and call["objective_met"] == ""
     assert len(call["id"]) == 36 and call["id"].count("-") == 4
     target = db_path.parent / "out.csv"
-    cli.ok("export", "activities", "-o", str(target))
+    cli.ok("export", "activities", "--output", str(target))
     assert target.read_bytes().decode() == out.replace("\n", "\r\n")  # RFC 4180 line ends
     as_json = json.loads(cli.ok("export", "activities", "-f", "json").stdout)
     assert as_json[0]["notes"] == "+44 20 7946 0000"  # JSON is never altered
@@ -314,7 +314,7 @@ def test_sqlite_writes_the_csv_that_the_csv_module_would(
         source = db_path.parent / f"{entity}.jsonl"
         source.write_text(json.dumps(row) + "\n", encoding="utf-8")
         cli.ok("import", entity, str(source))
-        cli.ok("export", entity, "-o", str(out))
+        cli.ok("export", entity, "--output", str(out))
         expected = _as_the_csv_module_writes(cli.ok("export", entity, "-f", "json").stdout)
         assert out.read_bytes().decode("utf-8") == expected
 
@@ -334,7 +334,7 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
     out = filled.parent / "a.csv"
 
     def exported(args: list[str]) -> bytes:
-        cli.ok("export", "activities", "-o", str(out), *args)
+        cli.ok("export", "activities", "--output", str(out), *args)
         return out.read_bytes()
 
     monkeypatch.setattr(sqlite_csv, "_cores", lambda: 1)
@@ -366,7 +366,7 @@ def test_a_long_export_in_parts_is_the_same_as_one_query(
     # prospect's activities by the prospect's index): parts would wait for a whole sort
     assert len(started) == 2 * 3
     steps = filled.parent / "steps.csv"
-    cli.ok("export", "next-steps", "-o", str(steps))  # created_at, id: no such index either
+    cli.ok("export", "next-steps", "--output", str(steps))  # created_at, id: no such index either
     assert len(started) == 6 and len(steps.read_bytes().splitlines()) > 100
     n = len(whole[0].splitlines()) - 1
     assert n > 200 and len(set(whole[0].splitlines())) == n + 1  # no row twice
@@ -390,7 +390,7 @@ def test_a_failed_part_fails_the_export_whole(
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     out = tmp_path / "a.csv"
-    failed = cli.fails("export", "activities", "-o", str(out), code=1)
+    failed = cli.fails("export", "activities", "--output", str(out), code=1)
     assert failed.stderr.startswith("error: export: a part of the export failed: ")
     assert "not a salestrack database" in failed.stderr and failed.stderr.count("\n") == 1
     assert not out.exists() and list(temp.iterdir()) == []

@@ -24,7 +24,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _ranked(cli: Cli, limit: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(cli.ok("next", "-n", limit, "-f", "csv").stdout)))
+    return list(csv.DictReader(io.StringIO(cli.ok("next", "-l", limit, "-f", "csv").stdout)))
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_the_top_is_the_top_of_everyone(
     shutil.copyfile(built, db_path)
     monkeypatch.setenv("SALESTRACK_NOW", at)
     for spec in weights:
-        cli.ok("next", "--set", spec, "-n", "1")
+        cli.ok("next", "--set", spec, "-l", "1")
     everyone = _ranked(cli, EVERYONE)
     assert len(everyone) > 100
     # limits across the whole list, so some fall inside a group and some at its end

@@ -40,13 +40,13 @@ def test_limit_gives_the_first_rows_in_the_same_order(cli: Cli) -> None:
     assert acme["stage_since"] == "2026-11-20T15:00:00+00:00"
     # a limit at or above the count reads each prospect on its own: the same rows as the
     # grouped query, stage changes and next steps included
-    assert _csv(cli.ok("prospect", "list", "-n", "4", "-f", "csv").stdout) == everything
-    assert _csv(cli.ok("prospect", "list", "-n", "9", "-f", "csv").stdout) == everything
+    assert _csv(cli.ok("prospect", "list", "-l", "4", "-f", "csv").stdout) == everything
+    assert _csv(cli.ok("prospect", "list", "-l", "9", "-f", "csv").stdout) == everything
     charlie = everything[2]
     assert (charlie["stage"], charlie["stage_since"], charlie["next_step"]) == (
         "meeting", "2026-11-20T15:00:00+00:00", "call back"
     )  # fmt: skip
-    only = _csv(cli.ok("prospect", "list", "--segment", "B", "-n", "1", "-f", "csv").stdout)
+    only = _csv(cli.ok("prospect", "list", "--segment", "B", "-l", "1", "-f", "csv").stdout)
     assert [r["name"] for r in only] == ["Delta Ltd"]
 
 
@@ -55,9 +55,9 @@ def test_caption_says_how_many_of_how_many(cli: Cli) -> None:
     table = cli.ok("prospect", "list", "--limit", "3", "-f", "table").stdout
     assert "3 of 4 prospects" in table
     assert "Charlie & Co" in table and "Delta Ltd" not in table
-    assert "4 prospects" in cli.ok("prospect", "list", "-n", "4", "-f", "table").stdout
-    assert " of " not in cli.ok("prospect", "list", "-n", "4", "-f", "table").stdout
-    staged = cli.ok("prospect", "list", "--stage", "lead", "-n", "1", "-f", "table").stdout
+    assert "4 prospects" in cli.ok("prospect", "list", "-l", "4", "-f", "table").stdout
+    assert " of " not in cli.ok("prospect", "list", "-l", "4", "-f", "table").stdout
+    staged = cli.ok("prospect", "list", "--stage", "lead", "-l", "1", "-f", "table").stdout
     assert "1 of 2 prospects" in staged and "Beta Ltd" in staged
 
 

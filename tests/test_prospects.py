@@ -11,6 +11,7 @@ from tests.conftest import Cli, dump, rows
 
 
 def test_add_list_show(cli: Cli, db_path: Path) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     added = cli.ok("prospect", "add", "Acme Corp", "--company", "Acme Corporation",
                    "--segment", "A", "--value", "25000")  # fmt: skip
     assert added.stderr == "added prospect Acme Corp · stage lead\n"
@@ -106,6 +107,7 @@ def test_rm_deletes_everything_about_the_prospect(cli: Cli, db_path: Path) -> No
 
 
 def test_stages_are_configurable(cli: Cli, db_path: Path) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     assert cli.ok("stages").stdout.split() == [
         "lead", "qualified", "meeting", "proposal", "negotiation", "won", "lost",
     ]  # fmt: skip
@@ -144,7 +146,7 @@ def test_show_as_text_hides_empty_fields_and_counts_in_words(cli: Cli) -> None:
 
 
 def test_prospect_text_follows_the_text_rule(cli: Cli, db_path: Path) -> None:
-    cli.ok("stages")  # the database exists
+    cli.ok("db", "upgrade")  # the database exists
     before = dump(db_path)
     bad = cli.fails("prospect", "add", "Acme", "--note", "a\x00b")
     assert bad.stderr == "error: --note: contains a NUL character; remove it\n"

@@ -58,7 +58,8 @@ def test_scores_are_recorded_inline_and_afterwards(cli: Cli, db_path: Path) -> N
             "log", "call", "Acme", "-o", "connected", "-q", "value=4,uncovered=3,openness=5"
         ).stderr
     )
-    assert "not on emails" in cli.fails("log", "email", "Acme", "-q", "4444").stderr
+    # log email has no -q; edit still refuses scores on an email by the rule
+    assert "No such option: -q" in cli.fails("log", "email", "Acme", "-q", "4444", code=2).stderr
     assert (
         "goes with --quality"
         in cli.fails("log", "call", "Acme", "-o", "busy", "--uncovered", "x").stderr
@@ -128,6 +129,7 @@ def test_quality_predicts_progress_only_with_evidence(cli: Cli) -> None:
 
 
 def test_focus_is_the_weakest_or_the_chosen_point(cli: Cli) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     assert "no focus yet" in cli.ok("focus").stderr
     fixture(cli)
     # only Epsilon (all fives) in the last 7 days: a tie, the first dimension wins

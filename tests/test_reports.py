@@ -71,7 +71,7 @@ def test_pipeline_gaps_first_page(cli: Cli) -> None:
         cli.ok("log", "call", f"Prospect {n}", "--new", "-o", "voicemail", "--at", "2026-11-02")
     page = cli.ok("pipeline", "--gaps", "--limit", "2", "-f", "table")
     assert "2 of 5 prospects with a gap" in page.stdout
-    out = cli.ok("pipeline", "--gaps", "-n", "2", "-f", "csv").stdout
+    out = cli.ok("pipeline", "--gaps", "-l", "2", "-f", "csv").stdout
     found = list(csv.DictReader(io.StringIO(out)))
     assert [g["name"] for g in found] == ["Prospect 0", "Prospect 1"]
     assert "goes with --gaps" in cli.fails("pipeline", "--limit", "2", code=2).stderr

@@ -39,7 +39,7 @@ def test_the_counts_follow_every_write(cli: Cli, db_path: Path, tmp_path: Path) 
     cli.ok("prospect", "rm", "initech", "--yes")  # every row of the prospect (cascades)
     assert _kept(db_path) == _counted(db_path) == _status(cli)
     export = tmp_path / "a.csv"
-    cli.ok("export", "activities", "-o", str(export))
+    cli.ok("export", "activities", "--output", str(export))
     rows_before = _counted(db_path)["activities"]
     cli.ok("log", "note", "acme", "-n", "to be imported again")
     assert _kept(db_path) == _counted(db_path)

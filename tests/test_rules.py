@@ -48,13 +48,14 @@ def activity_row(**values: str) -> Callable[[dict[str, str]], dict[str, str]]:
 CASES = [
     Case(
         "reached on an email",
-        ["log", "email", "Acme", "--reached", "gatekeeper"],
-        "--reached: only calls and meetings reach someone, not an email; leave --reached out",
+        ["log", "email", "Acme", "--reached", "gatekeeper"],  # log email has no --reached
+        "No such option: --reached (see: salestrack log email -h)",
         ("email", ["--reached", "gatekeeper"]),
         "--reached: only calls and meetings reach someone, not an email; "
         "clear it with --reached ''",
         activity_row(kind="email", reached="gatekeeper"),
         "reached: only calls and meetings reach someone, not an email; leave reached empty",
+        log_code=2,
     ),
     Case(
         "a call without an outcome",
@@ -77,12 +78,13 @@ CASES = [
     ),
     Case(
         "an outcome on a note",
-        ["log", "note", "Acme", "-o", "sent"],
-        "--outcome: a note has no outcome; leave --outcome out",
+        ["log", "note", "Acme", "-o", "sent"],  # log note has no --outcome
+        "No such option: -o (see: salestrack log note -h)",
         ("note", ["-o", "sent"]),
         "--outcome: a note has no outcome; clear it with --outcome ''",
         activity_row(kind="note", outcome="sent"),
         "outcome: a note has no outcome; leave outcome empty",
+        log_code=2,
     ),
     Case(
         "a time in the future",
@@ -123,12 +125,14 @@ CASES = [
     ),
     Case(
         "an objective on an email",
-        ["log", "email", "Acme", "--met"],
-        "--met: objectives are for calls and meetings, not an email",
+        ["log", "email", "Acme", "--met"],  # log email has no --met
+        "No such option: --met (Possible options: --at, --next, --tag) "
+        "(see: salestrack log email -h)",
         None,
         None,
         activity_row(kind="email", objective_met="true"),
         "objective_met: objectives are for calls and meetings, not an email",
+        log_code=2,
     ),
     Case(
         "a score out of range",

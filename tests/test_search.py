@@ -83,7 +83,7 @@ def test_every_kind_of_row_is_found_ranked_with_where_it_came_from(cli: Cli, boo
         ("success", "Acme Corp", "cut their budget review to a day"),
         ("prospect", "Acme Corp", "Acme Corp · family firm, budget set each April"),
     ]
-    data = json.loads(cli.ok("search", "budget", "-f", "json", "-n", "2").stdout)
+    data = json.loads(cli.ok("search", "budget", "-f", "json", "-l", "2").stdout)
     assert len(data) == 2 and data[0]["score"] >= data[1]["score"] > 0
     assert set(data[0]) == {"id", "kind", "source", "prospect_id", "prospect", "at", "text",
                             "score"}  # fmt: skip
@@ -159,7 +159,7 @@ def test_a_demo_database_from_the_bulk_path_is_indexed(cli: Cli, tmp_path: Path)
     value, prospect = rows(demo, "SELECT i.value, p.name FROM intel i JOIN prospects p "
                            "ON p.id = i.prospect_id ORDER BY i.learned_at LIMIT 1")[0]  # fmt: skip
     found = json.loads(cli.ok("--db", str(demo), "search", value, "-f", "json",
-                              "-n", "100").stdout)  # fmt: skip
+                              "-l", "100").stdout)  # fmt: skip
     assert (prospect, value) in [(h["prospect"], h["text"]) for h in found]
 
 

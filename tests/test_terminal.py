@@ -169,6 +169,7 @@ def test_long_output_goes_through_the_pager(long_names: None, tmp_path: Path) ->
 
 
 def test_control_characters_in_messages_are_shown_not_obeyed(cli: Cli) -> None:
+    cli.ok("db", "upgrade")  # an empty database (a read never creates one)
     title = "x\x1b]0;PWNED\x07"
     result = cli.fails("prospect", "show", title)
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
@@ -301,3 +302,57 @@ def test_import_of_a_file_shows_a_bar_with_its_total(tmp_path: Path) -> None:
     screen = _in_pty(["import", "activities", str(source)], 120, dict(os.environ))
     assert "/500" in screen, screen  # the bar counts to the file's rows
     assert "500 added" in screen
+
+
+def test_hanging_lines_break_at_spaces_only() -> None:
+    from salestrack.output.show import hanging
+
+    text = "spends 23,900 a year; renews 2026-03-01 with a well-known vendor"
+    assert hanging("intel", text, indent=8, width=30) == [
+        "intel   spends 23,900 a year;",
+        "        renews 2026-03-01 with",
+        "        a well-known vendor",
+    ]
+    assert hanging("intel", text, indent=8, width=None) == ["intel   " + text]
+
+
+def test_the_brief_wraps_under_its_text_and_keeps_numbers_whole(cli: Cli) -> None:
+    note = (
+        "They spend 23,900 a year on the current vendor and the contract renews in March; "
+        "the CFO signs anything above 10,000"
+    )
+    cli.ok("log", "call", "Acme Corp", "--new", "-o", "connected", "-n", note, "--at", "10:00")
+    screen = _in_pty(["intel", "acme"], 60, dict(os.environ))
+    lines = screen.splitlines()
+    assert max(len(line) for line in lines) <= 60, screen
+    start = next(i for i, line in enumerate(lines) if line.startswith("last touches  "))
+    told = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" " * 14):
+            break
+        told.append(line)
+    assert len(told) >= 3, screen  # wrapped, every further line under the text
+    joined = " ".join(line[14:] for line in told)
+    assert "23,900" in joined and "10,000" in joined and note in joined, screen
+    assert cli.ok("intel", "acme").stdout.count(note) == 1  # piped: not wrapped
+
+
+def test_demo_and_db_upgrade_show_progress_only_on_a_terminal(tmp_path: Path, cli: Cli) -> None:
+    path = tmp_path / "demo.db"
+    screen = _in_pty(["demo", "--weeks", "2", "--path", str(path)], 120, dict(os.environ))
+    assert "demo: 2 weeks" in screen and "/11" in screen, screen  # 10 working days, the write
+    assert "demo database written" in screen
+    piped = cli.ok("demo", "--weeks", "1", "--path", str(tmp_path / "quiet.db"))
+    assert "demo:" not in piped.stderr and "━" not in piped.stderr
+
+
+def test_db_upgrade_of_an_old_file_shows_its_backup_copy(tmp_path: Path) -> None:
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    db = sqlite3.connect(old)
+    db.executescript((Path(__file__).parent / "fixtures" / "rev0001.sql").read_text())
+    db.close()
+    screen = _in_pty(["--db", str(old), "db", "upgrade"], 120, dict(os.environ))
+    assert "db upgrade: backup copy (pages)" in screen, screen
+    assert f"upgraded {old}: 0001" in screen and "backup at" in screen, screen

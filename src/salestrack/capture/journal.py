@@ -14,7 +14,7 @@ from salestrack import vocab
 from salestrack.capture import activities, tags
 from salestrack.errors import NotFound, UsageError
 from salestrack.store import lookup
-from salestrack.store.sql import Store, uid, when, when_set
+from salestrack.store.sql import Store, uid, when, when_set, within
 
 #: The columns of ``activity list -f csv|json``: the export's (docs/export.md), with the
 #: contact's name after ``contact_id`` and the tags (the activity's and its prospect's) last.
@@ -104,12 +104,7 @@ def listing(
     if prospect is not None:
         where.append("a.prospect_id = :pid")
         params["pid"] = lookup.find_prospect(store, prospect).id
-    if since is not None:
-        where.append("a.occurred_at >= :since")
-        params["since"] = since
-    if until is not None:
-        where.append("a.occurred_at < :until")
-        params["until"] = until
+    where += within("a.occurred_at", since, until, params)
     if kinds:
         marks = ", ".join(f":k{n}" for n in range(len(kinds)))
         where.append(f"a.kind IN ({marks})")

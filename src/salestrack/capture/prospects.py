@@ -12,7 +12,7 @@ from salestrack import names, rules, vocab
 from salestrack.capture.steps import Step, open_steps
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup, settings
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, within
 
 MAX_SEGMENT = 50
 
@@ -181,9 +181,15 @@ class ProspectLine:
 
 
 def _listing_filter(
-    store: Store, stage: str | None, segment: str | None, tag: str | None = None
+    store: Store,
+    stage: str | None,
+    segment: str | None,
+    tag: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    where, params = [], {}
+    params: dict[str, Any] = {}
+    where = within("p.created_at", since, until, params)
     if tag:
         from salestrack.capture import tags
 
@@ -205,14 +211,17 @@ def listing(
     segment: str | None = None,
     limit: int | None = None,
     tag: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[ProspectLine]:
-    """Prospects by name; with ``limit``, the first ``limit`` of them.
+    """Prospects by name; with ``limit``, the first ``limit`` of them; with ``since`` or
+    ``until``, those that became prospects in that period.
 
     With a limit only those prospects' activities are read (through the indexes on
     ``prospect_id``); without one, all of them once, grouped. The time in stage is the
     prospect's own ``stage_since`` (kept by a trigger on the stage changes).
     """
-    where, params = _listing_filter(store, stage, segment, tag)
+    where, params = _listing_filter(store, stage, segment, tag, since, until)
     if limit is None:
         rows = store.rows(
             "SELECT p.id, p.name, p.company, p.segment, p.stage, p.value, p.stage_since, t.n, "
@@ -258,10 +267,16 @@ def listing(
 
 
 def listed_count(
-    store: Store, *, stage: str | None = None, segment: str | None = None, tag: str | None = None
+    store: Store,
+    *,
+    stage: str | None = None,
+    segment: str | None = None,
+    tag: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> int:
     """How many prospects :func:`listing` would give without a limit."""
-    where, params = _listing_filter(store, stage, segment, tag)
+    where, params = _listing_filter(store, stage, segment, tag, since, until)
     return int(store.scalar("SELECT count(*) FROM prospects p" + where, **params) or 0)
 
 

@@ -242,7 +242,16 @@ class AppGroup(LazyGroup):
     def invoke(self, ctx: Any) -> Any:
         app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
         with config.running(app):
-            return self._invoke(ctx)
+            path = _sqlite_path()
+            # `db upgrade` and `db restore` say themselves where the file they made is
+            typed = [*getattr(ctx, "_protected_args", []), *ctx.args][:1]
+            new = path is not None and not path.exists() and typed != ["db"]
+            done = self._invoke(ctx)
+            if new and path is not None and path.exists():  # only a write makes one
+                from salestrack.output.console import say
+
+                say(f"created the database {path}")
+            return done
 
     def _invoke(self, ctx: Any) -> Any:
         from salestrack.output.console import error
@@ -267,6 +276,15 @@ class AppGroup(LazyGroup):
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
+
+
+def _sqlite_path() -> Any:
+    """The SQLite file the command line names (None for a server, or a --db that can't be
+    read: the command itself says what is wrong with it)."""
+    try:
+        return config.resolve().path
+    except Exception:
+        return None
 
 
 def _refuse_undecodable(args: list[str]) -> None:
@@ -321,10 +339,28 @@ def _one_line(exc: typer.TyperException) -> str:
         return f"error: {message}\n"
     if message == ctx.get_help():  # no arguments given: the help is the message
         return message + "\n"
+    message += _retired_hint(exc, ctx)
     where = ""
     if ctx.command.get_help_option(ctx) is not None:
         where = f" (see: {ctx.command_path} {ctx.help_option_names[0]})"
     return f"error: {message}{where}\n"
+
+
+#: Short flags that meant another option before each letter got one meaning: where the
+#: command still has that option, the error names its spelling now.
+RETIRED_SHORT = {"-n": ("--limit", "--next"), "-o": ("--output",), "-i": ("--add",)}
+
+
+def _retired_hint(exc: typer.TyperException, ctx: Any) -> str:
+    """``; use -l/--limit`` after "No such option: -n" in a command with ``--limit``."""
+    typed = getattr(exc, "option_name", None)
+    if typed not in RETIRED_SHORT:
+        return ""
+    for param in ctx.command.params:
+        for long in RETIRED_SHORT[typed]:
+            if long in getattr(param, "opts", ()):
+                return "; use " + "/".join(sorted(param.opts, key=len))
+    return ""
 
 
 def _describe(exc: BaseException) -> str:

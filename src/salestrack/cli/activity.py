@@ -6,7 +6,15 @@ import typer
 
 from salestrack import vocab
 from salestrack.cli.complete import prospect_name
-from salestrack.cli.options import FormatOpt, TagOpt, YesOpt, choice
+from salestrack.cli.options import (
+    FormatOpt,
+    SinceOpt,
+    TagOpt,
+    UntilOpt,
+    YesOpt,
+    choice,
+    limit_option,
+)
 
 if TYPE_CHECKING:
     from salestrack.capture.journal import Detail
@@ -39,12 +47,8 @@ def list_(
             show_default=False,
         ),
     ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar="WHEN", help="From this time on: tue, 2w ago.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Before this time.")
-    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     today: Annotated[bool, typer.Option("--today", help="Today's activities.")] = False,
     week: Annotated[bool, typer.Option("--week", help="This week's (from Monday).")] = False,
     month: Annotated[bool, typer.Option("--month", help="This calendar month's.")] = False,
@@ -63,10 +67,7 @@ def list_(
         typer.Option("--outcome", "-o", metavar="OUTCOME", help="Only this outcome: connected..."),
     ] = None,
     tag: TagOpt = None,
-    limit: Annotated[
-        int,
-        typer.Option("--limit", "-n", min=0, help="At most N, newest first (0: all of them)."),
-    ] = 200,
+    limit: Annotated[int, limit_option("At most N, newest first (0: all of them).", low=0)] = 200,
     fmt: FormatOpt = None,
 ) -> None:
     """Activities newest first, by day with each day's count; CSV or JSON when piped.
@@ -83,8 +84,8 @@ def list_(
     from salestrack.store.sql import read
 
     now, tz = clock.now(), dates.local_tz()
-    start = capture.parse_time("--since", since, now, "past", None) if since else None
-    end = capture.parse_time("--until", until, now, "past", None) if until else None
+    start = capture.parse_bound("--since", since, now, "start") if since else None
+    end = capture.parse_bound("--until", until, now, "end") if until else None
     start, end, label = journal.window(
         since=start, until=end, today=today, week=week, month=month, now=now, tz=tz
     )
@@ -172,10 +173,8 @@ def show_(activity_id: IdArg, fmt: FormatOpt = None) -> None:
 
     with read(config.resolve()) as r:
         d = journal.detail(r, activity_id)
-    if fmt in ("json", "jsonl"):
-        import json
-
-        from salestrack.output.render import plain
+    if fmt in ("csv", "json", "jsonl"):  # one screen for a person otherwise, piped too
+        from salestrack.output.render import plain, render_record
 
         def clean(item: dict[str, Any]) -> dict[str, Any]:
             return {k: plain(v) for k, v in item.items()}
@@ -189,12 +188,8 @@ def show_(activity_id: IdArg, fmt: FormatOpt = None) -> None:
             "stage_changes": [clean(c) for c in d.stage_changes],
             "quality": d.quality,
         }
-        print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
+        render_record(data, fmt)
         return
-    if fmt == "csv":
-        from salestrack.errors import UsageError
-
-        raise UsageError("--format: show gives one record; use json")
     _print_detail(d)
 
 

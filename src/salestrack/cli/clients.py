@@ -7,7 +7,22 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.options import FormatOpt, ProspectArg
+from salestrack.cli.complete import prospect_name
+from salestrack.cli.options import (
+    FormatOpt,
+    NoteOpt,
+    OutputOpt,
+    ProspectArg,
+    ScorecardFormatOpt,
+    format_option,
+    old_spelling,
+    period,
+    since_option,
+    until_option,
+)
+
+#: The report-card form is a document to send: it has no table.
+FORM_FORMATS = ("markdown", "html", "csv")
 
 ClientArg = ProspectArg
 AtOpt = Annotated[
@@ -43,7 +58,10 @@ def promise_add(
     ] = None,
     at: AtOpt = None,
 ) -> None:
-    """Record a promise made to a client."""
+    """Record a promise made to a client.
+
+    Example: salestrack promise add Acme 'send the revised plan' --due 'fri 5pm'
+    """
     from salestrack import config
     from salestrack.capture import capture
     from salestrack.clients import clients
@@ -74,28 +92,48 @@ def _resolve_promise(typed: str, status: str, at: str | None, note: str | None) 
 
 
 @promise_app.command("done")
-def promise_done(
-    promise: IdArg, at: AtOpt = None, note: Annotated[str | None, typer.Option("--note")] = None
-) -> None:
-    """Mark a promise kept (on time if no later than its due time)."""
+def promise_done(promise: IdArg, at: AtOpt = None, note: NoteOpt = None) -> None:
+    """Mark a promise kept (on time if no later than its due time).
+
+    Example: salestrack promise done 3f2a9c1b --note 'sent with the figures'
+    """
     _resolve_promise(promise, "kept", at, note)
 
 
 @promise_app.command("broken")
-def promise_broken(
-    promise: IdArg, at: AtOpt = None, note: Annotated[str | None, typer.Option("--note")] = None
-) -> None:
-    """Mark a promise broken (then write down the lesson: salestrack lesson add)."""
+def promise_broken(promise: IdArg, at: AtOpt = None, note: NoteOpt = None) -> None:
+    """Mark a promise broken (then write down the lesson: salestrack lesson add).
+
+    Example: salestrack promise broken 3f2a9c1b --note 'the data was late'
+    """
     _resolve_promise(promise, "broken", at, note)
 
 
 @promise_app.command("list")
 def promise_list(
-    client: Annotated[str | None, typer.Argument(metavar="[CLIENT]", show_default=False)] = None,
+    client: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[CLIENT]",
+            help="Only this client's promises (a name or a unique start of it).",
+            click_type=prospect_name(),
+            show_default=False,
+        ),
+    ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only promises not yet kept.")] = False,
+    since: Annotated[
+        str | None,
+        since_option("Only promises due (or made, with no due time) from then on: 2026-10-01."),
+    ] = None,
+    until: Annotated[
+        str | None, until_option("Only those due before then (a date alone: through that day).")
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Promises, soonest due first, with their state (kept on time, late, broken, overdue)."""
+    """Promises, soonest due first, with their state (kept on time, late, broken, overdue).
+
+    Example: salestrack promise list Acme --open --since 2026-10-01
+    """
     from salestrack import clock, config
     from salestrack.clients import clients
     from salestrack.output.render import Column, Table, render
@@ -103,8 +141,9 @@ def promise_list(
     from salestrack.store.sql import read
 
     now = clock.now()
+    start, end = period(since, until, now=now)
     with read(config.resolve()) as r:
-        found = clients.list_promises(r, client)
+        found = clients.list_promises(r, client, since=start, until=end)
     rows = [p.as_row(now) for p in found if not open_only or p.status == "open"]
     render(
         Table(
@@ -139,7 +178,10 @@ def success_add(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What was delivered.")],
     at: AtOpt = None,
 ) -> None:
-    """Record a success delivered to a client."""
+    """Record a success delivered to a client.
+
+    Example: salestrack success add Acme 'cut their onboarding from 6 weeks to 2'
+    """
     from salestrack import config
     from salestrack.clients import clients
     from salestrack.output.console import emit, say
@@ -169,7 +211,10 @@ def lesson_add(
     ] = None,
     at: AtOpt = None,
 ) -> None:
-    """Record a lesson learned from a failure with a client."""
+    """Record a lesson learned from a failure with a client.
+
+    Example: salestrack lesson add Acme 'missed the renewal date' --change 'renewals in my calendar'
+    """
     from salestrack import config
     from salestrack.clients import clients
     from salestrack.output.console import emit, say
@@ -196,7 +241,10 @@ def initiative_add(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The improvement.")],
     at: AtOpt = None,
 ) -> None:
-    """Start an improvement initiative for a client."""
+    """Start an improvement initiative for a client.
+
+    Example: salestrack initiative add Acme 'monthly usage report'
+    """
     from salestrack import config
     from salestrack.clients import clients
     from salestrack.output.console import emit, say
@@ -213,7 +261,10 @@ def initiative_add(
 
 @initiative_app.command("done")
 def initiative_done(initiative: IdArg, at: AtOpt = None) -> None:
-    """Mark an initiative done."""
+    """Mark an initiative done.
+
+    Example: salestrack initiative done 3f2a9c1b
+    """
     from salestrack import config
     from salestrack.clients import clients
     from salestrack.output.console import say
@@ -231,60 +282,66 @@ def initiative_done(initiative: IdArg, at: AtOpt = None) -> None:
 def scorecard(
     client: ClientArg,
     quarter: Annotated[
-        str | None, typer.Option("--quarter", metavar="YYYYQn", help="e.g. 2026Q4 (default: now).")
+        str | None, typer.Option("--quarter", metavar="YYYYQN", help="e.g. 2026Q4 (default: now).")
     ] = None,
-    start: Annotated[
-        str | None,
-        typer.Option("--from", metavar="WHEN", help="Start of the period (a date alone: 00:00)."),
+    since: Annotated[
+        str | None, since_option("Start of the period instead of a quarter: 2026-10-01.")
     ] = None,
-    end: Annotated[
-        str | None,
-        typer.Option(
-            "--to", metavar="WHEN", help="End of the period (a date alone: all that day)."
-        ),
+    until: Annotated[
+        str | None, until_option("End of the period (a date alone: all that day).")
     ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", "-f", metavar="FORMAT", help="markdown (default), html, pdf or json."
-        ),
-    ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    old_from: Annotated[str | None, old_spelling("--from", "--since")] = None,
+    old_to: Annotated[str | None, old_spelling("--to", "--until")] = None,
+    fmt: ScorecardFormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """A client's scorecard for a quarter, to bring to the business review.
 
     Promises kept and kept on time, uptime explained, this quarter against the one before,
-    successes, lessons and initiatives as the quarter's story, the report-card grid; as
-    Markdown, one HTML page for two sheets of A4, a PDF of it, or JSON. Signed with the
-    settings rep_name and company_name. Example: salestrack scorecard acme -f html --output q4.html
+    successes, lessons and initiatives as the quarter's story, the report-card grid; signed
+    with the settings rep_name and company_name. Rendered on a terminal, Markdown when piped
+    or with -f markdown, one HTML page for two sheets of A4 with -f html, a PDF of it with
+    -f pdf (needs --output), the figures with -f csv, json or jsonl.
+
+    Example: salestrack scorecard Acme --quarter 2026Q4 -f html --output acme-q4.html
     """
     from salestrack import clock, config, dates
-    from salestrack.capture import capture
     from salestrack.clients import clients
     from salestrack.errors import UsageError
     from salestrack.output import documents
     from salestrack.store.sql import read
 
-    chosen = (fmt or "markdown").lower()
-    if chosen not in ("markdown", "md", "html", "pdf", "json"):
-        raise UsageError(f"--format: unknown format '{fmt}'; use markdown, html, pdf or json")
+    if (since and old_from) or (until and old_to):
+        raise UsageError("--since: give --since/--until (--from/--to are their old spelling)")
+    since, until = since or old_from, until or old_to
+    chosen = fmt or ("markdown" if output is not None else documents.choose(None))
     if chosen == "pdf" and output is None:
         raise UsageError("--format pdf: give --output FILE (a PDF is not for the terminal)")
-    if quarter and (start or end):
-        raise UsageError("give --quarter or --from/--to, not both")
+    if quarter and (since or until):
+        raise UsageError("give --quarter or --since/--until, not both")
     now, tz = clock.now(), dates.local_tz()
-    first = capture.parse_bound("--from", start, now, "start") if start else None
-    last = capture.parse_bound("--to", end, now, "end") if end else None
+    first, last = period(since, until, now=now)
     s, e, label = clients.period(quarter, first, last, now=now, tz=tz)
     with read(config.resolve()) as r:
         qbr = clients.qbr(r, client, start=s, end=e, label=label, tz=tz)
     figures = qbr.card.figures(now)
-    if chosen == "json":
+    if chosen in ("json", "jsonl"):
         text = documents.scorecard_json(qbr, figures, now, label=label, start=s, end=e)
+        if chosen == "jsonl":
+            import json
+
+            text = json.dumps(json.loads(text), ensure_ascii=False) + "\n"
+    elif chosen == "csv":
+        text = documents.scorecard_csv(qbr.card, figures, label=label, start=s, end=e)
     elif chosen in ("html", "pdf"):
         text = documents.scorecard_html(qbr, figures, now)
     else:
-        text = documents.scorecard_markdown(qbr, figures, now)
+        markdown = documents.scorecard_markdown(qbr, figures, now)
+        title = f"Scorecard: {qbr.card.client}, {qbr.card.label}"
+        if chosen == "table" and output is None:
+            documents.show_markdown(markdown, "table", title=title)
+            return
+        text = markdown
     from salestrack.output.files import output_file
 
     if chosen == "pdf":
@@ -315,7 +372,10 @@ def crc_behaviours(
     client: Annotated[
         str | None,
         typer.Argument(
-            metavar="[CLIENT]", help="A client (default: the default set).", show_default=False
+            metavar="[CLIENT]",
+            help="A client (default: the default set).",
+            click_type=prospect_name(),
+            show_default=False,
         ),
     ] = None,
     set_: Annotated[
@@ -330,19 +390,43 @@ def crc_behaviours(
     candidates: Annotated[
         bool, typer.Option("--candidates", help="List the twelve candidate behaviours.")
     ] = False,
+    fmt: FormatOpt = None,
 ) -> None:
-    """Show or set the behaviours a client (or every client, by default) grades."""
+    """Show or set the behaviours a client (or every client, by default) grades.
+
+    Example: salestrack crc behaviours Acme --set 1 --set 3 --set 'knows our roadmap'
+    """
     from salestrack import clock, config
     from salestrack.clients import crc
     from salestrack.output.console import emit, say
-    from salestrack.store.sql import write
+    from salestrack.output.render import Column, Table, render
+    from salestrack.store.sql import read, write
 
+    table = fmt not in ("csv", "json", "jsonl")  # numbered lines, for a person and a script
     if candidates:
+        if not table:
+            rows = [{"position": n, "behaviour": t} for n, t in enumerate(crc.CANDIDATES, 1)]
+            render(Table("Candidates", [Column("position"), Column("behaviour")], rows), fmt)
+            return
         for n, text in enumerate(crc.CANDIDATES, 1):
             emit(f"{n:2d}  {text}")
         return
-    with write(config.resolve()) as store:
+    opened = write if set_ else read  # only a change writes (and may create the database)
+    with opened(config.resolve()) as store:
         found = crc.set_behaviours(store, client, set_, owner=config.rep(), now=clock.now())
+    if not table:
+        rows = [
+            {
+                "client": found.client,
+                "position": b.position,
+                "behaviour": b.name,
+                "own": found.own,
+            }
+            for b in found.current
+        ]
+        columns = [Column(c) for c in ("client", "position", "behaviour", "own")]
+        render(Table("Behaviours", columns, rows), fmt)
+        return
     if found.chosen is not None:
         whose = f"for {found.client}" if found.client else "by default"
         changes = f" ({found.kept} kept, {found.chosen - found.kept} new, {found.retired} retired)"
@@ -378,10 +462,17 @@ def crc_rate(
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="A filled-in form (CSV from crc form -f csv; its month)."),
+        typer.Option(
+            "--file",
+            metavar="FILE",
+            help="A filled-in form (CSV from crc form -f csv; its month).",
+        ),
     ] = None,
 ) -> None:
-    """Record the client's grades for a month; re-rating replaces a grade, keeping history."""
+    """Record the client's grades for a month; re-rating replaces a grade, keeping history.
+
+    Example: salestrack crc rate Acme 1=A 2=B '3=D:slow replies' --month 2026-10
+    """
     from salestrack import clock, config, dates
     from salestrack.clients import crc
     from salestrack.errors import UsageError
@@ -405,10 +496,15 @@ def crc_rate(
 @crc_app.command("report")
 def crc_report(
     client: ClientArg,
-    months: Annotated[int, typer.Option("--months", min=1, max=36, help="How many months.")] = 6,
+    months: Annotated[
+        int, typer.Option("--months", metavar="N", min=1, max=36, help="How many months, 1 to 36.")
+    ] = 6,
     fmt: FormatOpt = None,
 ) -> None:
-    """Months by behaviours with the grades, the share of A, and drops (▼) marked."""
+    """Months by behaviours with the grades, the share of A, and drops (▼) marked.
+
+    Example: salestrack crc report Acme --months 12
+    """
     from salestrack import clock, config, dates
     from salestrack.clients import crc
     from salestrack.output.console import say
@@ -483,25 +579,24 @@ def crc_form(
         typer.Option("--month", metavar="YYYY-MM", help="The month it grades (default: last)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, html or csv.")
+        str, format_option(FORM_FORMATS, "markdown, html or csv", default="markdown")
     ] = "markdown",
 ) -> None:
     """A form for the client to fill in (send it; read a filled CSV back with crc rate --file).
 
     The form says which month it grades (the CSV in a month column), and crc rate --file
     records the grades in that month.
+
+    Example: salestrack crc form Acme -f html > acme-form.html
     """
     import sys
 
     from salestrack import clock, config, dates
     from salestrack.clients import crc
-    from salestrack.errors import UsageError
     from salestrack.output import documents
     from salestrack.store.sql import read
 
-    chosen = {"md": "markdown"}.get(fmt.lower(), fmt.lower())
-    if chosen not in ("markdown", "html", "csv"):
-        raise UsageError(f"--format: unknown format '{fmt}'; use markdown, html or csv")
+    chosen = fmt
     today = clock.now().astimezone(dates.local_tz()).date()
     label = crc.check_month(month, today=today) if month else crc.default_month(today)
     with read(config.resolve()) as r:

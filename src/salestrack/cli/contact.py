@@ -6,7 +6,7 @@ import typer
 
 from salestrack import vocab
 from salestrack.cli.complete import prospect_name
-from salestrack.cli.options import FormatOpt, ProspectArg, YesOpt
+from salestrack.cli.options import FormatOpt, NoteOpt, ProspectArg, YesOpt, limit_option
 
 app = typer.Typer(
     help="The people at a prospect: role, title, phone and email.",
@@ -34,7 +34,6 @@ RoleOpt = Annotated[
     str | None,
     typer.Option(
         "--role",
-        "-r",
         metavar="ROLE",
         help="gatekeeper, decision-maker, champion, influencer, user or other.",
         autocompletion=_roles,
@@ -47,7 +46,6 @@ PhoneOpt = Annotated[
 EmailOpt = Annotated[
     str | None, typer.Option("--email", "-e", metavar="ADDRESS", help="dana@acme.com.")
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help="Free text.")]
 
 
 def _line(c: "Contact") -> str:
@@ -96,9 +94,7 @@ def list_(
             show_default=False,
         ),
     ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", min=0, help="At most N, by prospect (0: all of them).")
-    ] = 100,
+    limit: Annotated[int, limit_option("At most N, by prospect (0: all of them).", low=0)] = 100,
     fmt: FormatOpt = None,
 ) -> None:
     """List contacts by prospect with their role, title, phone and email.
@@ -148,28 +144,22 @@ def show_(prospect: ProspectArg, name: NameArg, fmt: FormatOpt = None) -> None:
     from salestrack import config
     from salestrack.capture import contacts
     from salestrack.output import show
-    from salestrack.output.render import plain, print_fields
+    from salestrack.output.render import plain, print_fields, render_record
     from salestrack.store.sql import read
 
     with read(config.resolve()) as r:
         d = contacts.detail(r, prospect, name)
     c = d.contact
-    if fmt in ("json", "jsonl"):
-        import json
-
+    if fmt in ("csv", "json", "jsonl"):  # one screen for a person otherwise, piped too
         data = {
             **{k: plain(v) for k, v in c.as_row().items()},
             "activities": d.activities,
             "last_touch": plain(d.last_touch),
             "intel": [{k: plain(v) for k, v in i.items()} for i in d.intel],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
+        render_record(data, fmt)
         return
-    if fmt == "csv":
-        from salestrack.errors import UsageError
-
-        raise UsageError("--format: show gives one record; use json")
-    touches = show.count(d.activities, "activity").replace("activitys", "activities")
+    touches = show.count(d.activities, "activity")
     if d.last_touch:
         touches += f", the last {show.when(d.last_touch)}"
     pairs = [
@@ -189,7 +179,9 @@ def show_(prospect: ProspectArg, name: NameArg, fmt: FormatOpt = None) -> None:
 def edit(
     prospect: ProspectArg,
     name: NameArg,
-    new_name: Annotated[str | None, typer.Option("--name", help="Rename the contact.")] = None,
+    new_name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="Rename the contact.")
+    ] = None,
     role: RoleOpt = None,
     title: TitleOpt = None,
     phone: PhoneOpt = None,

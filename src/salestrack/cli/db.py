@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt
+from salestrack.cli.options import FormatOpt, YesOpt
 
 app = typer.Typer(
     help="Where the data lives, its schema revision, upgrades and backups.",
@@ -17,7 +17,10 @@ app = typer.Typer(
 
 @app.command("path")
 def path() -> None:
-    """Print the database in use (a file path, or a URL with the password masked)."""
+    """Print the database in use (a file path, or a URL with the password masked).
+
+    Example: salestrack --db team.db db path
+    """
     from salestrack import config
 
     print(config.resolve().display)
@@ -25,14 +28,17 @@ def path() -> None:
 
 @app.command("status")
 def status(fmt: FormatOpt = None) -> None:
-    """Show the database, how it was chosen, its schema revision and row counts."""
+    """Show the database, how it was chosen, its schema revision and row counts.
+
+    Example: salestrack db status -f json
+    """
     from salestrack import config
     from salestrack.output.render import print_fields
     from salestrack.store import admin as database
 
     s = database.status(config.resolve(), config.source())
-    if fmt in ("json", "jsonl"):
-        import json
+    if fmt in ("csv", "json", "jsonl"):  # one screen for a person otherwise, piped too
+        from salestrack.output.render import render_record
 
         data = {
             "database": s.location,
@@ -44,7 +50,7 @@ def status(fmt: FormatOpt = None) -> None:
             "size_bytes": s.size_bytes,
             "counts": s.counts,
         }
-        print(json.dumps(data, indent=None if fmt == "jsonl" else 2))
+        render_record(data, fmt)
         return
     pairs = [
         ("database", s.location),
@@ -61,13 +67,17 @@ def status(fmt: FormatOpt = None) -> None:
 
 @app.command("upgrade")
 def upgrade() -> None:
-    """Bring the database to the newest schema now (after a backup copy of a file)."""
+    """Bring the database to the newest schema now (after a backup copy of a file).
+
+    Example: salestrack db upgrade --db old.db
+    """
     from salestrack import config
-    from salestrack.output.console import say
+    from salestrack.output.console import progress, say
     from salestrack.store import migrate
 
     target = config.resolve()
-    done = migrate.upgrade(target)
+    with progress("db upgrade: backup copy (pages)", 1) as ticks:
+        done = migrate.upgrade(target, tick=ticks.at)
     if done.from_revision == done.to_revision:
         say(f"{target.display} is already at the newest schema ({done.to_revision})")
         return
@@ -79,10 +89,17 @@ def upgrade() -> None:
 def backup(
     dest: Annotated[
         Path | None,
-        typer.Argument(help="File or folder for the copy (default: beside the database)."),
+        typer.Argument(
+            metavar="[PATH]",
+            help="File or folder for the copy (default: beside the database).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
-    """Copy the database consistently, even while another salestrack is writing."""
+    """Copy the database consistently, even while another salestrack is writing.
+
+    Example: salestrack db backup ~/backups/
+    """
     from salestrack import config
     from salestrack.output.console import emit, say
     from salestrack.store import admin as database
@@ -95,9 +112,12 @@ def backup(
 @app.command("restore")
 def restore(
     source: Annotated[Path, typer.Argument(metavar="PATH", help="A backup of the database.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: YesOpt = False,
 ) -> None:
-    """Put a backup back in place; the current content is kept beside it first."""
+    """Put a backup back in place; the current content is kept beside it first.
+
+    Example: salestrack db restore ~/backups/sales-2026-11-20.db --yes
+    """
     import sys
 
     from salestrack import config
@@ -130,7 +150,10 @@ def team_setup(
         bool, typer.Option("--apply", help="Run the SQL on the database (as its owner).")
     ] = False,
 ) -> None:
-    """Print (or apply) the SQL for a team on PostgreSQL: roles and row-level security."""
+    """Print (or apply) the SQL for a team on PostgreSQL: roles and row-level security.
+
+    Example: salestrack db team-setup --rep ana --rep ben --manager mia --apply
+    """
     from salestrack import config
     from salestrack.errors import UsageError
     from salestrack.output.console import emit, say

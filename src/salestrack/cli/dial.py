@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from salestrack.cli.complete import stage_name
+from salestrack.cli.options import limit_option
 
 
 class Keys:
@@ -57,13 +58,14 @@ class Keys:
 
 def dial(
     ctx: typer.Context,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Prospects in the block.")
-    ] = 10,
+    limit: Annotated[int, limit_option("Prospects in the block.")] = 10,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="Only this stage.", click_type=stage_name()),
     ] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", metavar="TIER", help="Only this segment (A, B...).")
+    ] = None,
     cadence: Annotated[
         str | None,
         typer.Option(
@@ -87,12 +89,15 @@ def dial(
     m meeting set, k callback, x not interested, r referred; s skip, p back, q quit.
     Then intel, a win and the next step (Enter skips; after an unreached attempt the
     cadence books the next try).
+
+    Example: salestrack dial --limit 20 --stage qualified
     """
     from salestrack import clock, config, dates
     from salestrack.capture import dial as service
     from salestrack.cli.log import confirmation
     from salestrack.intel import brief
     from salestrack.output import brief as shown
+    from salestrack.output.console import text_width
     from salestrack.store.sql import read
 
     target, tz = config.resolve(), dates.local_tz()
@@ -128,6 +133,7 @@ def dial(
         sys.stdout.write("nobody to call in this block (salestrack next shows the queue)\n")
         return
     keys = Keys()
+    width = text_width()
     menu = "  ".join(f"{k} {v.replace('_', ' ')}" for k, v in service.KEYS.items())
     sys.stdout.write(
         f"Call block: {len(names)} prospects. Keys: {menu} · s skip · p back · q quit\n"
@@ -138,7 +144,8 @@ def dial(
             name = names[i]
             with read(target) as r:
                 b = brief.build(r, name, now=clock.now(), tz=tz, owner=config.whose_rows())
-            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + shown.as_text(b, now=clock.now()))
+            screen = shown.as_text(b, now=clock.now(), width=width)
+            sys.stdout.write(f"\n[{i + 1}/{len(names)}] " + screen)
             started = time.monotonic()
             key = keys.key("outcome> ")
             if key == "q":
@@ -157,13 +164,20 @@ def dial(
             saved = _capture(keys, name, outcome, seconds, rule, tz=tz)
             if saved is None:
                 continue
-            sys.stdout.write("  " + confirmation(saved) + "\n")
+            _said(confirmation(saved), width)
             tally.add(outcome, saved.reached, saved.wins)
-            sys.stdout.write("  " + tally.line() + "\n")
+            _said(tally.line(), width)
             i += 1
     except (KeyboardInterrupt, EOFError):
         pass
     sys.stdout.write(f"\nblock over. {tally.line()}\n")
+
+
+def _said(text: str, width: int | None) -> None:
+    """A line of the block, two in, wrapped with its further lines under its text."""
+    from salestrack.output.show import hanging
+
+    sys.stdout.write("\n".join(hanging("", text, indent=2, width=width)) + "\n")
 
 
 def _capture(

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt, ProspectArg
+from salestrack.cli.options import (
+    FormatOpt,
+    ProspectArg,
+    limit_option,
+    period,
+    since_option,
+    until_option,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -22,7 +29,6 @@ def intel(
         list[str] | None,
         typer.Option(
             "--add",
-            "-i",
             metavar="KIND: FACT",
             help="Record a fact without logging an activity (repeatable), e.g. "
             "'availability: mornings only'.",
@@ -48,13 +54,15 @@ def intel(
             "(log call --met/--missed). '' clears it.",
         ),
     ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", metavar="FORMAT", help="text (default) or json."),
-    ] = None,
+    fmt: FormatOpt = None,
 ) -> None:
-    """The pre-call brief: who is who, facts, what is missing, the objective, best time."""
-    import json
+    """The pre-call brief: who is who, facts, what is missing, the objective, best time.
+
+    The brief is text for a person (on a terminal and piped); -f json, jsonl or csv for
+    scripts (csv: one row, its lists as JSON text).
+
+    Example: salestrack intel Acme --add 'gatekeeper: Sue' --objective 'book a demo'
+    """
     import sys
 
     from salestrack import clock, config, dates
@@ -63,10 +71,6 @@ def intel(
     from salestrack.output.console import say
     from salestrack.store.sql import read
 
-    if fmt not in (None, "text", "table", "json"):
-        from salestrack.errors import UsageError
-
-        raise UsageError(f"--format: '{fmt}' is not one of text, json")
     now, tz, target = clock.now(), dates.local_tz(), config.resolve()
     if (contact or review or at) and not add:
         from salestrack.errors import InvalidInput
@@ -78,10 +82,14 @@ def intel(
             say(line)
     with read(target) as r:
         b = brief.build(r, prospect, now=now, tz=tz, owner=config.whose_rows())
-    if fmt == "json":
-        sys.stdout.write(json.dumps(shown.as_json(b), ensure_ascii=False, indent=2) + "\n")
+    if fmt in ("csv", "json", "jsonl"):
+        from salestrack.output.render import render_record
+
+        render_record(shown.as_json(b), fmt)
     else:
-        sys.stdout.write(shown.as_text(b, now=now))
+        from salestrack.output.console import text_width
+
+        sys.stdout.write(shown.as_text(b, now=now, width=text_width()))
 
 
 def _record(
@@ -127,16 +135,18 @@ def wins(
     today: Annotated[bool, typer.Option("--today", help="Today's wins.")] = False,
     week: Annotated[bool, typer.Option("--week", help="This week's wins (the default).")] = False,
     since: Annotated[
-        str | None,
-        typer.Option(
-            "--since", metavar="WHEN", help="Wins since then (a date alone: from its 00:00)."
-        ),
+        str | None, since_option("Wins since then (a date alone: from its 00:00).")
+    ] = None,
+    until: Annotated[
+        str | None, until_option("Wins before then, with --since (a date alone: that day).")
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Small wins (intel learned, rungs reached, your own) and how many came per dial."""
+    """Small wins (intel learned, rungs reached, your own) and how many came per dial.
+
+    Example: salestrack wins --since mon
+    """
     from salestrack import clock, config, dates
-    from salestrack.capture import capture
     from salestrack.errors import UsageError
     from salestrack.intel import wins as service
     from salestrack.output.console import say
@@ -144,16 +154,22 @@ def wins(
     from salestrack.output.show import when
     from salestrack.store.sql import read
 
-    if sum((today, week, since is not None)) > 1:
-        raise UsageError("choose one of --today, --week and --since")
+    if sum((today, week, since is not None or until is not None)) > 1:
+        raise UsageError("choose one of --today, --week and --since/--until")
+    if until is not None and since is None:
+        raise UsageError("--until: goes with --since")
     now, tz = clock.now(), dates.local_tz()
+    end = now
     if since is not None:
-        start = capture.parse_bound("--since", since, now, "start")
+        start, until_at = period(since, until, now=now)
         label = f"since {when(start)}"
+        if until_at is not None:
+            end = min(until_at, now)
+            label = f"from {when(start)} to {when(until_at)}"
     else:
         start, label = service.period("today" if today else "week", now=now, tz=tz)
     with read(config.resolve()) as r:
-        result = service.report(r, start=start, end=now, label=label)
+        result = service.report(r, start=start, end=end, label=label)
     table = Table(
         title=f"Wins {label}",
         columns=[
@@ -182,7 +198,7 @@ def wins(
 
 
 def next_(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many to show.")] = 10,
+    limit: Annotated[int, limit_option("How many to show.")] = 10,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -193,7 +209,10 @@ def next_(
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Who to call now: open prospects ranked by due steps, availability, stage, segment."""
+    """Who to call now: open prospects ranked by due steps, availability, stage, segment.
+
+    Example: salestrack next --limit 5
+    """
     from salestrack import clock, config, dates
     from salestrack.intel import call_queue
     from salestrack.output.console import say
@@ -244,7 +263,10 @@ def checklist(
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Show or set the qualification checklist the brief's 'missing' list comes from."""
+    """Show or set the qualification checklist the brief's 'missing' list comes from.
+
+    Example: salestrack checklist budget@qualified authority@qualified timeline@proposal
+    """
     from salestrack import clock, config, vocab
     from salestrack.errors import UsageError
     from salestrack.intel import checklist as service

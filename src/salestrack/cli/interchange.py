@@ -9,7 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.options import TagOpt
+from salestrack.cli.options import OutputOpt, TagOpt, format_option, since_option, until_option
+
+#: What export writes, and import reads.
+EXPORT_FORMATS = ("csv", "json", "jsonl", "ics")
+IMPORT_FORMATS = ("csv", "json", "jsonl")
 
 EntityArg = Annotated[
     str,
@@ -23,29 +27,11 @@ EntityArg = Annotated[
 ]
 
 
-@contextmanager
 def _progress(total: int | None, what: str) -> Any:
-    """A progress bar on stderr when it is a terminal (with the time left when the total is
-    known); otherwise a silent counter."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+    """A bar on stderr when it is a terminal (``output.console.progress``)."""
+    from salestrack.output.console import progress
 
-    from salestrack.output.console import stderr_console
-
-    columns: list[Any] = [TextColumn(what), BarColumn(), MofNCompleteColumn()]
-    if total is not None:
-        columns.append(TimeRemainingColumn())
-    with Progress(*columns, console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(what, total=total)
-        yield lambda n: bar.advance(task, n)
+    return progress(what, total)
 
 
 def _rows_in(handle: Any, fmt: str) -> int | None:
@@ -67,38 +53,26 @@ def export(
     entity: EntityArg,
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="csv (default), json, jsonl, or ics for next-steps (calendar events).",
+        format_option(
+            EXPORT_FORMATS,
+            "csv, json, jsonl, or ics for next-steps (calendar events)",
+            default="csv",
         ),
     ] = "csv",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
-    ] = None,
+    output: OutputOpt = None,
     since: Annotated[
         str | None,
-        typer.Option(
-            "--since",
-            metavar="WHEN",
-            help="Rows from this time on (the entity's date; a date alone: from its 00:00).",
-        ),
+        since_option("Rows from this time on (the entity's date; a date alone: from its 00:00)."),
     ] = None,
     until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            metavar="WHEN",
-            help="Rows before this time (a date alone: through that day).",
-        ),
+        str | None, until_option("Rows before this time (a date alone: through that day).")
     ] = None,
     prospect: Annotated[
         str | None, typer.Option("--prospect", metavar="NAME", help="Only this prospect's rows.")
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", metavar="KIND", help="Only this kind (activities, intel)."),
+        typer.Option("--kind", "-k", metavar="KIND", help="Only this kind (activities, intel)."),
     ] = None,
     tag: TagOpt = None,
 ) -> None:
@@ -106,6 +80,8 @@ def export(
 
     Columns are documented in docs/export.md. CSV cells that a spreadsheet would run as a
     formula get a leading apostrophe, which import removes again.
+
+    Example: salestrack export activities --since 2026-10-01 -f jsonl --output oct.jsonl
     """
     from salestrack import clock, config, vocab
     from salestrack.capture import capture
@@ -121,9 +97,6 @@ def export(
         _export_whole(whole, fmt.lower(), output)
         return
     chosen = entities.get(entity)
-    fmt = fmt.lower()
-    if fmt not in ("csv", "json", "jsonl", "ics"):
-        raise UsageError(f"--format: unknown format '{fmt}'; use csv, json, jsonl or ics")
     if fmt == "ics" and chosen.name != "next-steps":
         raise UsageError("--format: ics is for next-steps (calendar events)")
     now = clock.now()
@@ -200,11 +173,8 @@ def import_(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="csv, json or jsonl (default: from the file's extension; csv for stdin).",
+        format_option(
+            IMPORT_FORMATS, "", default="from the file's extension (.ndjson: jsonl); csv for stdin"
         ),
     ] = None,
     dry_run: Annotated[
@@ -243,6 +213,7 @@ def import_(
         Path | None,
         typer.Option(
             "--map-file",
+            metavar="FILE",
             help='A saved mapping: {"columns": {...}, "values": {"outcome": {...}}} (JSON).',
         ),
     ] = None,
@@ -306,6 +277,8 @@ def import_(
     keeps a source key, that tool's own id or a fingerprint of its values, so a second run
     changes nothing there either; prospects match by name. Rows may name their prospect by
     name. See docs/export.md for --map, --set, --date-format, --tz and --duration-unit.
+
+    Example: salestrack import activities export.csv --from hubspot --dry-run
     """
     from salestrack import clock, config, dates
     from salestrack.errors import UsageError
@@ -320,9 +293,7 @@ def import_(
     if fmt is None:
         suffix = Path(source).suffix.lower().lstrip(".") if source != "-" else ""
         fmt = suffix if suffix in ("csv", "json", "jsonl", "ndjson") else "csv"
-    fmt = {"ndjson": "jsonl"}.get(fmt.lower(), fmt.lower())
-    if fmt not in ("csv", "json", "jsonl"):
-        raise UsageError(f"--format: unknown format '{fmt}'; use csv, json or jsonl")
+    fmt = {"ndjson": "jsonl"}.get(fmt, fmt)
     saved = None
     if map_file is not None:
         try:

@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+_argument_metavar = TyperArgument.make_metavar
+
+
+def _metavar(self: TyperArgument, ctx: Any, *, usage: bool = False) -> str:
+    """An argument as help writes it everywhere else (``PROSPECT``, ``[CLIENT]``): Typer
+    0.28 writes a required one as ``{PROSPECT}`` in the usage line, a style no other help
+    text uses."""
+    found = _argument_metavar(self, ctx, usage=usage)
+    return found[1:-1] if found.startswith("{") and found.endswith("}") else found
+
+
+TyperArgument.make_metavar = _metavar  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)

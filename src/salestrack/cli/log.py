@@ -3,14 +3,15 @@
 The hot path: on SQLite this imports neither SQLAlchemy nor Rich.
 """
 
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 
-from salestrack import vocab
+from salestrack import rules, vocab
 from salestrack.cli.lazy import Lazy, LazyGroup
-from salestrack.cli.options import AtOpt, ProspectArg, TagsOpt, choice
+from salestrack.cli.options import AtOpt, NoteOpt, ProspectArg, TagsOpt, choice
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -101,9 +102,7 @@ def _make(kind: str) -> Callable[..., None]:
             str | None,
             typer.Option("--duration", "-d", metavar="DURATION", help="How long: 90s, 5m, 1h30m."),
         ] = None,
-        note: Annotated[
-            str | None, typer.Option("--note", "-n", metavar="TEXT", help="Free text.")
-        ] = None,
+        note: NoteOpt = None,
         contact: Annotated[
             str | None,
             typer.Option(
@@ -198,6 +197,14 @@ def _make(kind: str) -> Callable[..., None]:
 
     command.__doc__ = f"Log {_a(kind)}.\n\nExample: {_EXAMPLES[kind]}"
     command.__name__ = f"log_{kind}"
+    # only what applies to the kind is offered: a note has no outcome, and only calls and
+    # meetings reach someone, meet an objective and get the four quality scores
+    left_out = set() if vocab.OUTCOMES[kind] else {"outcome"}
+    if kind not in rules.TOUCHES:
+        left_out |= {"reached", "quality", "uncovered", "met"}
+    whole = inspect.signature(command)
+    kept = [p for name, p in whole.parameters.items() if name not in left_out]
+    command.__signature__ = whole.replace(parameters=kept)  # type: ignore[attr-defined]
     return command
 
 

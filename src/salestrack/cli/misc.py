@@ -6,7 +6,8 @@ from typing import Annotated, Any
 import typer
 
 from salestrack import vocab
-from salestrack.cli.options import AtOpt, TagsOpt, UntagOpt, choice
+from salestrack.cli.complete import prospect_name
+from salestrack.cli.options import AtOpt, FormatOpt, NoteOpt, TagsOpt, UntagOpt, choice
 
 
 def removal_tail(done: Any) -> str:
@@ -25,7 +26,10 @@ def removal_tail(done: Any) -> str:
 
 
 def undo() -> None:
-    """Remove the last logged activity and everything it wrote (wins, intel, next step)."""
+    """Remove the last logged activity and everything it wrote (wins, intel, next step).
+
+    Example: salestrack undo
+    """
     from salestrack import config
     from salestrack.capture import activities
     from salestrack.output import show
@@ -49,27 +53,45 @@ def edit(
         str | None,
         typer.Option(
             "--kind",
+            "-k",
+            metavar="KIND",
             help="call, email, meeting, task or note.",
             **choice("--kind", lambda: vocab.KINDS, "activity kind"),
         ),
     ] = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", "-o")] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", "-o", metavar="OUTCOME", help="What it led to: connected..."),
+    ] = None,
     reached: Annotated[
         str | None,
         typer.Option(
             "--reached",
             "-r",
+            metavar="WHO",
             help="Who picked up ('' clears it).",
             **choice("--reached", lambda: vocab.REACHED, "reached value", clears=True),
         ),
     ] = None,
     at: AtOpt = None,
-    duration: Annotated[str | None, typer.Option("--duration", "-d")] = None,
-    note: Annotated[str | None, typer.Option("--note", "-n")] = None,
-    prospect: Annotated[
-        str | None, typer.Option("--prospect", help="Move it to another prospect.")
+    duration: Annotated[
+        str | None,
+        typer.Option("--duration", "-d", metavar="DURATION", help="How long: 90s, 5m, 1h30m."),
     ] = None,
-    contact: Annotated[str | None, typer.Option("--contact", "-c")] = None,
+    note: NoteOpt = None,
+    prospect: Annotated[
+        str | None,
+        typer.Option(
+            "--prospect",
+            metavar="PROSPECT",
+            help="Move it to another prospect.",
+            click_type=prospect_name(),
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option("--contact", "-c", metavar="NAME", help="Who you dealt with ('' clears it)."),
+    ] = None,
     quality: Annotated[
         str | None,
         typer.Option("--quality", "-q", metavar="SCORES", help="Score the conversation: 4352."),
@@ -131,10 +153,18 @@ def edit(
 def stages(
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="New stage list in order (must include won and lost)."),
+        typer.Argument(
+            metavar="[STAGE]...",
+            help="New stage list in order (must include won and lost).",
+            show_default=False,
+        ),
     ] = None,
+    fmt: FormatOpt = None,
 ) -> None:
-    """Show the pipeline stages, or set them: salestrack stages lead qualified won lost."""
+    """Show the pipeline stages, or set them: salestrack stages lead qualified won lost.
+
+    Example: salestrack stages lead qualified demo proposal won lost
+    """
     from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.output.console import emit, say
@@ -148,21 +178,37 @@ def stages(
         return
     with read(config.resolve()) as db:
         result = settings.stages(db)
-    for name in result:
-        emit(name)
+    from salestrack.output.render import Column, Table, render
+
+    if fmt not in ("csv", "json", "jsonl"):  # one name a line, for a person and a script
+        for name in result:
+            emit(name)
+        return
+    rows = [{"position": n, "stage": name} for n, name in enumerate(result, 1)]
+    render(Table("Stages", [Column("position"), Column("stage")], rows), fmt)
 
 
 def demo(
     path: Annotated[
         Path | None,
-        typer.Option("--path", help="Where to write it (default: demo.db in the data folder)."),
+        typer.Option(
+            "--path",
+            metavar="FILE",
+            help="Where to write it (default: demo.db in the data folder).",
+        ),
     ] = None,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks of history.")] = 12,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 7,
+    weeks: Annotated[
+        int, typer.Option("--weeks", metavar="N", min=1, max=52, help="Weeks of history, 1 to 52.")
+    ] = 12,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Random seed (same seed, same data).")
+    ] = 7,
 ) -> None:
     """Write a realistic demo database (12 weeks of prospecting) and print its path.
 
     It never touches your real database: the demo has its own file, replaced on each run.
+
+    Example: salestrack demo --weeks 26
     """
     from salestrack import clock, config
     from salestrack.demo import generator as demo_service
@@ -177,9 +223,13 @@ def demo(
             f"--db: demo never writes into a database you name with --db; "
             f"to choose its file, use: salestrack demo --path {typed}"
         )
-    summary = demo_service.write_demo(
-        chosen, real=config.resolve(), now=clock.now(), weeks=weeks, seed=seed
-    )
+    from salestrack.output.console import progress
+    from salestrack.output.show import count
+
+    with progress(f"demo: {count(weeks, 'week')}", weeks * 5 + 1) as ticks:  # days, the write
+        summary = demo_service.write_demo(
+            chosen, real=config.resolve(), now=clock.now(), weeks=weeks, seed=seed, tick=ticks.at
+        )
     say(
         f"demo database written: {summary.prospects:,} prospects, {summary.activities:,} "
         f"activities ({summary.calls:,} calls), {summary.wins:,} wins, {summary.intel:,} intel "

@@ -1,6 +1,7 @@
 """Option aliases shared by every command group (one place, like sqlite-utils' decorators)."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -39,22 +40,105 @@ def choice(
     return {"parser": parse, "autocompletion": complete}
 
 
-def _formats() -> tuple[str, ...]:
-    from salestrack.output.render import FORMATS
+#: The formats every command that prints data takes (``-f/--format``): a table on a
+#: terminal, CSV when piped, JSON, JSON lines.
+FORMATS = ("table", "csv", "json", "jsonl")
+#: A command that makes a document (``scorecard``, ``coach``) takes these too: Markdown
+#: (rendered on a terminal, raw when piped or asked for) and one HTML file.
+DOCUMENT_FORMATS = (*FORMATS, "markdown", "html")
 
-    return FORMATS
 
-
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
+def format_option(
+    formats: tuple[str, ...], help: str, *, default: str = "a table on a terminal, CSV when piped"
+) -> Any:
+    """``-f/--format FORMAT``, one of ``formats``; a bad choice is a usage error (exit 2)."""
+    listed = ", ".join(formats[:-1]) + f" or {formats[-1]}"
+    return typer.Option(
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table, csv, json or jsonl (default: a table on a terminal, CSV when piped).",
-        **choice("--format", _formats, "format"),
+        help=f"{help or listed} (default: {default}).",
+        show_default=False,
+        **choice("--format", lambda: formats, "format"),
+    )
+
+
+FormatOpt = Annotated[str | None, format_option(FORMATS, "")]
+DocumentFormatOpt = Annotated[
+    str | None,
+    format_option(
+        DOCUMENT_FORMATS,
+        "table, csv, json, jsonl, markdown or html",
+        default="the page rendered on a terminal, Markdown when piped",
     ),
 ]
+#: a page to open or print (review, team review): HTML, or the numbers it is drawn from
+PageFormatOpt = Annotated[
+    str | None,
+    format_option(("html", "json"), "html or json", default="html: one standalone page"),
+]
+ScorecardFormatOpt = Annotated[
+    str | None,
+    format_option(
+        (*DOCUMENT_FORMATS, "pdf"),
+        "table, csv, json, jsonl, markdown, html or pdf",
+        default="the page rendered on a terminal, Markdown when piped",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", metavar="FILE", help="Write to this file instead of stdout.", show_default=False
+    ),
+]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", "-n", metavar="TEXT", help="Free text.", show_default=False)
+]
+
+
+def limit_option(help: str, *, low: int = 1) -> Any:
+    """``-l/--limit N`` (``-n`` is ``--note`` everywhere)."""
+    return typer.Option("--limit", "-l", metavar="N", min=low, help=help, show_default=False)
+
+
+def since_option(
+    help: str = "From this time on: tue, '2w ago', 2026-11-01 (a date alone: from its 00:00).",
+) -> Any:
+    """``--since WHEN``; the command reads it with ``capture.parse_bound`` (the one rule:
+    a date alone is the whole day)."""
+    return typer.Option("--since", metavar="WHEN", help=help, show_default=False)
+
+
+def until_option(
+    help: str = "Before this time: fri, 2026-11-30 (a date alone: through that day).",
+) -> Any:
+    return typer.Option("--until", metavar="WHEN", help=help, show_default=False)
+
+
+def old_spelling(name: str, instead: str) -> Any:
+    """A retired spelling of an option (``scorecard --from``), still read for a release and
+    hidden from help; the command treats it as ``instead``."""
+    return typer.Option(name, metavar="WHEN", hidden=True, help=f"Old spelling of {instead}.")
+
+
+def period(
+    since: str | None, until: str | None, *, now: Any, prefer: str = "past"
+) -> tuple[Any, Any]:
+    """``--since``/``--until`` as UTC instants (or None), by the one rule (a date alone is the
+    whole day); an end before the start is a usage error."""
+    from salestrack.capture.capture import parse_bound
+
+    start = parse_bound("--since", since, now, "start", prefer) if since else None
+    end = parse_bound("--until", until, now, "end", prefer) if until else None
+    if start is not None and end is not None and end <= start:
+        from salestrack.errors import UsageError
+
+        raise UsageError("--until: must be after --since")
+    return start, end
+
+
+SinceOpt = Annotated[str | None, since_option()]
+UntilOpt = Annotated[str | None, until_option()]
 AtOpt = Annotated[
     str | None,
     typer.Option(

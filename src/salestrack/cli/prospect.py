@@ -5,7 +5,20 @@ from typing import Annotated
 import typer
 
 from salestrack.cli.complete import stage_name
-from salestrack.cli.options import AtOpt, FormatOpt, ProspectArg, TagOpt, TagsOpt, UntagOpt, YesOpt
+from salestrack.cli.options import (
+    AtOpt,
+    FormatOpt,
+    NoteOpt,
+    ProspectArg,
+    TagOpt,
+    TagsOpt,
+    UntagOpt,
+    YesOpt,
+    limit_option,
+    period,
+    since_option,
+    until_option,
+)
 
 app = typer.Typer(
     help="Add, list, show, edit, move and remove prospects.",
@@ -14,21 +27,31 @@ app = typer.Typer(
     add_completion=False,
 )
 
-CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company name.")]
+CompanyOpt = Annotated[str | None, typer.Option("--company", metavar="TEXT", help="Company name.")]
 SegmentOpt = Annotated[
-    str | None, typer.Option("--segment", help="Ideal-customer tier, e.g. A, B or C.")
+    str | None,
+    typer.Option("--segment", metavar="TIER", help="Ideal-customer tier, e.g. A, B or C."),
 ]
-ValueOpt = Annotated[float | None, typer.Option("--value", help="Deal value, e.g. 25000.")]
-NotesOpt = Annotated[str | None, typer.Option("--note", "-n", help="Free text.")]
+ValueOpt = Annotated[
+    float | None, typer.Option("--value", metavar="AMOUNT", help="Deal value, e.g. 25000.")
+]
+NotesOpt = NoteOpt
+StageOpt = Annotated[
+    str | None,
+    typer.Option("--stage", metavar="STAGE", help="Only this stage.", click_type=stage_name()),
+]
 
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="The prospect's name.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The prospect's name.", show_default=False)
+    ],
     company: CompanyOpt = None,
     segment: SegmentOpt = None,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Starting stage.", click_type=stage_name())
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="Starting stage.", click_type=stage_name()),
     ] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
@@ -43,7 +66,10 @@ def add(
     ] = None,
     tag: TagsOpt = None,
 ) -> None:
-    """Add a prospect (prints its id)."""
+    """Add a prospect (prints its id).
+
+    Example: salestrack prospect add 'Acme Ltd' --segment A --value 25000 --tag q4
+    """
     from salestrack import clock, config
     from salestrack.capture import prospects, tags
     from salestrack.capture.capture import parse_time
@@ -78,28 +104,36 @@ def add(
 
 @app.command("list")
 def list_(
-    stage: Annotated[
-        str | None, typer.Option("--stage", help="Only this stage.", click_type=stage_name())
+    stage: StageOpt = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", metavar="TIER", help="Only this segment.")
     ] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Only this segment.")] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option("--limit", "-n", min=1, help="Only the first N, in the same order."),
+    since: Annotated[
+        str | None, since_option("Only those that became prospects from then on: 2026-10-01.")
     ] = None,
+    until: Annotated[
+        str | None, until_option("Only those that became prospects before then.")
+    ] = None,
+    limit: Annotated[int | None, limit_option("Only the first N, in the same order.")] = None,
     tag: TagOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """List prospects with their stage, last touch and next step."""
-    from salestrack import config
+    """List prospects with their stage, last touch and next step.
+
+    Example: salestrack prospect list --stage proposal --since 2026-10-01 --limit 20
+    """
+    from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.output import show
     from salestrack.output.render import Column, Table, render
     from salestrack.store.sql import read
 
+    start, end = period(since, until, now=clock.now())
+    chosen = {"stage": stage, "segment": segment, "tag": tag, "since": start, "until": end}
     with read(config.resolve()) as db:
-        lines = prospects.listing(db, stage=stage, segment=segment, limit=limit, tag=tag)
+        lines = prospects.listing(db, limit=limit, **chosen)
         total = (
-            prospects.listed_count(db, stage=stage, segment=segment, tag=tag)
+            prospects.listed_count(db, **chosen)
             if limit is not None and len(lines) == limit
             else len(lines)
         )
@@ -134,24 +168,23 @@ def list_(
 
 @app.command("show")
 def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
-    """Show a prospect: stage, contacts, intel, next steps, recent activity."""
-    import json
+    """Show a prospect: stage, contacts, intel, next steps, recent activity.
 
+    With -f csv: one row, its lists as JSON text in their cells.
+
+    Example: salestrack prospect show Acme -f json
+    """
     from salestrack import config
     from salestrack.capture import prospects, tags
     from salestrack.output import show
-    from salestrack.output.render import plain, print_fields
+    from salestrack.output.render import plain, print_fields, render_record
     from salestrack.store.sql import read
 
     with read(config.resolve()) as db:
         d = prospects.detail(db, prospect)
         tagged = tags.of_prospects(db, [d.prospect.id]).get(d.prospect.id, [])
     p = d.prospect
-    if fmt in ("json", "jsonl", "csv"):
-        if fmt == "csv":
-            from salestrack.errors import UsageError
-
-            raise UsageError("--format: show gives one record; use json")
+    if fmt in ("csv", "json", "jsonl"):  # one screen for a person otherwise, piped too
         data = {
             **{k: plain(v) for k, v in p.as_row().items()},
             "stage_since": plain(d.stage_since),
@@ -190,7 +223,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
             "activity_counts": d.counts,
             "tags": tagged,
         }
-        print(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
+        render_record(data, fmt)
         return
     value = None if p.value is None else f"{p.value:,.0f}"
     counts = ", ".join(show.count(n, k) for k, n in sorted(d.counts.items())) or "none yet"
@@ -223,7 +256,9 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
 @app.command("edit")
 def edit(
     prospect: ProspectArg,
-    name: Annotated[str | None, typer.Option("--name", help="Rename the prospect.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="Rename the prospect.")
+    ] = None,
     company: CompanyOpt = None,
     segment: SegmentOpt = None,
     value: ValueOpt = None,
@@ -231,7 +266,10 @@ def edit(
     tag: TagsOpt = None,
     untag: UntagOpt = None,
 ) -> None:
-    """Change a prospect's name, company, segment, value, notes ('' clears one) or tags."""
+    """Change a prospect's name, company, segment, value, notes ('' clears one) or tags.
+
+    Example: salestrack prospect edit Acme --value 30000 --tag hot
+    """
     from salestrack import clock, config
     from salestrack.capture import prospects, tags
     from salestrack.output.console import say
@@ -265,14 +303,20 @@ def stage(
     prospect: ProspectArg,
     to: Annotated[
         str,
-        typer.Argument(help="The new stage.", show_default=False, click_type=stage_name()),
+        typer.Argument(
+            metavar="STAGE", help="The new stage.", show_default=False, click_type=stage_name()
+        ),
     ],
     at: AtOpt = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Why (e.g. why a deal was lost).")
+        str | None,
+        typer.Option("--reason", metavar="TEXT", help="Why (e.g. why a deal was lost)."),
     ] = None,
 ) -> None:
-    """Move a prospect to another stage (kept in its stage history)."""
+    """Move a prospect to another stage (kept in its stage history).
+
+    Example: salestrack prospect stage Acme proposal --at mon
+    """
     from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.capture.capture import parse_time
@@ -294,7 +338,10 @@ def stage(
 
 @app.command("rm")
 def rm(prospect: ProspectArg, yes: YesOpt = False) -> None:
-    """Delete a prospect and everything recorded about it."""
+    """Delete a prospect and everything recorded about it.
+
+    Example: salestrack prospect rm Acme --yes
+    """
     from salestrack import config
     from salestrack.capture import prospects
     from salestrack.errors import UsageError

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from salestrack.cli.complete import complete_tag, figure_name
-from salestrack.cli.options import FormatOpt
+from salestrack.cli.options import (
+    DocumentFormatOpt,
+    FormatOpt,
+    OutputOpt,
+    PageFormatOpt,
+    limit_option,
+)
 
 
 def weeks_option(what: str, *, low: int = 1, high: int = 104) -> Any:
@@ -39,7 +44,7 @@ def baseline(
     weeks: TrailingOpt = 8,
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
     ] = None,
     segment: Annotated[
         str | None,
@@ -69,7 +74,7 @@ def baseline(
 ) -> None:
     """This week against your trailing weeks: activity, reach, wins, lag, stages, quality.
 
-    Example: salestrack baseline --week 2026-W47 --chart "conversation rate"
+    Example: salestrack baseline --week 2026-W46 --weeks 12 --chart "conversation rate"
     """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
@@ -130,10 +135,7 @@ def pipeline(
         typer.Option("--gaps", help="List the prospects with a gap instead of the stage totals."),
     ] = False,
     limit: Annotated[
-        int | None,
-        typer.Option(
-            "--limit", "-n", min=1, help="With --gaps: only the first N prospects, by name."
-        ),
+        int | None, limit_option("With --gaps: only the first N prospects, by name.")
     ] = None,
     tag: Annotated[
         str | None,
@@ -231,10 +233,13 @@ def _money(value: float | None) -> str:
 
 
 def plan(
-    deals: Annotated[int, typer.Option("--deals", help="Deals to close.")],
+    deals: Annotated[int, typer.Option("--deals", metavar="N", help="Deals to close.")],
     by: Annotated[str, typer.Option("--by", metavar="DATE", help="By when, e.g. 2026-12-31.")],
     weeks: Annotated[
-        int, typer.Option("--weeks", min=1, max=104, help="Weeks of history the rates come from.")
+        int,
+        typer.Option(
+            "--weeks", metavar="N", min=1, max=104, help="Weeks of history the rates come from."
+        ),
     ] = 12,
     fmt: FormatOpt = None,
 ) -> None:
@@ -242,6 +247,8 @@ def plan(
 
     Working days skip weekends, the part of today's working day (09:00-17:00) already gone,
     and the days off set with: salestrack holidays --country DE --add 2026-12-24.
+
+    Example: salestrack plan --deals 3 --by 2026-12-31
     """
     import json
     import sys
@@ -437,14 +444,23 @@ def quality(
     ] = 8,
     days: Annotated[
         int,
-        typer.Option("--days", min=1, max=180, help="How soon a stage move counts as progress."),
+        typer.Option(
+            "--days",
+            metavar="N",
+            min=1,
+            max=180,
+            help="How soon a stage move counts as progress, in days.",
+        ),
     ] = 14,
     by_segment: Annotated[
         bool, typer.Option("--by-segment", help="Split every figure by segment.")
     ] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Conversation quality by week and dimension, and whether it predicts progress."""
+    """Conversation quality by week and dimension, and whether it predicts progress.
+
+    Example: salestrack quality --weeks 12 --by-segment
+    """
     from salestrack import clock, config, dates
     from salestrack.output import reports as shown
     from salestrack.output.console import say
@@ -481,8 +497,12 @@ def focus(
         ),
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Go back to the weakest one.")] = False,
+    fmt: FormatOpt = None,
 ) -> None:
-    """The one qualitative point to work on today (shown in baseline and intel too)."""
+    """The one qualitative point to work on today (shown in baseline and intel too).
+
+    Example: salestrack focus openness
+    """
 
     from salestrack import clock, config
     from salestrack.output.console import emit, say
@@ -501,24 +521,37 @@ def focus(
             "or set one: salestrack focus openness"
         )
         return
-    emit(found.describe())
+    from salestrack.output.render import Column, Table, render
+
+    if fmt not in ("csv", "json", "jsonl"):  # one line, for a person and a script
+        emit(found.describe())
+        return
+    render(Table("Focus", [Column(c) for c in found.row()], [found.row()]), fmt)
 
 
 def coach(
     week: Annotated[
-        str | None, typer.Option("--week", metavar="YYYY-Www", help="Default: this week.")
+        str | None, typer.Option("--week", metavar="YYYY-WNN", help="Default: this week.")
     ] = None,
     weeks: TrailingOpt = 8,
+    fmt: DocumentFormatOpt = None,
 ) -> None:
     """A Markdown page for the weekly coaching conversation.
 
-    The week's numbers against the usual, quality, the focus, wins and holes.
+    The week's numbers against the usual, quality, the focus, wins and holes: rendered on a
+    terminal, Markdown when piped or with -f markdown, one HTML file with -f html; the
+    figures as rows with -f csv, json or jsonl.
+
+    Example: salestrack coach --week 2026-W46 -f html > coaching.html
     """
     import sys
 
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
+    from salestrack.output import documents
+    from salestrack.output import reports as shown
     from salestrack.output.reports import coach_markdown
+    from salestrack.reports import baseline as baseline_service
     from salestrack.reports import coach as service
     from salestrack.store.sql import read
 
@@ -530,35 +563,22 @@ def coach(
             )
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
-    sys.stdout.write(coach_markdown(page))
-
-
-def page_format(fmt: str | None) -> str:
-    """``-f html`` (the default) or ``json``; anything else is a usage error."""
-    from salestrack.errors import UsageError
-
-    chosen = (fmt or "html").strip().lower()
-    if chosen not in ("html", "json"):
-        raise UsageError(f"--format: unknown format '{fmt}'; use html or json")
-    return chosen
-
-
-PageFormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format", "-f", metavar="FORMAT", help="html (default: one standalone page) or json."
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", metavar="FILE", help="Write to this file (default: stdout)."),
-]
+    chosen = documents.choose(fmt)
+    if chosen == "json":
+        shown.write_json(page.report.document())
+    elif chosen in ("csv", "jsonl"):
+        shown.write_rows(page.report.rows(), baseline_service.COLUMNS, chosen)
+    else:
+        title = f"Coaching: {page.report.week.label}"
+        text = documents.show_markdown(coach_markdown(page), chosen, title=title)
+        if text is not None:
+            sys.stdout.write(text)
 
 
 def review(
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
     ] = None,
     weeks: TrailingOpt = 8,
     output: OutputOpt = None,
@@ -577,7 +597,7 @@ def review(
     from salestrack.reports import review as service
     from salestrack.store.sql import read
 
-    chosen = page_format(fmt)
+    chosen = fmt or "html"
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt
+from salestrack.cli.options import FormatOpt, limit_option, period, since_option, until_option
 
 
 def _kinds(incomplete: str) -> list[str]:
@@ -36,13 +36,12 @@ def search(
         ),
     ] = None,
     since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="WHEN", help="Only hits dated from then on: 2w ago."),
+        str | None, since_option("Only hits dated from then on: '2w ago' (a date: its 00:00).")
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Only hits dated before then.")
+        str | None, until_option("Only hits dated before then (a date alone: through that day).")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N hits.")] = 20,
+    limit: Annotated[int, limit_option("At most N hits.")] = 20,
     fmt: FormatOpt = None,
 ) -> None:
     """Search names, notes, intel, next steps, promises, lessons and successes, best first.
@@ -54,15 +53,13 @@ def search(
     Example: salestrack search "budget" --kind intel --since 3m ago
     """
     from salestrack import clock, config
-    from salestrack.capture import capture
     from salestrack.intel import search as service
     from salestrack.output import show
     from salestrack.output.render import Column, Table, choose_format, render
     from salestrack.store.sql import read
 
     now = clock.now()
-    start = capture.parse_time("--since", since, now, "past", None) if since else None
-    end = capture.parse_time("--until", until, now, "past", None) if until else None
+    start, end = period(since, until, now=now)
     chosen = service.kinds(kind)
     with read(config.resolve()) as r:
         hits = service.search(r, text, kinds=chosen, since=start, until=end, limit=limit)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt
-from salestrack.cli.reports import OutputOpt, PageFormatOpt, TrailingOpt
+from salestrack.cli.options import FormatOpt, OutputOpt, PageFormatOpt
+from salestrack.cli.reports import TrailingOpt
 
 app = typer.Typer(
     help="A team on PostgreSQL: each rep against their own usual and the team's.",
@@ -22,11 +22,14 @@ def baseline(
     weeks: TrailingOpt = 8,
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
     ] = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Each rep's headline figures this week, against their own usual and the team's."""
+    """Each rep's headline figures this week, against their own usual and the team's.
+
+    Example: salestrack team baseline --week 2026-W46
+    """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
     from salestrack.output import reports as shown
@@ -54,7 +57,7 @@ def review(
     weeks: TrailingOpt = 8,
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="YYYY-Www", help="The week to review (default: this week)."),
+        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
     ] = None,
     output: OutputOpt = None,
     fmt: PageFormatOpt = None,
@@ -64,14 +67,13 @@ def review(
     The numbers are team baseline's. Example: salestrack team review --output team.html
     """
     from salestrack import clock, config, dates
-    from salestrack.cli.reports import page_format
     from salestrack.errors import InvalidInput
     from salestrack.output.console import say
     from salestrack.output.files import output_file
     from salestrack.reports import team
     from salestrack.store.sql import read
 
-    chosen = page_format(fmt)
+    chosen = fmt or "html"
     now, tz = clock.now(), dates.local_tz()
     try:
         with read(config.resolve()) as r:

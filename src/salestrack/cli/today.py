@@ -9,7 +9,10 @@ from salestrack.cli.options import FormatOpt
 
 def today(
     queue: Annotated[
-        int, typer.Option("--next", "-n", min=0, help="How many of the call queue to show.")
+        int,
+        typer.Option(
+            "--next", metavar="N", min=0, help="How many of the call queue to show (0: none)."
+        ),
     ] = 3,
     fmt: FormatOpt = None,
 ) -> None:
@@ -25,18 +28,13 @@ def today(
     from salestrack.intel import today as service
     from salestrack.store.sql import read
 
-    if fmt in ("csv", "jsonl"):
-        from salestrack.errors import UsageError
-
-        raise UsageError("--format: today is one screen; use json for scripts")
     with read(config.resolve()) as r:
         found = service.build(r, now=clock.now(), tz=dates.local_tz(), queue=queue)
-    if fmt == "json":
-        import json
-
+    if fmt in ("csv", "json", "jsonl"):  # one screen for a person otherwise, piped too
+        from salestrack.output.render import render_record
         from salestrack.output.today import as_json
 
-        print(json.dumps(as_json(found), ensure_ascii=False, indent=2))
+        render_record(as_json(found), fmt)
         return
     from salestrack.output.today import print_today
 

@@ -139,7 +139,7 @@ def rm(name: NameArg) -> None:
 def run(
     ctx: typer.Context,
     name: NameArg,
-    extra: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
+    extra: Annotated[list[str] | None, typer.Argument(metavar="[OPTION]...", hidden=True)] = None,
 ) -> None:
     """Run a saved view (salestrack view NAME); options after the name are added to it.
 

@@ -9,7 +9,7 @@ have no due time). The scorecard's figures:
 * on time: kept on time / kept;
 * uptime: kept on time / every promise that came due in the period up to now (a promise
   still open after its due time counts against it, as a broken one does), shown like an
-  availability figure (99.97 %).
+  availability figure (99.97%).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from salestrack.clients.refs import client, required_text
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, within
 
 TABLES = {"promise": "promises", "initiative": "initiatives"}
 
@@ -120,9 +120,7 @@ def promises(
     if prospect_id is not None:
         where.append("r.prospect_id = :pid")
         params["pid"] = prospect_id
-    if start is not None and end is not None:
-        where.append("COALESCE(r.due_at, r.made_at) >= :s AND COALESCE(r.due_at, r.made_at) < :e")
-        params["s"], params["e"] = start, end
+    where += within("COALESCE(r.due_at, r.made_at)", start, end, params)
     sql = (
         "SELECT r.id, p.name, r.text, r.made_at, r.due_at, r.status, r.resolved_at "
         "FROM promises r JOIN prospects p ON p.id = r.prospect_id"
@@ -435,7 +433,14 @@ def finish_initiative(store: Store, typed: str, *, at: datetime, now: datetime) 
     return Resolved(row_id, row["text"], "done")
 
 
-def list_promises(store: Store, typed: str | None) -> list[PromiseLine]:
-    """Every promise, or one client's, soonest due first."""
+def list_promises(
+    store: Store,
+    typed: str | None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[PromiseLine]:
+    """Every promise, or one client's, soonest due first; with ``since``/``until``, those due
+    (or made, without a due time) in that period, as the scorecard counts them."""
     pid = lookup.find_prospect(store, typed).id if typed else None
-    return promises(store, prospect_id=pid)
+    return promises(store, prospect_id=pid, start=since, end=until)

@@ -31,6 +31,7 @@ import random
 import sqlite3
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -914,7 +915,9 @@ class _Sim:
             self.client_book(p, t)
 
     # -- the whole run -----------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, tick: Callable[[int, int], None] | None = None) -> None:
+        """Simulate every day of the window (``tick(done, total)`` after each; the total
+        counts the write that follows as one more)."""
         rng = self.rng
         self.behaviours(self.at(self.days[0], 8) - timedelta(days=300))
         self.existing_clients(max(2, self.dials_per_day // 20))
@@ -941,6 +944,8 @@ class _Sim:
                         notes="researched the company",
                     )
             self.work_day(day)
+            if tick is not None:
+                tick(i + 1, len(self.days) + 1)
         self.finish()
 
     def warm(self, p: _Prospect, age: int) -> None:
@@ -1064,14 +1069,15 @@ def build_rows(
     owner: str = "me",
     tz: tzinfo | None = None,
     mark: bool = True,
+    tick: Callable[[int, int], None] | None = None,
 ) -> Built:
-    """The demo's rows (nothing is written)."""
+    """The demo's rows (nothing is written); ``tick(done, total)`` after each day."""
     if tz is None:
         from salestrack.dates import local_tz
 
         tz = local_tz()
     sim = _Sim(now=now, weeks=weeks, dials_per_day=dials_per_day, seed=seed, owner=owner, tz=tz)
-    sim.run()
+    sim.run(tick)
     at = now.astimezone(UTC)
     marker = {"seed": seed, "weeks": weeks, "dials_per_day": dials_per_day, "built_at": str(at)}
     if mark:  # one rep's demo marks the database; more reps can be added to it
@@ -1094,8 +1100,10 @@ def build_demo(
     owner: str | None = None,
     tz: tzinfo | None = None,
     mark: bool = True,
+    tick: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    """Write the demo into ``target`` (a new or empty database) through the bulk path."""
+    """Write the demo into ``target`` (a new or empty database) through the bulk path;
+    ``tick(done, total)`` after each day simulated, and when the rows are written."""
     from salestrack import config
     from salestrack.store import bulk
 
@@ -1109,9 +1117,12 @@ def build_demo(
         owner=owner or config.rep(),
         tz=tz,
         mark=mark,
+        tick=tick,
     )
     rows = built.rows
     counts = bulk.write(target, rows)
+    if tick is not None:  # the write was the last step
+        tick(1, 1)
     open_ones = {p["id"]: p["name"] for p in rows["prospects"] if p["stage"] not in ("won", "lost")}
     busiest = max(open_ones, key=lambda pid: (built.per_prospect[pid], open_ones[pid]))
     return Summary(
@@ -1149,8 +1160,10 @@ def write_demo(
     weeks: int = 12,
     seed: int = 7,
     dials_per_day: int = 100,
+    tick: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    """Build the demo in a temporary file next to ``path``, then put it in place.
+    """Build the demo in a temporary file next to ``path``, then put it in place
+    (``tick``: see :func:`build_demo`).
 
     Refuses the user's own database (unless it is itself an earlier demo, as after
     ``export SALESTRACK_DB="$(salestrack demo)"``) and any existing file that is not a demo.
@@ -1173,7 +1186,9 @@ def write_demo(
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     _remove(temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm"))
     try:
-        summary = build_demo(temp, now=now, weeks=weeks, dials_per_day=dials_per_day, seed=seed)
+        summary = build_demo(
+            temp, now=now, weeks=weeks, dials_per_day=dials_per_day, seed=seed, tick=tick
+        )
         db = sqlite3.connect(temp)
         try:
             db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file to move

@@ -53,7 +53,10 @@ class Slot:
 
     def shown(self) -> str:
         """``Thu 16:00-17:00 50% (30/60 dials)``."""
-        return f"{self.label()} {self.rate:.0%} ({self.connects}/{self.dials} dials)"
+        from salestrack.output.show import plural
+
+        dials = "dial" if self.dials == 1 else plural("dial")
+        return f"{self.label()} {self.rate:.0%} ({self.connects}/{self.dials} {dials})"
 
     def label(self) -> str:
         return f"{DAY_NAMES[self.weekday]} {self.hour:02d}:00-{self.hour + 1:02d}:00"

@@ -14,7 +14,7 @@ from typing import Any
 
 from salestrack import vocab
 from salestrack.store import fulltext
-from salestrack.store.sql import Store, uid, when
+from salestrack.store.sql import Store, uid, when, within
 
 # how each kind of row is shown: where it came from, and its text (SQL over its columns)
 _SHOWN = {
@@ -90,12 +90,7 @@ def _sqlite(
     if wanted:
         where.append(f"d.kind IN ({', '.join(f':k{n}' for n in range(len(wanted)))})")
         params.update({f"k{n}": k for n, k in enumerate(wanted)})
-    if since is not None:
-        where.append("d.at >= :since")
-        params["since"] = since
-    if until is not None:
-        where.append("d.at < :until")
-        params["until"] = until
+    where += within("d.at", since, until, params)
     # ranked among the latest RANKED matches (documents are numbered as written): a word in
     # most rows ("call") would otherwise be scored in all of them; FTS5 walks its list of
     # documents backwards and stops
@@ -133,13 +128,7 @@ def _server(
                 continue
             kind_filter = " AND kind IN (" + ", ".join(f"'{k}'" for k in chosen) + ")"
         vector = fulltext.pg_vector(source.text)
-        window = ""
-        if since is not None:
-            window += f" AND {source.at} >= :since"
-            params["since"] = since
-        if until is not None:
-            window += f" AND {source.at} < :until"
-            params["until"] = until
+        window = "".join(f" AND {w}" for w in within(source.at, since, until, params))
         # each source's latest RANKED matches (by date), as SQLite ranks its latest: a word
         # in most rows ("call") is scored in 2,000 of them, not in a million
         parts.append(

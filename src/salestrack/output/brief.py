@@ -63,8 +63,9 @@ def as_json(b: Brief) -> dict[str, Any]:
     }
 
 
-def as_text(b: Brief, *, now: datetime) -> str:
-    """The brief as one screen of text: a headline, then one labelled section a line."""
+def as_text(b: Brief, *, now: datetime, width: int | None = None) -> str:
+    """The brief as one screen of text: a headline, then one labelled section a line; with
+    ``width`` (a terminal's), long lines wrap with their text indented under itself."""
     from salestrack.output import show
 
     head = [b.name, b.stage]
@@ -75,12 +76,14 @@ def as_text(b: Brief, *, now: datetime) -> str:
         head.append(f"segment {b.segment}")
     if b.value is not None:
         head.append(f"{b.value:,.0f}")
-    lines = [" · ".join(head)]
+    lines = show.hanging("", " · ".join(head), indent=0, width=width)
+    if len(lines) > 1:  # the headline's further lines under its start, two in
+        lines = [lines[0], *show.hanging("", " ".join(lines[1:]), indent=2, width=width)]
 
     def section(label: str, items: list[str]) -> None:
         first = True
         for item in items or ["-"]:
-            lines.append(f"{label if first else '':<14}{item}")
+            lines.extend(show.hanging(label if first else "", item, indent=14, width=width))
             first = False
 
     section(

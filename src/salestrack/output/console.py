@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,6 +65,55 @@ def stderr_console() -> Console:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def text_width() -> int | None:
+    """How wide text written for a person may be: the terminal's columns (``COLUMNS`` if
+    set), or None when stdout is not a terminal (piped text is not wrapped)."""
+    if not stdout_is_terminal():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+class Ticks:
+    """What long work reports its steps to: ``ticks(n)`` after ``n`` more, ``ticks.at(done,
+    total)`` when it knows where it is. Silent unless a bar is drawn."""
+
+    def __init__(self, bar: Any = None, task: Any = None) -> None:
+        self.bar, self.task = bar, task
+
+    def __call__(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, n)
+
+    def at(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+
+@contextmanager
+def progress(what: str, total: int | None) -> Iterator[Ticks]:
+    """A progress bar on stderr while the work runs, only when stderr is a terminal (Rich's
+    Progress, imported then): the count, and the time left when the total is known. It goes
+    when the work is done; stdout is never touched."""
+    if not sys.stderr.isatty():
+        yield Ticks()
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [TextColumn(what), BarColumn(), MofNCompleteColumn()]
+    if total is not None:
+        columns.append(TimeRemainingColumn())
+    with Progress(*columns, console=stderr_console(), transient=True) as bar:
+        yield Ticks(bar, bar.add_task(what, total=total))
 
 
 def page(console: Console, renderable: Any) -> None:

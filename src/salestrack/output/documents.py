@@ -11,7 +11,97 @@ from salestrack import dates
 
 
 def _pct(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value * 100:.{digits}f} %"
+    return "-" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def choose(requested: str | None) -> str:
+    """The format of a document: as asked, else rendered for a person on a terminal
+    ("table") and raw Markdown when piped."""
+    if requested:
+        return requested
+    from salestrack.output.console import stdout_is_terminal
+
+    return "table" if stdout_is_terminal() else "markdown"
+
+
+def show_markdown(text: str, chosen: str, *, title: str) -> str | None:
+    """A Markdown document as ``chosen`` asks: rendered through Rich's Markdown (paged when
+    long) for "table", the text itself for "markdown", one HTML page for "html". Returns
+    the text to write, or None when it was rendered to the terminal."""
+    if chosen == "html":
+        return markdown_html(text, title)
+    if chosen != "table":
+        return text
+    from rich.markdown import Markdown
+
+    from salestrack.output.console import page, stdout_console
+
+    page(stdout_console(), Markdown(text, hyperlinks=False))
+    return None
+
+
+def markdown_html(text: str, title: str) -> str:
+    """The Markdown salestrack writes (headings, lists, check boxes, pipe tables, ``**bold**``)
+    as one self-contained HTML page; every text escaped."""
+    import re
+
+    def inline(part: str) -> str:
+        return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escape(part))
+
+    body: list[str] = []
+    listing = ""  # "ul" or "ol" while a list is open
+    table: list[list[str]] = []
+
+    def close() -> None:
+        nonlocal listing
+        if listing:
+            body.append(f"</{listing}>")
+            listing = ""
+        if table:
+            head, *rest = table
+            body.append("<table><thead><tr>" + "".join(f"<th>{inline(c)}</th>" for c in head))
+            body.append("</tr></thead><tbody>")
+            body.extend(
+                "<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in rest
+            )
+            body.append("</tbody></table>")
+            table.clear()
+
+    for line in text.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                table.append(cells)
+            continue
+        bullet = re.match(r"^(- |\d+\. )(\[ \] )?(.*)$", line)
+        kind = "" if bullet is None else ("ul" if bullet.group(1) == "- " else "ol")
+        if kind != listing or not line.strip() or line.startswith("#"):
+            close()
+        if bullet is not None:
+            if not listing:
+                body.append(f"<{kind}>")
+                listing = kind
+            box = "&#9744; " if bullet.group(2) else ""
+            body.append(f"<li>{box}{inline(bullet.group(3))}</li>")
+        elif heading := re.match(r"^(#{1,3}) (.*)$", line):
+            n = len(heading.group(1))
+            body.append(f"<h{n}>{inline(heading.group(2))}</h{n}>")
+        elif line.strip():
+            body.append(f"<p>{inline(line)}</p>")
+    close()
+    content = "\n".join(body)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{escape(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+{content}
+</body>
+</html>
+"""
 
 
 # A document is kept and read later, so every date in it carries its year.
@@ -92,7 +182,9 @@ def scorecard_markdown(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
         lines += [f"  - {x['behaviour']} ({x['grade']}): {x['comment']}" for x in c["comments"]]
     if not card.crc:
         lines.append("- no ratings in the period")
-    touches = ", ".join(f"{n} {k}s" for k, n in card.activity.items()) or "none"
+    from salestrack.output.show import count
+
+    touches = ", ".join(count(n, k) for k, n in card.activity.items()) or "none"
     lines += ["", "## Activity", "", f"{touches}; last touch {when(card.last_touch) or '-'}."]
     return "\n".join(lines) + "\n"
 
@@ -149,6 +241,14 @@ def scorecard_json(
         "previous": before,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def scorecard_csv(card: Any, figures: dict[str, Any], *, label: str, start: Any, end: Any) -> str:
+    """The scorecard's figures as one CSV row (the lists are in -f json)."""
+    from salestrack.output.render import Column, Table, to_csv
+
+    row = {"client": card.client, "period": label, "from": start, "to": end, **figures}
+    return to_csv(Table("", [Column(k) for k in row], [row]))
 
 
 def _t(text: object) -> str:
@@ -371,7 +471,9 @@ def scorecard_html(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
         )
         or '<tr><td class="muted" colspan="5">none</td></tr>'
     )
-    touches = ", ".join(f"{n} {k}s" for k, n in card.activity.items()) or "none"
+    from salestrack.output.show import count
+
+    touches = ", ".join(count(n, k) for k, n in card.activity.items()) or "none"
     kpis = [
         ("promises kept", _pct(figures["kept_rate"]),
          f"{figures['kept']} of {figures['kept'] + figures['broken']} settled"),

@@ -132,6 +132,33 @@ def render(table: Table, fmt: str | None) -> None:
         print_table(table)
 
 
+def render_record(record: Mapping[str, Any], fmt: str) -> None:
+    """One record (a ``show`` command, a status, a brief) as ``fmt``: JSON indented, JSON
+    lines on one line, CSV as a header and one row, where a list or an object is its JSON
+    text in one cell (so a CSV cell reads as the same value as the JSON)."""
+    import json
+
+    data = {k: _plain_deep(v) for k, v in record.items()}
+    if fmt == "csv":
+        cells = {
+            k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+            for k, v in data.items()
+        }
+        sys.stdout.write(to_csv(Table("", [Column(k) for k in cells], [cells])))
+    elif fmt == "jsonl":
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _plain_deep(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain_deep(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_deep(v) for v in value]
+    return plain(value)
+
+
 def _cells(table: Table) -> list[list[str]]:
     from salestrack.output.console import visible
 

@@ -36,8 +36,36 @@ def ago(value: datetime) -> str:
 
 
 def count(n: int, noun: str) -> str:
-    """``1 call``, ``2 calls``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    """``1 call``, ``2 calls``, ``3 activities``, ``1,204 dials`` (the one plural rule)."""
+    return f"{n:,} {noun if n == 1 else plural(noun)}"
+
+
+def hanging(label: str, text: str, *, indent: int, width: int | None) -> list[str]:
+    """``label`` padded to ``indent``, then ``text``, wrapped to ``width`` with every further
+    line indented under the text. Lines break only at spaces, so a number (``23,900``), a
+    date or a hyphenated word is never split; ``width`` None (not a terminal) wraps nothing."""
+    first = f"{label:<{indent}}"
+    if width is None or width < indent + 20:
+        return [first + text]
+    import textwrap
+
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=first,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def plural(noun: str) -> str:
+    """``call`` -> ``calls``, ``activity`` -> ``activities``, ``search`` -> ``searches``."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
 
 
 def duration(seconds: int | None) -> str:

@@ -91,6 +91,18 @@ def server_revision(connection: Any) -> str | None:
     return None if found is None else str(found[0])
 
 
+def refuse_missing(path: Path) -> None:
+    """A read never creates a database: a path with no file (a mistyped ``--db``) is an
+    error naming it and how to make one, and nothing is written, not even a folder."""
+    if not path.exists():
+        from salestrack.errors import NotFound
+
+        raise NotFound(
+            f"no database at {path}; a command that writes creates it "
+            "(salestrack prospect add NAME), or check --db / SALESTRACK_DB"
+        )
+
+
 def open_sqlite(target: DbTarget) -> sqlite3.Connection:
     """A connection to the SQLite file at the current schema, migrating first if needed."""
     if target.path is None:
@@ -144,6 +156,8 @@ def transaction(target: DbTarget, *, write: bool) -> Iterator[tuple[Any, bool]]:
     statements, such as the CSV export, opens it itself.
     """
     if target.path is not None:
+        if not write:
+            refuse_missing(target.path)
         db = open_sqlite(target)
         try:
             with translate_errors(target):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,7 +94,13 @@ def check_revision(revision: str | None, target: DbTarget) -> None:
         )
 
 
-def backup_sqlite(path: Path, dest: Path, *, numbered: bool = False) -> Path:
+def backup_sqlite(
+    path: Path,
+    dest: Path,
+    *,
+    numbered: bool = False,
+    tick: Callable[[int, int], None] | None = None,
+) -> Path:
     """A consistent online copy of a SQLite database (the backup API), mode 0600.
 
     Written to a ``.part`` file of this process and linked to ``dest`` when complete, so an
@@ -114,7 +121,10 @@ def backup_sqlite(path: Path, dest: Path, *, numbered: bool = False) -> Path:
         try:
             target = sqlite3.connect(part)
             try:
-                source.backup(target)
+                if tick is None:
+                    source.backup(target)
+                else:  # in steps, each reported as (pages copied, pages in all)
+                    source.backup(target, pages=4096, progress=lambda _, left, n: tick(n - left, n))
             finally:
                 target.close()
         finally:
@@ -146,8 +156,9 @@ def backup_name(path: Path, revision: str) -> Path:
     return found
 
 
-def upgrade(target: DbTarget) -> Upgrade:
-    """Migrate ``target`` to the newest revision; a no-op when it is current."""
+def upgrade(target: DbTarget, tick: Callable[[int, int], None] | None = None) -> Upgrade:
+    """Migrate ``target`` to the newest revision; a no-op when it is current. ``tick(done,
+    total)`` follows the backup copy of a file, the part that grows with its size."""
     from salestrack.store.engine import make_engine
 
     had_data = files.prepare(target.path) if target.path is not None else True
@@ -174,7 +185,9 @@ def upgrade(target: DbTarget) -> Upgrade:
                 )
             backup = None
             if target.path is not None and had_data and revision is not None:
-                backup = backup_sqlite(target.path, backup_name(target.path, latest), numbered=True)
+                backup = backup_sqlite(
+                    target.path, backup_name(target.path, latest), numbered=True, tick=tick
+                )
             from alembic import command
 
             command.upgrade(alembic_config(connection), "head")

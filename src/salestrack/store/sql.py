@@ -223,6 +223,21 @@ def _check_names(table: str, columns: Mapping[str, Any]) -> None:
         raise DatabaseError(f"not a table or column name: {table} {sorted(columns)}")
 
 
+def within(
+    column: str, since: datetime | None, until: datetime | None, params: dict[str, Any]
+) -> list[str]:
+    """The conditions of a period on ``column`` (from ``since`` on, before ``until``; either
+    may be None), with their values put in ``params`` as ``:since`` and ``:until``."""
+    where = []
+    if since is not None:
+        where.append(f"{column} >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append(f"{column} < :until")
+        params["until"] = until
+    return where
+
+
 @contextmanager
 def read(target: DbTarget) -> Iterator[Store]:
     """A :class:`Store` on ``target`` at the current schema, in one read transaction."""
