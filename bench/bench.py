@@ -492,7 +492,7 @@ def main() -> int:
                     Measure(1.0, 0), 1.0),
                 Row("import", f"salestrack import activities a.csv ({n_big:,} rows)",
                     imported, "sqlite3 DB '.import --csv --skip 1 a.csv activities'",
-                    shell_import, None if args.quick else 4.0),
+                    shell_import, None if args.quick else 2.0),
                 Row("import memory", "peak RSS of the import (MiB against 200)", Measure(
                     imported.peak_kib / 1024 / 200, imported.peak_kib), "200 MiB",
                     Measure(1.0, 0), 1.0),
