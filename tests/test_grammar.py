@@ -206,6 +206,41 @@ def test_a_period_is_since_and_until() -> None:
     assert broken == []
 
 
+#: Commands with a --limit whose rows have no order to choose.
+UNSORTED = {"dial": "interactive: the block is the call queue's order, one prospect at a time"}
+
+
+def test_every_list_takes_limit_and_sort() -> None:
+    broken = []
+    for name, command, _ in COMMANDS:
+        opts = {o for p in _options(command) if not p.hidden for o in p.opts}
+        if "--limit" in opts and "--sort" not in opts and name not in UNSORTED:
+            broken.append(f"{name}: has --limit but no --sort (sort_option in cli/options.py)")
+        if "--sort" in opts and "--limit" not in opts:
+            broken.append(f"{name}: has --sort but no --limit")
+    assert broken == []
+
+
+def test_sort_orders_a_list_and_then_limits_it(cli: Cli) -> None:
+    for name, value in (("Acme", "300"), ("Beacon", "1200"), ("Cobalt", ""), ("Delta", "50")):
+        cli.ok("prospect", "add", name, *(["--value", value] if value else []))
+
+    def names(*args: str) -> list[str]:
+        out = cli.ok("prospect", "list", *args, "-f", "csv").stdout
+        return [line.split(",")[1] for line in out.splitlines()[1:]]
+
+    assert names() == ["Acme", "Beacon", "Cobalt", "Delta"]
+    assert names("--sort", "value") == ["Delta", "Acme", "Beacon", "Cobalt"]  # empty last
+    assert names("--sort", "-value") == ["Beacon", "Acme", "Delta", "Cobalt"]
+    # the first N in that order, not the first N by name then sorted
+    assert names("--sort", "-value", "--limit", "2") == ["Beacon", "Acme"]
+    bad = cli.fails("prospect", "list", "--sort", "colour", code=2)
+    assert bad.stderr.startswith("error: --sort: unknown column 'colour'; use one of: name,")
+    assert cli.fails("pipeline", "--sort", "value", code=2).stderr == (
+        "error: --sort: goes with --gaps (the totals are in the stages' order)\n"
+    )
+
+
 @pytest.mark.parametrize("name", [n for n, _, _ in COMMANDS])
 def test_db_is_read_after_the_command(name: str) -> None:
     words = name.split()

@@ -373,6 +373,7 @@ def test_the_hubspot_preset_reads_its_calls_export_in_one_command(
     assert out.stderr == (
         "imported activities: 240 added, 0 updated, 0 unchanged, 0 kept (stored row newer); "
         "10 new prospects; not imported (no column for them): Activity assigned to, Call title\n"
+        f"created the database {db_path}\n"  # the first write says where it made it
     )
     stored = rows(db_path, "SELECT outcome, COUNT(*) FROM activities GROUP BY outcome")
     assert dict(stored) == dict(Counter(DISPOSITIONS[c["Call outcome"]] for c in calls))

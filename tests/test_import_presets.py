@@ -98,6 +98,7 @@ def test_pipedrive_activities_to_dos_organizations_and_deals(
         f"imported activities: {len(done)} added, 0 updated, 0 unchanged, 0 kept (stored row "
         f"newer); 6 new prospects; {len(todo)} rows left out (Activity - Done is 'To do'); "
         "not imported (no column for them): Activity - Person, Activity - Assigned to user\n"
+        f"created the database {db_path}\n"  # the first write says where it made it
     )
     kinds = {"Call": "call", "Meeting": "meeting", "Email": "email", "Task": "task",
              "Deadline": "task"}  # fmt: skip

@@ -324,7 +324,7 @@ def test_a_bad_review_changes_nothing_and_says_so_in_one_line(cli: Cli, db_path:
     review_fixture(cli)
     before = dump(db_path)
     assert cli.fails("review", "-f", "pdf", code=2).stderr == (
-        "error: --format: unknown format 'pdf'; use html or json\n"
+        "error: --format: unknown format 'pdf'; use one of: html, json\n"
     )
     assert cli.fails("review", "--week", "2026-W60").stderr.startswith("error: --week: ")
     assert dump(db_path) == before
@@ -408,7 +408,7 @@ def test_the_qbr_scorecard_tells_the_quarter_against_the_one_before(
     )  # fmt: skip
     assert before["change"]["uptime"] == -0.6  # 40% against 100%
     assert card["uptime_text"] == (
-        "Uptime 40.00 %: of the 5 promises that came due by Fri 20 Nov 2026, 2 were kept by "
+        "Uptime 40.00%: of the 5 promises that came due by Fri 20 Nov 2026, 2 were kept by "
         "the date promised; 1 kept late, 1 broken, 1 still open past its due date count "
         "against it (1 more not due yet)."
     )
@@ -416,7 +416,7 @@ def test_the_qbr_scorecard_tells_the_quarter_against_the_one_before(
         ("2026-10", "D", "slow in the launch week"), ("2026-11", "B", None),
     ]  # fmt: skip
     target = tmp_path / "qbr.html"
-    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "-o", str(target))
+    cli.ok("scorecard", "acme", "--quarter", "2026Q4", "-f", "html", "--output", str(target))
     html = target.read_text()
     page = standalone(html)
     assert "prepared by Sam Carter, Brightline &lt;Office&gt; Systems" in html
@@ -433,7 +433,7 @@ def test_the_qbr_scorecard_tells_the_quarter_against_the_one_before(
     )
     assert "&ldquo;&lt;b&gt;spot&lt;/b&gt; on&rdquo;" in html and "<b>spot</b>" not in html
     assert '<tr><th scope="row">grades given</th><td>3 of 3</td><td>3 of 3</td></tr>' in html
-    assert "67 % (2 A, 0 B, 1 D)" in html and "33 % (1 A, 2 B, 0 D)" in html
+    assert "67% (2 A, 0 B, 1 D)" in html and "33% (1 A, 2 B, 0 D)" in html
     assert "<b>Fri 30 Oct 2026</b>: Success delivered: went live" in html
     assert "<b>Mon 26 Oct 2026</b>: Promise broken: book the training" in html
     # two sheets of A4 when printed
@@ -466,7 +466,7 @@ def test_names_are_validated_by_the_name_rule_and_a_bad_one_changes_nothing(
         )  # fmt: skip
     sign(None, None)  # cleared
     md = cli.ok("scorecard", "acme", "--quarter", "2026Q4").stdout
-    assert "prepared by" not in md and "Uptime 40.00 %: of the 5 promises" in md
+    assert "prepared by" not in md and "Uptime 40.00%: of the 5 promises" in md
 
 
 def test_the_demo_signs_its_scorecards(cli: Cli, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from salestrack.cli.options import (
     YesOpt,
     choice,
     limit_option,
+    sort_option,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +69,13 @@ def list_(
     ] = None,
     tag: TagOpt = None,
     limit: Annotated[int, limit_option("At most N, newest first (0: all of them).", low=0)] = 200,
+    sort: Annotated[
+        str | None,
+        sort_option(
+            ("occurred_at", "kind", "prospect", "outcome", "duration_s", "contact"),
+            "newest first, by day",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Activities newest first, by day with each day's count; CSV or JSON when piped.
@@ -80,7 +88,7 @@ def list_(
     from salestrack import clock, config, dates
     from salestrack.capture import capture, journal
     from salestrack.output import show
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output.render import Column, Table, choose_format, render, sorted_rows
     from salestrack.store.sql import read
 
     now, tz = clock.now(), dates.local_tz()
@@ -92,8 +100,10 @@ def list_(
     with read(config.resolve()) as r:
         found = journal.listing(
             r, prospect=prospect, since=start, until=end, kinds=kind, outcome=outcome, tag=tag,
-            limit=limit or None, tz=tz,
+            limit=None if sort else limit or None, tz=tz,
         )  # fmt: skip
+    if sort:
+        found.rows = sorted_rows(found.rows, sort)[: limit or None]
     chosen = choose_format(fmt)
     shown = len(found.rows)
     caption = (
@@ -127,6 +137,11 @@ def list_(
         caption=caption,
         empty=empty,
     )
+    if sort and sort != "-occurred_at":  # in another order than by day: one table, dated
+        table.columns[0] = Column("occurred_at", "time", show=show.when, priority=0)
+        table.title = "Activities"
+        render(table, chosen)
+        return
     from salestrack.output.grouped import print_grouped
 
     print_grouped(table, lambda rows: _day_heading(rows[0]["day"], found.days), key="day")

@@ -6,7 +6,14 @@ import typer
 
 from salestrack import vocab
 from salestrack.cli.complete import prospect_name
-from salestrack.cli.options import FormatOpt, NoteOpt, ProspectArg, YesOpt, limit_option
+from salestrack.cli.options import (
+    FormatOpt,
+    NoteOpt,
+    ProspectArg,
+    YesOpt,
+    limit_option,
+    sort_option,
+)
 
 app = typer.Typer(
     help="The people at a prospect: role, title, phone and email.",
@@ -95,20 +102,26 @@ def list_(
         ),
     ] = None,
     limit: Annotated[int, limit_option("At most N, by prospect (0: all of them).", low=0)] = 100,
+    sort: Annotated[
+        str | None,
+        sort_option(("prospect", "name", "role", "title", "phone", "email"), "prospect, then name"),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List contacts by prospect with their role, title, phone and email.
 
-    Example: salestrack contact list acme
+    Example: salestrack contact list acme --sort role
     """
     from salestrack import config
     from salestrack.capture import contacts
     from salestrack.output import show
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output.render import Column, Table, choose_format, render, sorted_rows
     from salestrack.store.sql import read
 
     with read(config.resolve()) as r:
-        found, total = contacts.listing(r, prospect, limit=limit or None)
+        found, total = contacts.listing(r, prospect, limit=None if sort else limit or None)
+    if sort:
+        found = sorted_rows(found, sort, of=lambda c: c.as_row())[: limit or None]
     caption = (
         f"{len(found):,} of {total:,} contacts (--limit 0 for all)"
         if total > len(found)

@@ -16,6 +16,7 @@ from salestrack.cli.options import (
     limit_option,
     period,
     since_option,
+    sort_option,
     until_option,
 )
 
@@ -207,16 +208,23 @@ def next_(
             help="Tune a weight of the score and keep it (repeatable), e.g. overdue=12.",
         ),
     ] = None,
+    sort: Annotated[
+        str | None,
+        sort_option(
+            ("score", "name", "stage", "next_step", "due_at", "last_touch", "available_now"),
+            "score, best first; the N best are chosen by score either way",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Who to call now: open prospects ranked by due steps, availability, stage, segment.
 
-    Example: salestrack next --limit 5
+    Example: salestrack next --limit 5 --sort due_at
     """
     from salestrack import clock, config, dates
     from salestrack.intel import call_queue
     from salestrack.output.console import say
-    from salestrack.output.render import Column, Table, render
+    from salestrack.output.render import Column, Table, render, sorted_rows
     from salestrack.output.show import when
     from salestrack.store.sql import read
 
@@ -242,7 +250,9 @@ def next_(
             Column("available_now", "good\ntime", show=lambda v: "yes" if v else "no"),
             Column("why", priority=2),
         ],
-        rows=[c.as_row() for c in ranked],
+        rows=sorted_rows([c.as_row() for c in ranked], sort)
+        if sort
+        else [c.as_row() for c in ranked],
         empty="nobody to call: no open prospect is due (salestrack prospect list)",
     )
     render(table, fmt)

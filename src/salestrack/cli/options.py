@@ -101,6 +101,37 @@ def limit_option(help: str, *, low: int = 1) -> Any:
     return typer.Option("--limit", "-l", metavar="N", min=low, help=help, show_default=False)
 
 
+def sort_option(columns: tuple[str, ...], default: str) -> Any:
+    """``--sort COLUMN`` over one list's ``columns`` (``-COLUMN``: descending), in place of
+    the command's own order (``default``, said in the help). With ``--limit``, the first N
+    in that order."""
+
+    def parse(text: str) -> str:
+        from salestrack import vocab
+        from salestrack.errors import InvalidInput, UsageError
+
+        descending = text.strip().startswith("-")
+        try:
+            found = vocab.choose("--sort", text.strip().lstrip("-"), columns, what="column")
+        except InvalidInput as exc:
+            raise UsageError(f"{exc.message} (-COLUMN sorts descending)") from None
+        return ("-" if descending else "") + found
+
+    def complete(incomplete: str) -> list[str]:
+        sign = "-" if incomplete.startswith("-") else ""
+        return [sign + c for c in columns if c.startswith(incomplete.lstrip("-"))]
+
+    listed = ", ".join(columns)
+    return typer.Option(
+        "--sort",
+        metavar="COLUMN",
+        help=f"Order by {listed} (-COLUMN: descending; default: {default}).",
+        show_default=False,
+        parser=parse,
+        autocompletion=complete,
+    )
+
+
 def since_option(
     help: str = "From this time on: tue, '2w ago', 2026-11-01 (a date alone: from its 00:00).",
 ) -> Any:

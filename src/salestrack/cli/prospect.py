@@ -17,6 +17,7 @@ from salestrack.cli.options import (
     limit_option,
     period,
     since_option,
+    sort_option,
     until_option,
 )
 
@@ -102,6 +103,10 @@ def add(
     emit(str(p.id))
 
 
+LIST_SORTS = ("name", "company", "segment", "stage", "value", "stage_since", "activities",
+              "last_touch", "next_step", "due_at")  # fmt: skip
+
+
 @app.command("list")
 def list_(
     stage: StageOpt = None,
@@ -115,28 +120,33 @@ def list_(
         str | None, until_option("Only those that became prospects before then.")
     ] = None,
     limit: Annotated[int | None, limit_option("Only the first N, in the same order.")] = None,
+    sort: Annotated[str | None, sort_option(LIST_SORTS, "name")] = None,
     tag: TagOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List prospects with their stage, last touch and next step.
 
-    Example: salestrack prospect list --stage proposal --since 2026-10-01 --limit 20
+    Example: salestrack prospect list --stage proposal --sort -value --limit 20
     """
     from salestrack import clock, config
     from salestrack.capture import prospects
     from salestrack.output import show
-    from salestrack.output.render import Column, Table, render
+    from salestrack.output.render import Column, Table, render, sorted_rows
+    from salestrack.output.show import count
     from salestrack.store.sql import read
 
     start, end = period(since, until, now=clock.now())
     chosen = {"stage": stage, "segment": segment, "tag": tag, "since": start, "until": end}
     with read(config.resolve()) as db:
-        lines = prospects.listing(db, limit=limit, **chosen)
+        lines = prospects.listing(db, limit=None if sort else limit, **chosen)
         total = (
             prospects.listed_count(db, **chosen)
             if limit is not None and len(lines) == limit
             else len(lines)
         )
+    rows = [line.as_row() for line in lines]
+    if sort:
+        rows = sorted_rows(rows, sort)[:limit]
     table = Table(
         title="Prospects",
         columns=[
@@ -157,10 +167,10 @@ def list_(
             Column("next_step", "next step", priority=3),
             Column("due_at", "due", show=show.when, priority=2),
         ],
-        rows=[line.as_row() for line in lines],
-        caption=f"{len(lines):,} of {total:,} prospects"
-        if total > len(lines)
-        else f"{len(lines)} prospects",
+        rows=rows,
+        caption=f"{len(rows):,} of {total:,} prospects"
+        if total > len(rows)
+        else count(len(rows), "prospect"),
         empty="no prospects yet; add one with: salestrack prospect add NAME",
     )
     render(table, fmt)

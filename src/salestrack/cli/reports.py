@@ -13,6 +13,7 @@ from salestrack.cli.options import (
     OutputOpt,
     PageFormatOpt,
     limit_option,
+    sort_option,
 )
 
 
@@ -129,6 +130,9 @@ def baseline(
             stdout_console().print(f"Focus today: {chosen_focus.describe()}", markup=False)
 
 
+GAP_SORTS = ("name", "stage", "value", "days_in_stage", "next_step", "due_at", "gaps")
+
+
 def pipeline(
     gaps: Annotated[
         bool,
@@ -147,26 +151,32 @@ def pipeline(
             autocompletion=complete_tag,
         ),
     ] = None,
+    sort: Annotated[str | None, sort_option(GAP_SORTS, "name; with --gaps only")] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Prospects and value per stage, and the gaps: no next step, overdue, stalled, waiting.
 
-    Example: salestrack pipeline --gaps --tag q4 --limit 20
+    Example: salestrack pipeline --gaps --tag q4 --sort -value --limit 20
     """
     from salestrack import clock, config
     from salestrack.errors import UsageError
-    from salestrack.output.render import Column, Table, render
+    from salestrack.output.render import Column, Table, render, sorted_rows
     from salestrack.output.show import when
     from salestrack.reports import pipeline as service
     from salestrack.store.sql import read
 
     if limit is not None and not gaps:
         raise UsageError("--limit: goes with --gaps (the totals are one row per stage)")
+    if sort is not None and not gaps:
+        raise UsageError("--sort: goes with --gaps (the totals are in the stages' order)")
     now = clock.now()
     if gaps:
         with read(config.resolve()) as r:
             tag = _known_tag(r, tag)
-            found, total, _ = service.gap_lines(r, now=now, limit=limit, tag=tag)
+            found, total, _ = service.gap_lines(r, now=now, limit=None if sort else limit, tag=tag)
+        rows = [line.as_row() for line in found]
+        if sort:
+            rows = sorted_rows(rows, sort)[:limit]
         table = Table(
             title="Pipeline gaps" if tag is None else f"Pipeline gaps: tag {tag}",
             columns=[
@@ -178,9 +188,9 @@ def pipeline(
                 Column("due_at", "due", show=when, priority=3),
                 Column("gaps", priority=0),
             ],
-            rows=[line.as_row() for line in found],
-            caption=f"{len(found):,} of {total:,} prospects with a gap"
-            if total > len(found)
+            rows=rows,
+            caption=f"{len(rows):,} of {total:,} prospects with a gap"
+            if total > len(rows)
             else None,
             empty="no gaps: every open prospect has a next step on time",
         )

@@ -4,7 +4,14 @@ from typing import Annotated
 
 import typer
 
-from salestrack.cli.options import FormatOpt, limit_option, period, since_option, until_option
+from salestrack.cli.options import (
+    FormatOpt,
+    limit_option,
+    period,
+    since_option,
+    sort_option,
+    until_option,
+)
 
 
 def _kinds(incomplete: str) -> list[str]:
@@ -42,6 +49,13 @@ def search(
         str | None, until_option("Only hits dated before then (a date alone: through that day).")
     ] = None,
     limit: Annotated[int, limit_option("At most N hits.")] = 20,
+    sort: Annotated[
+        str | None,
+        sort_option(
+            ("score", "at", "prospect", "kind", "source"),
+            "best first; the N best are chosen by relevance either way",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Search names, notes, intel, next steps, promises, lessons and successes, best first.
@@ -55,7 +69,7 @@ def search(
     from salestrack import clock, config
     from salestrack.intel import search as service
     from salestrack.output import show
-    from salestrack.output.render import Column, Table, choose_format, render
+    from salestrack.output.render import Column, Table, choose_format, render, sorted_rows
     from salestrack.store.sql import read
 
     now = clock.now()
@@ -64,6 +78,8 @@ def search(
     with read(config.resolve()) as r:
         hits = service.search(r, text, kinds=chosen, since=start, until=end, limit=limit)
     rows = [h.as_row() for h in hits]
+    if sort:
+        rows = sorted_rows(rows, sort)
     columns = ["id", "kind", "source", "prospect_id", "prospect", "at", "text", "score"]
     if choose_format(fmt) != "table":
         render(Table("", [Column(c) for c in columns], rows), fmt)

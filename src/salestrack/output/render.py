@@ -10,7 +10,7 @@ import io
 import math
 import sys
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,6 +70,28 @@ def choose_format(requested: str | None) -> str:
     if requested:
         return requested
     return "table" if sys.stdout.isatty() else "csv"
+
+
+def sorted_rows(
+    rows: Sequence[Any], spec: str, of: Callable[[Any], Mapping[str, Any]] | None = None
+) -> list[Any]:
+    """``rows`` ordered by the column ``spec`` names (``-name``: descending), as ``--sort``
+    asks: text case aside, empty cells last either way, equal ones in the order they came
+    (the command's own order). ``of`` reads a row's columns when the rows are objects."""
+    key, descending = spec.lstrip("-"), spec.startswith("-")
+    cells = [((of(r) if of else r).get(key), r) for r in rows]
+    filled = [(v, r) for v, r in cells if v not in (None, "", [])]
+    empty = [r for v, r in cells if v in (None, "", [])]
+
+    def value(item: tuple[Any, Any]) -> Any:
+        found = item[0]
+        if isinstance(found, str):
+            return found.casefold()
+        if isinstance(found, (list, tuple)):
+            return ", ".join(str(v) for v in found).casefold()
+        return found
+
+    return [r for _, r in sorted(filled, key=value, reverse=descending)] + empty
 
 
 def csv_cell(value: Any) -> str:
