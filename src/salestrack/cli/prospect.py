@@ -20,6 +20,14 @@ SegmentOpt = Annotated[
 ]
 ValueOpt = Annotated[float | None, typer.Option("--value", help="Deal value, e.g. 25000.")]
 NotesOpt = Annotated[str | None, typer.Option("--note", "-n", help="Free text.")]
+DomainOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--domain",
+        metavar="DOMAIN",
+        help="The company's mail domain, e.g. acme.com: import mail files its emails here.",
+    ),
+]
 
 
 @app.command("add")
@@ -32,6 +40,7 @@ def add(
     ] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    domain: DomainOpt = None,
     at: Annotated[
         str | None,
         typer.Option(
@@ -66,6 +75,7 @@ def add(
             value=value,
             notes=note,
             since=since,
+            domain=domain,
         )
         tags.add(
             db, wanted, prospect_id=p.id, activity_id=None, owner=config.rep(), now=p.created_at
@@ -201,6 +211,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
         ("stage", f"{p.stage}{since}"),
         ("company", p.company),
         ("segment", p.segment),
+        ("domain", p.domain),
         ("value", value),
         ("activities", counts),
         ("notes", p.notes),
@@ -228,10 +239,12 @@ def edit(
     segment: SegmentOpt = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    domain: DomainOpt = None,
     tag: TagsOpt = None,
     untag: UntagOpt = None,
 ) -> None:
-    """Change a prospect's name, company, segment, value, notes ('' clears one) or tags."""
+    """Change a prospect's name, company, segment, value, notes, domain ('' clears one) or
+    tags."""
     from salestrack import clock, config
     from salestrack.capture import prospects, tags
     from salestrack.output.console import say
@@ -249,6 +262,7 @@ def edit(
             segment=segment,
             value=value,
             notes=note,
+            domain=domain,
         )
         now = clock.now()
         added = tags.add(
