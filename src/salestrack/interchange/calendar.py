@@ -374,6 +374,12 @@ def _update_meeting(store: Store, o: Occurrence, meeting: Any, now: datetime, ta
         tally.already += 1
         return
     store.update("activities", activity_id, {**changes, "updated_at": now})
+    if "occurred_at" in changes:  # the steps it completed were completed when it happened
+        store.execute(
+            "UPDATE next_steps SET done_at = :at, updated_at = :now "
+            "WHERE done_by_activity_id = :a",
+            at=o.start, now=now, a=activity_id,
+        )  # fmt: skip
     if changes.get("outcome") == "cancelled":
         tally.cancelled += 1
     else:
