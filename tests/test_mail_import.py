@@ -390,3 +390,61 @@ def test_each_rep_imports_their_own_mail_on_postgresql(
         ("mail:m3@mycorp.com", "m1@mycorp.com", "outbound"),
         ("mail:g1@globex.com", "g1@globex.com", "inbound"),
     ]
+
+
+# Globex writes twice before the answer: the wait runs from the first (18 Nov 13:00 UTC)
+GLOBEX_AGAIN = message(
+    "bob@globex.com", ME, "Re: Intro", "Wed, 18 Nov 2026 15:00:00 +0000", "<g2@globex.com>",
+    refs="<g1@globex.com>",
+)  # fmt: skip
+GLOBEX_ANSWER = message(
+    ME, "bob@globex.com", "Re: Intro", "Thu, 19 Nov 2026 13:00:00 +0000", "<g3@mycorp.com>",
+    refs="<g1@globex.com> <g2@globex.com>",
+)  # fmt: skip
+
+
+def test_response_times_in_baseline_scorecard_and_report_card(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    import json
+
+    setup(cli)
+    box = write_mbox(
+        tmp_path / "a.mbox", [GLOBEX_ANSWER, SENT, REPLY, ANSWER, GLOBEX, GLOBEX_AGAIN]
+    )
+    cli.ok("import", "mail", str(box), "--me", ME)
+    # yours: Acme 16 Nov 11:30 -> 17 Nov 09:30 (22 h), Globex 18 Nov 13:00 -> 19 Nov 13:00
+    # (24 h); the client's: Acme 16 Nov 09:00 -> 11:30 (2.5 h)
+    doc = json.loads(cli.ok("baseline", "-f", "json").stdout)
+    got = {f["figure"]: (f["unit"], f["value"], f["n"]) for f in doc["figures"]}
+    assert got["your reply time (median)"] == ("hours", 23.0, 2)
+    assert got["client reply time (median)"] == ("hours", 2.5, 1)
+    assert doc["slowest_replies"] == [
+        {"whose": "your reply time", "prospect": "Globex",
+         "asked_at": "2026-11-18T13:00:00+00:00", "hours": 24.0},
+        {"whose": "client reply time", "prospect": "Acme",
+         "asked_at": "2026-11-16T09:00:00+00:00", "hours": 2.5},
+    ]  # fmt: skip
+    card = json.loads(cli.ok("scorecard", "Acme", "--quarter", "2026Q4", "-f", "json").stdout)
+    one = {"whose": "your reply time", "n": 1, "median_hours": 22.0, "worst_hours": 22.0}
+    theirs = {"whose": "client reply time", "n": 1, "median_hours": 2.5, "worst_hours": 2.5}
+    assert card["response_times"] == {
+        "yours": one, "theirs": theirs, "weeks": [{"week": "2026-W47", "yours": one,
+                                                   "theirs": theirs}],
+    }  # fmt: skip
+    text = cli.ok("scorecard", "Acme", "--quarter", "2026Q4").stdout
+    week = "| 2026-W47 | 22.0 h (worst 22.0 h, 1 answered) | 2.5 h (worst 2.5 h, 1 answered) |"
+    assert week in text.splitlines()
+    cli.ok("crc", "behaviours", "--set", "3")  # the candidate "Returns calls and emails promptly"
+    cli.ok("crc", "rate", "Globex", "--month", "2026-11", "1=B")
+    report = json.loads(cli.ok("crc", "report", "Globex", "--months", "1", "-f", "json").stdout)
+    assert [(r["month"], r["b1"], r["reply_median_hours"], r["replies"]) for r in report] == [
+        ("2026-11", "B", 24.0, 1)
+    ]
+    shown = cli.ok("crc", "report", "Globex", "--months", "1", "-f", "table")
+    assert shown.stderr.splitlines()[-1] == (
+        "your reply time by month: 2026-11 median 24.0 h, worst 24.0 h (1 answered) (reply "
+        "time: beside 1, your median reply to the client's emails that month (how many "
+        "answered))"
+    )
+    assert "24.0h (1)" in shown.stdout

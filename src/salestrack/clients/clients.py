@@ -150,6 +150,9 @@ class Scorecard:
     activity: dict[str, int]
     last_touch: datetime | None
     crc: list[dict[str, Any]] = field(default_factory=list)
+    # response times in the client's email threads (reports/replies.py): the period's, by
+    # whose reply, then each ISO week's that had an answer
+    replies: dict[str, Any] = field(default_factory=dict)
 
     def figures(self, now: datetime) -> dict[str, Any]:
         states = [p.state(now) for p in self.promises]
@@ -234,8 +237,34 @@ def scorecard(
         activity=activity,
         last_touch=when(last[0]) if last else None,
         crc=crc.summary(reader, ref.id, months),
+        replies=reply_times(reader, ref.id, start=start, end=end),
     )
     return card
+
+
+def reply_times(
+    reader: Store, prospect_id: Any, *, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The client's response times in the period and in each of its ISO weeks (your local
+    weeks) that had an answer: median, worst and how many answered, for each side."""
+    from salestrack import dates
+    from salestrack.figures import ResponseTime
+    from salestrack.reports import replies
+
+    found = replies.answers(reader, start=start, end=end, prospect_id=prospect_id)
+    sides = (("yours", ResponseTime.YOURS), ("theirs", ResponseTime.THEIRS))
+    tz = dates.local_tz()
+    weeks: dict[str, list[Any]] = {}
+    for a in found:
+        iso = a.answered_at.astimezone(tz).isocalendar()
+        weeks.setdefault(f"{iso.year}-W{iso.week:02d}", []).append(a)
+    return {
+        **{key: replies.times(found, whose).row() for key, whose in sides},
+        "weeks": [
+            {"week": label, **{key: replies.times(rows, whose).row() for key, whose in sides}}
+            for label, rows in sorted(weeks.items())
+        ],
+    }
 
 
 # -- the commands' use cases: each takes a Store inside the caller's transaction ------------
