@@ -448,3 +448,20 @@ def test_response_times_in_baseline_scorecard_and_report_card(
         "answered))"
     )
     assert "24.0h (1)" in shown.stdout
+
+
+def test_import_of_prospects_cleans_their_domain_by_the_same_rule(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "p.csv"
+    good.write_text("name,domain\nAcme,https://WWW.Acme.com/\n")
+    cli.ok("import", "prospects", str(good))
+    assert rows(db_path, "SELECT name, domain FROM prospects") == [("Acme", "acme.com")]
+    before = dump(db_path)
+    bad = tmp_path / "q.csv"
+    bad.write_text("name,domain\nGlobex,not a domain\n")
+    assert cli.fails("import", "prospects", str(bad)).stderr == (
+        "error: 1 bad line; nothing was imported:\n"
+        "  line 2: domain: 'not a domain' is not a mail domain; write it as acme.com\n"
+    )
+    assert dump(db_path) == before
