@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar, Event
 
 from tests.conftest import Cli, dump, rows
@@ -176,3 +177,28 @@ def test_dry_run_writes_nothing(cli: Cli, db_path: Path, tmp_path: Path) -> None
     out = cli.ok("import", "calendar", str(calendar(tmp_path / "w.ics")), "--me", ME, "--dry-run")
     assert out.stderr.splitlines()[0].startswith("would import calendar: 4 meetings held, 1 set")
     assert dump(db_path) == before
+
+
+@pytest.mark.postgres
+def test_calendar_import_on_postgresql_is_idempotent(
+    cli: Cli, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    monkeypatch.setenv("SALESTRACK_DB", pg_url)
+    setup(cli)
+    ics = calendar(tmp_path / "work.ics")
+    first = cli.ok("import", "calendar", str(ics), "--me", ME)
+    assert first.stderr.splitlines()[0].startswith("imported calendar: 4 meetings held, 1 set")
+    again = cli.ok("import", "calendar", str(ics))
+    assert "5 already there" in again.stderr.splitlines()[0]
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as conn:
+        held = conn.execute(
+            "SELECT source_key, duration_s FROM activities WHERE kind = 'meeting' "
+            "ORDER BY occurred_at"
+        ).fetchall()
+    assert held == [
+        ("ics:sync-1/20261019T090000Z", 1800), ("ics:sync-1/20261026T100000Z", 3600),
+        ("ics:sync-1/20261116T100000Z", 1800), ("ics:ny-1", 2700),
+    ]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import os
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def test_mbox_import_logs_threads_completes_the_step_and_a_second_run_changes_no
             "Dana Lee",
             "2026-11-16 11:30:00.000000",
             "inbound",
-            "sent",
+            "replied",
             "Re: Proposal",
             "mail:m2@acme.com",
             "m1@mycorp.com",
@@ -465,3 +466,18 @@ def test_import_of_prospects_cleans_their_domain_by_the_same_rule(
         "  line 2: domain: 'not a domain' is not a mail domain; write it as acme.com\n"
     )
     assert dump(db_path) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_message_in_a_maildir_is_skipped_with_its_reason(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    setup(cli)
+    maildir = write_maildir(tmp_path / "Maildir", [SENT, REPLY])
+    locked = sorted((maildir / "new").iterdir())[0]
+    locked.chmod(0)
+    out = cli.ok("import", "mail", str(maildir), "--me", ME)
+    assert out.stderr.splitlines()[0].startswith(
+        "imported mail: 1 logged, 0 already there, 0 unmatched, 1 skipped (1 unreadable "
+        "(permission denied))"
+    )

@@ -9,6 +9,8 @@ becomes an email activity, through the activity rule :func:`salestrack.rules.act
 
 * outbound when it is from one of your own addresses (the setting ``my_addresses``), else
   inbound (what is in your mailbox and not from you was sent to you, Bcc and lists too);
+* outcome ``sent`` (``log email``'s default), or ``replied`` for a client's email that
+  answers an earlier one (it has In-Reply-To or References);
 * at the time of its Date header; the subject is the note (and the body's first lines with
   ``bodies``; nothing of the body is stored otherwise);
 * in a thread (``thread_key``): the thread of the first message it refers to that is
@@ -505,6 +507,7 @@ def run(
             fields = rules.activity(
                 kind="email", occurred_at=m.date, now=now,
                 direction="outbound" if outbound else "inbound", notes=note, names=NAMES,
+                outcome="replied" if m.references and not outbound else None,
             )  # fmt: skip
         except InvalidInput:
             unmatched_keys.add(m.key)
