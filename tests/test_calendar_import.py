@@ -176,6 +176,11 @@ def test_dry_run_writes_nothing(cli: Cli, db_path: Path, tmp_path: Path) -> None
     before = dump(db_path)
     out = cli.ok("import", "calendar", str(calendar(tmp_path / "w.ics")), "--me", ME, "--dry-run")
     assert out.stderr.splitlines()[0].startswith("would import calendar: 4 meetings held, 1 set")
+    assert [line.split("  ", 1)[1] for line in out.stdout.splitlines()] == [
+        "meeting held · Acme: Weekly sync", "meeting held · Acme: Weekly sync (moved)",
+        "meeting held · Acme: Weekly sync", "meeting held · Globex: Call",
+        "meeting set · Acme: Weekly sync",
+    ]  # fmt: skip
     assert dump(db_path) == before
 
 

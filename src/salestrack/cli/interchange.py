@@ -683,11 +683,15 @@ def import_calendar(
         return calendar.run(
             store, cal, me=addresses, create=new, since=kw["since"], until=kw["until"],
             now=kw["now"], owner=kw["owner"], first_stage=kw["first_stage"],
-            tz=dates.local_tz(), tick=tick,
+            tz=dates.local_tz(), plan=dry_run, tick=tick,
         )  # fmt: skip
 
     tally = _run_files(go, since, until, dry_run, None, "import calendar")
-    from salestrack.output.console import say
+    from salestrack.output.console import emit, say, visible
+    from salestrack.output.show import when
+
+    for at, what, prospect, summary in sorted(tally.planned):
+        emit(visible(f"{when(at)}  meeting {what} · {prospect}: {summary or ''}".rstrip(": ")))
 
     say(tally.summary("calendar", dry_run=dry_run))
 

@@ -62,6 +62,7 @@ class Tally:
     unmatched_domains: Counter[str] = field(default_factory=Counter)
     prospects_created: list[str] = field(default_factory=list)
     contacts_created: list[str] = field(default_factory=list)
+    planned: list[tuple[datetime, str, str, str | None]] = field(default_factory=list)
 
     def summary(self, what: str, *, dry_run: bool) -> str:
         from salestrack.interchange.mail import _n, _ranked
@@ -240,10 +241,13 @@ def run(
     owner: str,
     first_stage: str,
     tz: tzinfo,
+    plan: bool = False,
     tick: Callable[[int], None] = lambda n: None,
     new_id: Callable[[], uuid.UUID] = uuid.uuid4,
 ) -> Tally:
-    """Import the occurrences of ``cal``; the caller owns the (one) write transaction."""
+    """Import the occurrences of ``cal``; the caller owns the (one) write transaction.
+    ``plan`` keeps each new meeting (held, or set as a next step) in :attr:`Tally.planned`
+    (time, "held" or "set", prospect, summary), for a dry run."""
     from salestrack.capture.capture import close_steps
 
     tally = Tally()
@@ -296,6 +300,8 @@ def run(
                 },
             )  # fmt: skip
             tally.set += 1
+            if plan:
+                tally.planned.append((o.start, "set", match.prospect, o.summary))
             continue
         seconds = int((o.end - o.start).total_seconds())
         try:
@@ -323,6 +329,8 @@ def run(
             store, match.prospect_id, activity_id, fields.occurred_at, now=now
         )
         tally.held += 1
+        if plan:
+            tally.planned.append((o.start, "held", match.prospect, o.summary))
     # occurrences imported before and now gone from the file's series (EXDATE, deleted)
     for key, meeting in meetings.items():
         if key in seen or _uid(key) not in uids or not start <= meeting[1] < end:
