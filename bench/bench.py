@@ -249,6 +249,128 @@ def measure_interchange(
     return exported["export"], exported["shell"], done["import"], done["shell"]
 
 
+MAIL_MESSAGES = {"quick": 2_000, "full": 50_000}
+CALENDAR_EVENTS = {"quick": 500, "full": 5_000}
+MAIL_PROSPECTS = 500
+ME = "me@mycorp.example"
+
+
+def write_mailbox(path: Path, n: int) -> None:
+    """An mbox of ``n`` messages, streamed to disk: threads of one to five messages between
+    you and a contact of one of the prospects (one in ten with a stranger at a free-mail
+    domain), a few with a 200 KB attachment, spread over the last year."""
+    import random
+
+    rng = random.Random(19)
+    start = NOW - timedelta(days=365)
+    written = 0
+    with open(path, "wb") as f:
+        while written < n:
+            p = rng.randrange(MAIL_PROSPECTS)
+            them = f"c{p}@p{p}.example" if rng.random() > 0.1 else f"x{written}@gmail.com"
+            at = start + timedelta(seconds=rng.randrange(360 * 86400))
+            root = f"<t{written}@mycorp.example>"
+            refs: list[str] = []
+            for k in range(min(rng.randint(1, 5), n - written)):
+                mine = k % 2 == 0
+                mid = root if k == 0 else f"<t{written}.{k}@x.example>"
+                frm, to = (ME, them) if mine else (them, ME)
+                head = (
+                    f"From {frm} {at:%a %b %d %H:%M:%S %Y}\nFrom: {frm}\nTo: {to}\n"
+                    f"Subject: {'Re: ' if k else ''}order {written}\n"
+                    f"Date: {at:%a, %d %b %Y %H:%M:%S +0000}\nMessage-ID: {mid}\n"
+                )
+                if refs:
+                    head += f"In-Reply-To: {refs[-1]}\nReferences: {' '.join(refs)}\n"
+                body = "Hello,\n" + "the numbers for this week are attached.\n" * 20
+                if written % 997 == 0:
+                    body += "\n" + ("QUJD" * 19 + "\n") * 2700  # about 200 KB
+                f.write((head + "MIME-Version: 1.0\nContent-Type: text/plain\n\n" + body
+                         + "\n").encode())  # fmt: skip
+                refs.append(mid)
+                written += 1
+                at += timedelta(hours=rng.randint(1, 48))
+
+
+def write_calendar(path: Path, n: int) -> None:
+    """An iCalendar file of about ``n`` occurrences: one event in five a weekly series of
+    ten (one moved, one cancelled), the rest single meetings, in two time zones."""
+    import random
+
+    rng = random.Random(5)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//salestrack bench//EN"]
+    count, i = 0, 0
+    start = NOW - timedelta(days=300)
+    while count < n:
+        p = rng.randrange(MAIL_PROSPECTS)
+        at = start + timedelta(hours=rng.randrange(300 * 24))
+        zone = "Europe/London" if i % 2 else "America/New_York"
+        stamp = f"{at:%Y%m%dT%H%M%S}"
+        event = [
+            "BEGIN:VEVENT", f"UID:e{i}@bench", f"DTSTART;TZID={zone}:{stamp}",
+            f"DTEND;TZID={zone}:{at + timedelta(minutes=30):%Y%m%dT%H%M%S}",
+            f"SUMMARY:meeting {i}", f"ORGANIZER:mailto:{ME}", f"ATTENDEE:mailto:c{p}@p{p}.example",
+        ]  # fmt: skip
+        if i % 5 == 0 and n - count >= 10:
+            event.append("RRULE:FREQ=WEEKLY;COUNT=10")
+            lines += [*event, "END:VEVENT"]
+            moved = at + timedelta(days=7)
+            lines += [
+                "BEGIN:VEVENT", f"UID:e{i}@bench", f"RECURRENCE-ID;TZID={zone}:"
+                f"{moved:%Y%m%dT%H%M%S}", f"DTSTART;TZID={zone}:"
+                f"{moved + timedelta(hours=2):%Y%m%dT%H%M%S}", f"DTEND;TZID={zone}:"
+                f"{moved + timedelta(hours=3):%Y%m%dT%H%M%S}", "SUMMARY:moved",
+                f"ATTENDEE:mailto:c{p}@p{p}.example", "END:VEVENT",
+                "BEGIN:VEVENT", f"UID:e{i}@bench", f"RECURRENCE-ID;TZID={zone}:"
+                f"{at + timedelta(days=14):%Y%m%dT%H%M%S}", f"DTSTART;TZID={zone}:"
+                f"{at + timedelta(days=14):%Y%m%dT%H%M%S}", "STATUS:CANCELLED", "END:VEVENT",
+            ]  # fmt: skip
+            count += 10
+        else:
+            lines += [*event, "END:VEVENT"]
+            count += 1
+        i += 1
+    lines.append("END:VCALENDAR")
+    path.write_text("\r\n".join(lines) + "\r\n")
+
+
+def measure_mail(
+    exe: str, env: dict[str, str], work: Path, runs: int, size: str
+) -> tuple[Measure, Measure]:
+    """``import mail`` of a generated mailbox and ``import calendar`` of a generated
+    calendar, each into a fresh copy of a database of the prospects and their contacts."""
+    base = work / "mail-base.db"
+    prospects, contacts = work / "mail-p.csv", work / "mail-c.csv"
+    every = range(MAIL_PROSPECTS)
+    prospects.write_text("name,domain\n" + "".join(f"Prospect {p},p{p}.example\n" for p in every))
+    contacts.write_text(
+        "prospect,name,email\n"
+        + "".join(f"Prospect {p},Contact {p},c{p}@p{p}.example\n" for p in every)
+    )
+    on_base = {**env, "SALESTRACK_DB": str(base)}
+    for entity, csv in (("prospects", prospects), ("contacts", contacts)):
+        subprocess.run([exe, "import", entity, str(csv)], env=on_base, check=True,
+                       capture_output=True)  # fmt: skip
+    mbox, ics = work / "bench.mbox", work / "bench.ics"
+    write_mailbox(mbox, MAIL_MESSAGES[size])
+    write_calendar(ics, CALENDAR_EVENTS[size])
+    found = {}
+    for what, argv in (
+        ("mail", [exe, "import", "mail", str(mbox), "--me", ME]),
+        ("calendar", [exe, "import", "calendar", str(ics), "--me", ME, "--since", "2025-11-01"]),
+    ):
+        times, peaks = [], []
+        for _ in range(runs):
+            copy = work / f"mail-{what}.db"
+            shutil.copyfile(base, copy)
+            elapsed, peak = run_checked(argv, {**env, "SALESTRACK_DB": str(copy)})
+            times.append(elapsed)
+            peaks.append(peak)
+            copy.unlink()
+        found[what] = Measure(statistics.median(times), max(peaks))
+    return found["mail"], found["calendar"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small databases, few runs (CI)")
@@ -424,6 +546,12 @@ def main() -> int:
             if wanted("export", "export memory", "import", "import memory")
             else None
         )
+        mailed = (
+            measure_mail(exe, env, work, 1 if not args.quick else 2,
+                         "quick" if args.quick else "full")
+            if wanted("import mail", "import calendar")
+            else None
+        )  # fmt: skip
         have = {**m, **{f"reports {k}": v for k, v in reports.items()}, **listing}
         # with --only, the rows below whose measures were skipped are left out
         m, reports, listing = _Measured(m), _Measured(reports), _Measured(listing)
@@ -496,6 +624,17 @@ def main() -> int:
                 Row("import memory", "peak RSS of the import (MiB against 200)", Measure(
                     imported.peak_kib / 1024 / 200, imported.peak_kib), "200 MiB",
                     Measure(1.0, 0), 1.0),
+            ]  # fmt: skip
+        if mailed is not None:
+            mail, cal = mailed
+            size = "quick" if args.quick else "full"
+            rows += [
+                Row("import mail", f"salestrack import mail bench.mbox "
+                    f"({MAIL_MESSAGES[size]:,} messages)", mail, "a fixed 30 s",
+                    Measure(30.0, 0), 1.0, 150),
+                Row("import calendar", f"salestrack import calendar bench.ics "
+                    f"(~{CALENDAR_EVENTS[size]:,} events)", cal, "a fixed 10 s",
+                    Measure(10.0, 0), 1.0, 150),
             ]  # fmt: skip
         heavy = (
             {

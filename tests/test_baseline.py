@@ -302,7 +302,7 @@ def test_json_is_a_typed_versioned_contract_and_csv_has_the_same_rows(cli: Cli) 
         assert f["flag"] in ("", "below", "above", "too few")
         assert isinstance(f["n"], int) and isinstance(f["usual_n"], int)
         assert f["evidence"] is None or 0 <= f["evidence"] <= 1
-    assert {f["unit"] for f in doc["figures"]} == {"count", "rate", "days"}
+    assert {f["unit"] for f in doc["figures"]} == {"count", "rate", "days", "hours"}
     assert all(set(h) >= {"figure", "text", "lost", "k", "n", "usual_k", "usual_n"}
                for h in doc["holes"])  # fmt: skip
     assert doc["lost_reasons"] == [{"reason": "no reason given", "count": 16}]

@@ -124,11 +124,13 @@ def test_report_card_grid_drops_and_history(cli: Cli, db_path: Path) -> None:
         {"month": "2026-10", "b1": "A", "b1_dropped": False, "b1_comment": None, "b2": "D",
          "b2_dropped": False, "b2_comment": "slow in the launch week", "b3": "A",
          "b3_dropped": False, "b3_comment": None, "graded": 3, "behaviours": 3, "complete": True,
-         "share_a": 0.6667},
+         "share_a": 0.6667, "reply_median_hours": None, "reply_worst_hours": None,
+         "replies": 0},
         {"month": "2026-11", "b1": "B", "b1_dropped": True, "b1_comment": None, "b2": "B",
          "b2_dropped": False, "b2_comment": None, "b3": "A", "b3_dropped": False,
          "b3_comment": "spot on", "graded": 3, "behaviours": 3, "complete": True,
-         "share_a": 0.3333},
+         "share_a": 0.3333, "reply_median_hours": None, "reply_worst_hours": None,
+         "replies": 0},
     ]  # fmt: skip
     history = rows(db_path, "SELECT grade, superseded_at IS NOT NULL FROM ratings "
                             "WHERE month = '2026-10' ORDER BY rated_at, grade")  # fmt: skip

@@ -211,7 +211,7 @@ def test_a_month_graded_in_part_says_how_much(cli: Cli, tmp_path: Path) -> None:
         ("2026-10", 6, 6, True), ("2026-11", 2, 6, False),
     ]  # fmt: skip
     csv_text = cli.ok("crc", "report", "contoso", "-f", "csv").stdout
-    assert csv_text.splitlines()[2].endswith(",2,6,false,0.5")
+    assert csv_text.splitlines()[2].endswith(",2,6,false,0.5,,,0")  # then no reply measured
     table = cli.ok("crc", "report", "contoso", "-f", "table")
     assert re.search(r"2026-10 .*6 of 6 .*100%", table.stdout)
     assert re.search(r"2026-11 .*2 of 6 \* .*50%", table.stdout)

@@ -70,6 +70,8 @@ PRINTS_NO_DATA = {
     "db upgrade": "writes",
     "db backup": "writes a copy; prints its path",
     "db restore": "writes",
+    "import mail": "writes; a summary on stderr (--dry-run lists what it would log)",
+    "import calendar": "writes; a summary on stderr (--dry-run lists what it would log)",
     "db team-setup": "prints SQL to run",
     "import": "reads data: its --format is the input's",
 }

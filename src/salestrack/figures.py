@@ -233,3 +233,39 @@ REACH = (
     Rate("conversation rate", CONVERSATION, DIAL, LOWER, "became conversations"),
     Rate("meeting set rate", MEETING_SET, DIAL, LOWER, "set a meeting"),
 )
+
+
+# -- response time -----------------------------------------------------------------------------
+
+
+class ResponseTime:
+    """How long an email waits for its answer. In one thread (imported mail's ``thread_key``),
+    taken in time order, an email is answered by the first email after it from the other
+    side; several in a row from one side wait from the first of them (the writer has been
+    waiting since then). An inbound email answered by yours is *your reply time*; yours
+    answered by the client's is the *client reply time*. The sample is the emails answered;
+    one not answered yet is in no sample (it may still be)."""
+
+    YOURS, THEIRS = "your reply time", "client reply time"
+    words = (
+        "in one email thread, from an email (the first of several in a row from one side) "
+        "to the first email after it from the other side; yours answering theirs is your "
+        "reply time, theirs answering yours the client's; emails not answered yet are left out"
+    )
+
+    @staticmethod
+    def answers(
+        thread: Sequence[tuple[datetime, str]],
+    ) -> list[tuple[str, datetime, datetime]]:
+        """(whose reply: :attr:`YOURS` or :attr:`THEIRS`, asked at, answered at) for each
+        answer in one thread of (time, direction) emails."""
+        found = []
+        waiting: tuple[datetime, str] | None = None
+        for at, direction in sorted(thread):
+            if waiting is not None and direction == waiting[1]:
+                continue
+            if waiting is not None:
+                whose = ResponseTime.YOURS if direction == "outbound" else ResponseTime.THEIRS
+                found.append((whose, waiting[0], at))
+            waiting = (at, direction)
+        return found

@@ -90,6 +90,14 @@ class Prospect(Row, table=True):
         UniqueConstraint("owner", "name_key", name="uq_prospects_owner_name"),
         _source("prospects"),
         Index("ix_prospects_stage", "stage", "stage_since", "value"),  # the open stages
+        Index(
+            "uq_prospects_domain",
+            "owner",
+            "domain",
+            unique=True,
+            sqlite_where=text("domain IS NOT NULL"),
+            postgresql_where=text("domain IS NOT NULL"),
+        ),
     )
 
     name: str = Field(max_length=200)
@@ -104,6 +112,7 @@ class Prospect(Row, table=True):
     # derived: the latest of its stage changes, kept by a trigger (revision 0006); not exported
     stage_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
+    domain: str | None = Field(default=None, max_length=253)  # acme.com: its mail (0010)
 
 
 class Contact(Row, table=True):
@@ -132,6 +141,7 @@ class Activity(Row, table=True):
         Index("ix_activities_created", "created_at"),
         Index("ix_activities_owner_time", "owner", "occurred_at"),  # a rep's window (RLS)
         Index("ix_activities_contact", "contact_id"),
+        Index("ix_activities_thread", "thread_key"),  # an email's thread (response times)
         # a prospect's touches (not notes): the touch before a follow-up, one index look-up
         Index("ix_activities_touches", "prospect_id", "occurred_at", "kind", **_TOUCHES),
         _source("activities"),
@@ -155,6 +165,7 @@ class Activity(Row, table=True):
     objective: str | None = None  # the objective that stood when this call was made
     objective_met: bool | None = None
     source_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)
+    thread_key: str | None = Field(default=None, max_length=SOURCE_KEY_LENGTH)  # imported mail
 
 
 class StageChange(Row, table=True):

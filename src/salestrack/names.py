@@ -128,3 +128,40 @@ def unknown_contact(
         f"--contact: no contact '{typed}' at {prospect}{said}; add them first: "
         f'salestrack contact add "{prospect}" "{typed}"'
     )
+
+
+MAX_DOMAIN = 253
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def clean_domain(field: str, typed: str | None) -> str | None:
+    """A company's mail domain as stored: lower-case, without ``@``, ``www.`` or a web
+    address around it (``https://www.Acme.com/`` -> ``acme.com``); '' or None is none.
+
+    The one rule for ``prospect add/edit --domain``, ``import`` and ``import mail --new``.
+    """
+    if typed is None:
+        return None
+    domain = typed.strip().lower()
+    for prefix in ("https://", "http://"):
+        domain = domain.removeprefix(prefix)
+    domain = domain.split("/", 1)[0].lstrip("@").removeprefix("www.").rstrip(".")
+    if not domain:
+        return None
+    labels = domain.split(".")
+    ok = (
+        len(domain) <= MAX_DOMAIN
+        and len(labels) >= 2
+        and all(0 < len(x) <= 63 and set(x) <= _LABEL_CHARS for x in labels)
+        and all(not x.startswith("-") and not x.endswith("-") for x in labels)
+        and not labels[-1].isdigit()
+    )
+    if not ok:
+        shown = "".join(ch if ch.isprintable() else "?" for ch in typed.strip()[:60])
+        raise InvalidInput(field, f"'{shown}' is not a mail domain; write it as acme.com")
+    return domain
+
+
+def domain_of(address: str) -> str:
+    """The lower-case domain of an email address (``Dana@Acme.COM`` -> ``acme.com``)."""
+    return address.rpartition("@")[2].strip().lower().rstrip(".")

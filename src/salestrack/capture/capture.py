@@ -248,6 +248,24 @@ def _open_next_steps(store: Store, prospect_id: uuid.UUID) -> list[tuple[uuid.UU
     return [(uid(i), clock.to_utc(when(t) or clock.now())) for i, t in rows]
 
 
+def close_steps(
+    store: Store, prospect_id: uuid.UUID, activity_id: uuid.UUID, at: datetime, *, now: datetime
+) -> int:
+    """A touch at ``at`` completes the prospect's open next steps set before it (the
+    follow-up they were waiting for): ``log``, and ``import mail`` / ``import calendar`` for
+    an email sent and a meeting held. Returns how many it closed."""
+    closed = 0
+    for step_id, since in _open_next_steps(store, prospect_id):
+        if since <= at:
+            store.update(
+                "next_steps",
+                step_id,
+                {"done_at": at, "done_by_activity_id": activity_id, "updated_at": now},
+            )
+            closed += 1
+    return closed
+
+
 def _reached_before(store: Store, prospect_id: uuid.UUID, reached: str) -> bool:
     found = store.one(
         "SELECT 1 FROM activities WHERE prospect_id = :p AND reached = :r LIMIT 1",
@@ -391,18 +409,7 @@ def record(
 
     steps_closed = 0
     if cap.kind != "note" and not prospect_created:
-        for step_id, since in _open_next_steps(store, prospect.id):
-            if since <= cap.occurred_at:
-                store.update(
-                    "next_steps",
-                    step_id,
-                    {
-                        "done_at": cap.occurred_at,
-                        "done_by_activity_id": activity_id,
-                        "updated_at": now,
-                    },
-                )
-                steps_closed += 1
+        steps_closed = close_steps(store, prospect.id, activity_id, cap.occurred_at, now=now)
     if cap.next_action is not None:
         store.insert(
             "next_steps",

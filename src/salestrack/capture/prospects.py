@@ -33,6 +33,7 @@ class Prospect:
     notes: str | None
     objective: str | None
     objective_set_at: datetime | None
+    domain: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -43,10 +44,10 @@ _PROSPECT_COLUMNS = ", ".join(f.name for f in fields(Prospect))
 
 def _prospect(row: tuple[Any, ...]) -> Prospect:
     (pid, owner, created, updated, name, company, segment, stage, value, notes, objective,
-     objective_at) = row  # fmt: skip
+     objective_at, domain) = row  # fmt: skip
     return Prospect(
         uid(pid), owner, when(created) or _never(), when(updated) or _never(), name, company,
-        segment, stage, value, notes, objective, when(objective_at),
+        segment, stage, value, notes, objective, when(objective_at), domain,
     )  # fmt: skip
 
 
@@ -89,6 +90,18 @@ def check_value(value: float | None) -> float | None:
     return value
 
 
+def check_domain(
+    store: Store, typed: str | None, field_name: str = "--domain", same: Any = None
+) -> str | None:
+    """A mail domain by :func:`names.clean_domain`, not another prospect's already."""
+    domain = names.clean_domain(field_name, typed)
+    if domain is not None:
+        other = store.one("SELECT id, name FROM prospects WHERE domain = :d", d=domain)
+        if other is not None and uid(other[0]) != same:
+            raise Conflict(f"{field_name}: {domain} is already the domain of '{other[1]}'")
+    return domain
+
+
 def create(
     store: Store,
     name: str,
@@ -102,6 +115,7 @@ def create(
     segment: str | None = None,
     value: float | None = None,
     notes: str | None = None,
+    domain: str | None = None,
 ) -> uuid.UUID:
     """Write a new prospect at ``stage`` and its first stage change (at ``since``).
 
@@ -116,6 +130,7 @@ def create(
             "id": pid, **base, "name": name, "name_key": names.key(name), "company": company,
             "segment": segment, "stage": stage, "value": value, "notes": notes,
             "objective": None, "objective_set_at": None,
+            **({"domain": domain} if domain is not None else {}),
         },
     )  # fmt: skip
     store.insert(
@@ -140,6 +155,7 @@ def add(
     value: float | None = None,
     notes: str | None = None,
     since: datetime | None = None,
+    domain: str | None = None,
 ) -> Prospect:
     """Add a prospect at ``stage`` (the first by default) as of ``since`` (default ``now``):
     backfilled history can then be dated from ``since`` on."""
@@ -156,6 +172,7 @@ def add(
         store, name, owner=owner, now=now, stage=chosen, since=since or now,
         company=rules.clean_text("--company", company), segment=check_segment(segment),
         value=check_value(value), notes=rules.clean_text("--note", notes),
+        domain=check_domain(store, domain),
     )  # fmt: skip
     return get(store, pid)
 
@@ -396,6 +413,7 @@ def edit(
     segment: str | None = None,
     value: float | None = None,
     notes: str | None = None,
+    domain: str | None = None,
 ) -> tuple[Prospect, list[str]]:
     """Change the given fields ('' clears an optional one). Returns the fields changed."""
     prospect = find(store, typed)
@@ -415,6 +433,8 @@ def edit(
         updates["value"] = check_value(value) or None
     if notes is not None:
         updates["notes"] = rules.clean_text("--note", notes)
+    if domain is not None:
+        updates["domain"] = check_domain(store, domain, same=prospect.id)
     changed = [k for k, new in updates.items() if getattr(prospect, k) != new]
     if changed:
         writes = {k: updates[k] for k in changed}

@@ -138,7 +138,7 @@ class AppGroup(LazyGroup):
         ),
         "import": _lazy(
             "interchange",
-            "import_",
+            "import_app",
             "Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run.",
         ),
         "undo": _lazy(

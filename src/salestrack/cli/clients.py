@@ -520,6 +520,12 @@ def crc_report(
     from salestrack.output.render import choose_format
 
     table = choose_format(fmt) == "table"
+    for row in rows:  # the measurement beside the grade: your reply time that month
+        t = found.replies.get(row["month"])
+        row["reply_median_hours"] = None if t is None else round(t.median, 2)
+        row["reply_worst_hours"] = None if t is None else round(t.worst, 2)
+        row["replies"] = 0 if t is None else t.n
+        row["reply"] = "" if t is None else f"{t.median:.1f}h ({t.n})"
     columns = [Column("month")]
     for b in g.behaviours:
         key = f"b{b.position}"
@@ -527,6 +533,8 @@ def crc_report(
             columns.append(Column(key, f"{b.position}", justify="center"))
             for row in rows:
                 row[key] = (row[key] or "") + (" ▼" if row[f"{key}_dropped"] else "")
+            if found.prompt is not None and b.id == found.prompt.id:
+                columns.append(Column("reply", "reply time", justify="right"))
         else:  # comments are listed under the table
             columns += [Column(key), Column(f"{key}_dropped"), Column(f"{key}_comment")]
     if table:
@@ -539,6 +547,8 @@ def crc_report(
         columns += [Column("graded"), Column("behaviours"), Column("complete")]
     columns.append(Column("share_a", "share of A", justify="right",
                           show=lambda v: "" if v is None else f"{v:.0%}"))  # fmt: skip
+    if not table:  # added after the card's own columns, so theirs keep their places
+        columns += [Column("reply_median_hours"), Column("reply_worst_hours"), Column("replies")]
     render(
         Table(
             title=f"Report card: {found.client}",
@@ -569,6 +579,17 @@ def crc_report(
         console.print("Trend: share of A by month", style="bold")
         graded = [(m, g.count(m, "A"), g.graded(m)) for m in (row["month"] for row in rows)]
         console.print(charts.styled(crc_trend_lines(graded, charts.width_of(console))))
+    if table and found.replies:
+        from salestrack.reports.replies import describe
+
+        measured = "; ".join(f"{m} {describe(t)}" for m, t in found.replies.items())
+        beside = (
+            f"reply time: beside {found.prompt.position}, your median reply to the client's "
+            "emails that month (how many answered)"
+            if found.prompt is not None and rows
+            else "no behaviour on the card is about replying promptly"
+        )
+        say(f"your reply time by month: {measured} ({beside})")
 
 
 @crc_app.command("form")

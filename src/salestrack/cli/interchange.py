@@ -278,7 +278,10 @@ def import_(
     changes nothing there either; prospects match by name. Rows may name their prospect by
     name. See docs/export.md for --map, --set, --date-format, --tz and --duration-unit.
 
-    Example: salestrack import activities export.csv --from hubspot --dry-run
+    Emails and meetings from your own mail and calendar files: salestrack import mail
+    PATH... and salestrack import calendar FILE (see their -h).
+
+    Example: salestrack import activities calls.csv --from hubspot --dry-run
     """
     from salestrack import clock, config, dates
     from salestrack.errors import UsageError
@@ -461,3 +464,241 @@ def _no_new_file(target: Any, *, keep: bool) -> Any:
                     folder.rmdir()
                 except OSError:
                     break
+
+
+# -- import mail, import calendar ------------------------------------------------------------
+
+_SUMMARY = "Read rows from CSV, JSON or JSON lines: validated, all or nothing, safe to re-run."
+
+
+class ImportGroup(typer.core.TyperGroup):
+    """``import ENTITY FILE`` (the rows of one entity) and its subcommands ``import mail``
+    and ``import calendar``: a first argument that is not a subcommand is an entity."""
+
+    def _entity(self) -> Any:
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command("import")(import_)
+        return typer.main.get_command(single)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            ctx.meta["salestrack.import.sub"] = True
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return args[1:]
+        ctx.meta["salestrack.import.rows"] = list(args)
+        return []
+
+    def invoke(self, ctx: Any) -> Any:
+        args = ctx.meta.pop("salestrack.import.rows", None)
+        if args is None:
+            return super().invoke(ctx)
+        command = self._entity()
+        with command.make_context(ctx.info_name, args, parent=ctx.parent) as sub:
+            return command.invoke(sub)
+
+    # the help and docs of `import` are those of `import ENTITY FILE`, with the subcommands
+    def get_params(self, ctx: Any) -> list[Any]:
+        if ctx.meta.get("salestrack.import.sub"):  # a subcommand's path: import mail
+            return list(super().get_params(ctx))
+        return list(self._entity().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return list(self._entity().collect_usage_pieces(ctx))
+
+
+import_app = typer.Typer(
+    cls=ImportGroup,
+    help=_SUMMARY + "\n\nAlso: import mail PATH... and import calendar FILE (see their -h).",
+    short_help=_SUMMARY,
+    rich_markup_mode=None,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="WHEN",
+        help="Only what happened from this time on (a date alone: from its 00:00).",
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", metavar="WHEN", help="Only what happened before this time."),
+]
+NewOpt = Annotated[
+    bool,
+    typer.Option(
+        "--new",
+        help="Add a prospect for each unknown company domain and a contact for each unknown "
+        "address (never for free-mail domains or your own).",
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would be logged; write nothing.")
+]
+MeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--me",
+        metavar="ADDRESS",
+        help="One of your own addresses (repeatable; remembered for next time): what is from "
+        "it is outbound.",
+    ),
+]
+
+
+@import_app.command("mail")
+def import_mail(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="mbox files, Maildir folders (with their subfolders), .eml files or folders "
+            "of them.",
+            show_default=False,
+        ),
+    ],
+    me: MeOpt = None,
+    bodies: Annotated[
+        bool,
+        typer.Option(
+            "--bodies", help="Keep the first lines of each body in the note (default: subject)."
+        ),
+    ] = False,
+    new: NewOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Log the emails to and from your contacts and prospects, from your own mail files.
+
+    Each message to or from a contact (by address) or a prospect (by its domain, or its
+    contacts') becomes an email: outbound when from one of your addresses, at its Date, the
+    subject as the note, in its thread. Safe to re-run: a Message-ID already imported, from
+    any mailbox, changes nothing. An email you sent completes the open next step, as log
+    email does. Nothing leaves your machine; bodies are stored only with --bodies.
+
+    Example: salestrack import mail ~/Mail/Sent.mbox ~/Mail/INBOX --me dana@mycorp.com
+    """
+    from salestrack.interchange import mail, people
+
+    for typed in me or []:
+        people.check_address(typed)
+    sources = mail.find(paths)
+
+    def go(store: Any, kw: dict[str, Any], tick: Any) -> Any:
+        addresses = mail.remember(store, me or [], now=kw["now"])
+        return mail.run(
+            store, sources, me=addresses, bodies=bodies, create=new, since=kw["since"],
+            until=kw["until"], now=kw["now"], owner=kw["owner"],
+            first_stage=kw["first_stage"], plan=dry_run, tick=tick,
+        )  # fmt: skip
+
+    total = sum(s.count() for s in sources) if sys.stderr.isatty() else None
+    tally = _run_files(go, since, until, dry_run, total, "import mail")
+    if dry_run:
+        _show_planned(tally.planned)
+    from salestrack.output.console import say
+
+    say(tally.summary("mail", dry_run=dry_run))
+
+
+@import_app.command("calendar")
+def import_calendar(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="An iCalendar file (.ics).", show_default=False),
+    ],
+    me: MeOpt = None,
+    new: NewOpt = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="Events from this time on (default: a year ago; a date alone: its 00:00).",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", metavar="WHEN", help="Events before this time (default: 90 days ahead)."
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Log the meetings with your contacts and prospects from a calendar file (.ics).
+
+    An event with an attendee at a contact or prospect becomes a meeting held (from start
+    to end) once it has ended, unless cancelled; one still to come is a next step, due at
+    its start. Recurring events are expanded (moved and cancelled occurrences, time zones).
+    Safe to re-run: by UID and RECURRENCE-ID, a moved or cancelled event updates its meeting.
+
+    Example: salestrack import calendar ~/Downloads/work.ics --me dana@mycorp.com
+    """
+    from salestrack import dates
+    from salestrack.interchange import calendar, people
+
+    for typed in me or []:
+        people.check_address(typed)
+    cal = calendar.load(file)
+
+    def go(store: Any, kw: dict[str, Any], tick: Any) -> Any:
+        from salestrack.interchange import mail
+
+        addresses = mail.remember(store, me or [], now=kw["now"])
+        return calendar.run(
+            store, cal, me=addresses, create=new, since=kw["since"], until=kw["until"],
+            now=kw["now"], owner=kw["owner"], first_stage=kw["first_stage"],
+            tz=dates.local_tz(), plan=dry_run, tick=tick,
+        )  # fmt: skip
+
+    tally = _run_files(go, since, until, dry_run, None, "import calendar")
+    from salestrack.output.console import emit, say, visible
+    from salestrack.output.show import when
+
+    for at, what, prospect, summary in sorted(tally.planned):
+        emit(visible(f"{when(at)}  meeting {what} · {prospect}: {summary or ''}".rstrip(": ")))
+
+    say(tally.summary("calendar", dry_run=dry_run))
+
+
+def _run_files(go: Any, since: str | None, until: str | None, dry_run: bool, total: int | None,
+               what: str) -> Any:  # fmt: skip
+    """Run ``go`` in one write transaction (rolled back on a dry run) with the times."""
+    from salestrack import clock, config
+    from salestrack.capture import capture
+    from salestrack.store import settings
+    from salestrack.store.sql import write
+
+    now = clock.now()
+    kw: dict[str, Any] = {
+        "now": now,
+        "owner": config.rep(),
+        "since": capture.parse_bound("--since", since, now, "start") if since else None,
+        "until": capture.parse_bound("--until", until, now, "end", "future") if until else None,
+    }
+    target = config.resolve()
+    result: Any = None
+    with _no_new_file(target, keep=not dry_run):
+        try:
+            with write(target) as store, _progress(total, what) as tick:
+                kw["first_stage"] = settings.stages(store)[0]
+                result = go(store, kw, tick)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    return result
+
+
+def _show_planned(planned: list[Any]) -> None:
+    from salestrack.output.console import emit, visible
+    from salestrack.output.show import when
+
+    for p in planned:
+        who = p.prospect + (f" ({p.contact})" if p.contact else "")
+        arrow = "->" if p.direction == "outbound" else "<-"
+        emit(visible(f"{when(p.occurred_at)}  {arrow} {who}: {p.subject or ''}".rstrip(": ")))

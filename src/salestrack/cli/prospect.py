@@ -41,6 +41,14 @@ StageOpt = Annotated[
     str | None,
     typer.Option("--stage", metavar="STAGE", help="Only this stage.", click_type=stage_name()),
 ]
+DomainOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--domain",
+        metavar="DOMAIN",
+        help="The company's mail domain, e.g. acme.com: import mail files its emails here.",
+    ),
+]
 
 
 @app.command("add")
@@ -56,6 +64,7 @@ def add(
     ] = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    domain: DomainOpt = None,
     at: Annotated[
         str | None,
         typer.Option(
@@ -93,6 +102,7 @@ def add(
             value=value,
             notes=note,
             since=since,
+            domain=domain,
         )
         tags.add(
             db, wanted, prospect_id=p.id, activity_id=None, owner=config.rep(), now=p.created_at
@@ -244,6 +254,7 @@ def show_(prospect: ProspectArg, fmt: FormatOpt = None) -> None:
         ("stage", f"{p.stage}{since}"),
         ("company", p.company),
         ("segment", p.segment),
+        ("domain", p.domain),
         ("value", value),
         ("activities", counts),
         ("notes", p.notes),
@@ -273,12 +284,14 @@ def edit(
     segment: SegmentOpt = None,
     value: ValueOpt = None,
     note: NotesOpt = None,
+    domain: DomainOpt = None,
     tag: TagsOpt = None,
     untag: UntagOpt = None,
 ) -> None:
-    """Change a prospect's name, company, segment, value, notes ('' clears one) or tags.
+    """Change a prospect's name, company, segment, value, notes, domain ('' clears one) or
+    tags.
 
-    Example: salestrack prospect edit Acme --value 30000 --tag hot
+    Example: salestrack prospect edit Acme --value 30000 --domain acme.com --tag hot
     """
     from salestrack import clock, config
     from salestrack.capture import prospects, tags
@@ -297,6 +310,7 @@ def edit(
             segment=segment,
             value=value,
             notes=note,
+            domain=domain,
         )
         now = clock.now()
         added = tags.add(

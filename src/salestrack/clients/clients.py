@@ -149,6 +149,9 @@ class Scorecard:
     last_touch: datetime | None
     crc: list[dict[str, Any]] = field(default_factory=list)
     grid: Any = None  # the report card's months by behaviours (clients/crc.py: Grid)
+    # response times in the client's email threads (reports/replies.py): the period's, by
+    # whose reply, then each ISO week's that had an answer
+    replies: dict[str, Any] = field(default_factory=dict)
 
     def figures(self, now: datetime) -> dict[str, Any]:
         states = [p.state(now) for p in self.promises]
@@ -235,6 +238,7 @@ def scorecard(
         last_touch=when(last[0]) if last else None,
         crc=crc.summarise(graded, months),
         grid=graded,
+        replies=reply_times(reader, ref.id, start=start, end=end),
     )
     return card
 
@@ -313,6 +317,31 @@ def qbr(
     return Qbr(
         card, before, settings.name(reader, "rep_name"), settings.name(reader, "company_name")
     )
+
+
+def reply_times(
+    reader: Store, prospect_id: Any, *, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The client's response times in the period and in each of its ISO weeks (your local
+    weeks) that had an answer: median, worst and how many answered, for each side."""
+    from salestrack import dates
+    from salestrack.figures import ResponseTime
+    from salestrack.reports import replies
+
+    found = replies.answers(reader, start=start, end=end, prospect_id=prospect_id)
+    sides = (("yours", ResponseTime.YOURS), ("theirs", ResponseTime.THEIRS))
+    tz = dates.local_tz()
+    weeks: dict[str, list[Any]] = {}
+    for a in found:
+        iso = a.answered_at.astimezone(tz).isocalendar()
+        weeks.setdefault(f"{iso.year}-W{iso.week:02d}", []).append(a)
+    return {
+        **{key: replies.times(found, whose).row() for key, whose in sides},
+        "weeks": [
+            {"week": label, **{key: replies.times(rows, whose).row() for key, whose in sides}}
+            for label, rows in sorted(weeks.items())
+        ],
+    }
 
 
 # -- the commands' use cases: each takes a Store inside the caller's transaction ------------

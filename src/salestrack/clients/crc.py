@@ -387,6 +387,10 @@ class Rated:
 class Report:
     client: str
     grid: Grid
+    # your reply time in the client's email threads by month (reports/replies.py), and the
+    # behaviour it measures, when the card has one (see :func:`prompt_behaviour`)
+    replies: dict[str, Any] = field(default_factory=dict)
+    prompt: Behaviour | None = None
 
 
 @dataclass(frozen=True)
@@ -555,12 +559,49 @@ def rate(
     return Rated(ref.name, month, done)
 
 
+def prompt_behaviour(found: list[Behaviour]) -> Behaviour | None:
+    """The behaviour the measured reply time stands beside: "Returns calls and emails
+    promptly" (any wording with "promptly" in it)."""
+    return next((b for b in found if "promptly" in b.key), None)
+
+
+def monthly_replies(store: Store, prospect_id: uuid.UUID, months: list[str]) -> dict[str, Any]:
+    """Your reply time to the client (median, worst, how many answered) in each of
+    ``months`` (your local months) that had an answer."""
+    from salestrack import dates
+    from salestrack.figures import ResponseTime
+    from salestrack.reports import replies
+
+    if not months:
+        return {}
+    tz = dates.local_tz()
+
+    def start(month: str) -> datetime:
+        year, number = (int(x) for x in month.split("-"))
+        return datetime(year, number, 1, tzinfo=tz)
+
+    last = start(months[-1])
+    end = datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=tz)
+    by_month: dict[str, list[Any]] = {}
+    for a in replies.answers(store, start=start(months[0]), end=end, prospect_id=prospect_id):
+        by_month.setdefault(f"{a.answered_at.astimezone(tz):%Y-%m}", []).append(a)
+    return {
+        m: replies.times(found, ResponseTime.YOURS)
+        for m, found in sorted(by_month.items())
+        if m in months
+    }
+
+
 def report(store: Store, typed: str, months: list[str]) -> Report:
-    """The client's grades for ``months``: a grid of months by behaviours."""
+    """The client's grades for ``months``: a grid of months by behaviours, with your
+    measured reply time beside "returns calls and emails promptly"."""
     from salestrack.store import lookup
 
     ref = lookup.find_prospect(store, typed)
-    return Report(ref.name, grid(store, ref.id, months))
+    g = grid(store, ref.id, months)
+    return Report(
+        ref.name, g, monthly_replies(store, ref.id, months), prompt_behaviour(g.behaviours)
+    )
 
 
 def form(store: Store, typed: str) -> Form:

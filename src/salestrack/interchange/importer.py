@@ -987,6 +987,10 @@ class _Rules:
                 data["value"] = check_value(data["value"])
             except InvalidInput as exc:
                 return f"value: {str(exc).partition(': ')[2]}"
+            try:  # the rule of prospect add --domain
+                data["domain"] = names.clean_domain("domain", data.get("domain"))
+            except InvalidInput as exc:
+                return str(exc)
         elif table == "stage_changes":
             problem = self._stage(data, "to_stage") or self._stage(data, "from_stage")
             if problem:

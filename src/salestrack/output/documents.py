@@ -186,7 +186,32 @@ def scorecard_markdown(qbr: Any, figures: dict[str, Any], now: datetime) -> str:
 
     touches = ", ".join(count(n, k) for k, n in card.activity.items()) or "none"
     lines += ["", "## Activity", "", f"{touches}; last touch {when(card.last_touch) or '-'}."]
+    lines += ["", "## Response time", "", *reply_lines(card.replies)]
     return "\n".join(lines) + "\n"
+
+
+def _wait(t: dict[str, Any]) -> str:
+    """``2.5 h (worst 22.0 h, 3 answered)``; ``-`` when nothing was answered."""
+    if not t["n"]:
+        return "-"
+    return f"{t['median_hours']:.1f} h (worst {t['worst_hours']:.1f} h, {t['n']} answered)"
+
+
+def reply_lines(replies: dict[str, Any]) -> list[str]:
+    """The scorecard's response times in Markdown: the period's, then week by week."""
+    if not replies or not (replies["yours"]["n"] or replies["theirs"]["n"]):
+        return ["- no emails answered in the period (import mail to measure it)"]
+    lines = [
+        f"Your replies: median {_wait(replies['yours'])} · the client's: median "
+        f"{_wait(replies['theirs'])}.",
+        "",
+        "| week | your replies (median) | the client's (median) |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| {w['week']} | {_wait(w['yours'])} | {_wait(w['theirs'])} |" for w in replies["weeks"]
+    ]
+    return lines
 
 
 _CSS = """
@@ -239,6 +264,7 @@ def scorecard_json(
         if card.grid is None
         else [{"position": b.position, "name": b.name} for b in card.grid.behaviours],
         "previous": before,
+        "response_times": card.replies,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -36,6 +36,8 @@ def number(v: float | None, unit: str) -> str:
         return percent(v)
     if unit == "days":
         return f"{v:.1f}d"
+    if unit == "hours":
+        return f"{v:.1f}h"
     if unit == "score":
         return f"{v:.2f}"
     return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"
@@ -62,6 +64,8 @@ def band(low: float | None, high: float | None, unit: str) -> str:
         return f"{percent(low).rstrip('%')}-{percent(high)}"
     if unit == "days":
         return f"{low:.1f}-{high:.1f}d"
+    if unit == "hours":
+        return f"{low:.1f}-{high:.1f}h"
     if unit == "score":
         return f"{low:.2f}-{high:.2f}"
     return f"{low:,.0f}-{high:,.0f}"
@@ -171,6 +175,13 @@ def print_baseline(report: Any) -> None:
         console.print("Slowest follow-ups this week:")
         for lag in report.worst_lags:
             console.print(f"  - {visible(lag['prospect'])}: {lag['days']:.1f} days", markup=False)
+    if report.worst_replies:
+        console.print("Slowest replies this week:")
+        for r in report.worst_replies:
+            console.print(
+                f"  - {r['whose']}: {visible(r['prospect'])}, {r['hours']:.1f} hours",
+                markup=False,
+            )
     if report.lost_reasons:
         reasons = ", ".join(f"{visible(r)} ({n:,})" for r, n in report.lost_reasons)
         console.print(f"Lost reasons over the period: {reasons}", markup=False)

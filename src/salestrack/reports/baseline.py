@@ -287,6 +287,8 @@ class Baseline:
     first: int = 0  # the first trailing week (an index into weeks) that counts
     holes: list[Hole] = field(default_factory=list)
     worst_lags: list[dict[str, Any]] = field(default_factory=list)
+    # the longest wait for an answer this week, by whose reply (figures.ResponseTime)
+    worst_replies: list[dict[str, Any]] = field(default_factory=list)
     lost_reasons: list[tuple[str, int]] = field(default_factory=list)
     segment: str | None = None
     mix: Mix | None = None
@@ -331,6 +333,15 @@ class Baseline:
                 for lag in self.worst_lags
             ],
             "lost_reasons": [{"reason": r, "count": c} for r, c in self.lost_reasons],
+            "slowest_replies": [
+                {
+                    "whose": r["whose"],
+                    "prospect": r["prospect"],
+                    "asked_at": r["asked_at"].isoformat(),
+                    "hours": rounded(r["hours"]),
+                }
+                for r in self.worst_replies
+            ],
         }
 
 
@@ -526,6 +537,7 @@ def _build(
     moves = _moves(reader, weeks, scope, by, stages[0]) if needs("conversion") else {}
     ended = _stays(reader, weeks, scope, by=by) if needs("duration") else {}
     quality = _quality(reader, weeks, scope, by) if needs("quality") else {}
+    replies = _replies(reader, weeks, scope, by) if needs("replies") else {}
     full = want is None
     lost = _lost_reasons(reader, weeks, scope, by) if full else {}
     n = len(weeks)
@@ -544,6 +556,7 @@ def _build(
             moves.get(key, [defaultdict(int) for _ in range(n)]),
             ended.get(key, defaultdict(lambda: [[] for _ in weeks])),
             quality.get(key, {}),
+            _reply_parts(replies.get(key, []), len(weeks)),
         )
         if want is not None:
             found = [f for f in found if (f.section, f.name) in want]
@@ -556,6 +569,7 @@ def _build(
         if full:
             report.lost_reasons = lost.get(key, [])
             report.holes = holes(found, report.mix)
+            report.worst_replies = _worst_replies(reader, replies.get(key, []), n - 1)
         reports[key] = report
     if full:
         worst = {key: _worst(lags.get(key, []), n - 1) for key in keys}
@@ -610,6 +624,7 @@ def _figures(
     moves: list[dict[tuple[str, str, bool], int]],
     ended: dict[str, list[list[float]]],
     quality_rows: dict[int, tuple[Any, ...]],
+    reply_parts: dict[str, list[list[float]]] | None = None,
 ) -> list[Figure]:
     """Every figure of one baseline (one owner's, or the scope's), from what the queries
     found for it, oldest week first; not yet settled."""
@@ -644,6 +659,11 @@ def _figures(
         per_week[wk].append(seconds / DAY)
     add("lag", FOLLOW_UP, "days", figures.HIGHER, MEDIAN, per_week)
     add("lag", STEP_LAG, "days", figures.HIGHER, MEDIAN, step_lags)
+
+    # -- response time (imported email threads) -------------------------------------------
+    for whose in (figures.ResponseTime.YOURS, figures.ResponseTime.THEIRS):
+        waits = (reply_parts or {}).get(whose) or [[] for _ in weeks]
+        add("replies", f"{whose} (median)", "hours", figures.HIGHER, MEDIAN, waits)
 
     # -- stages: conversions, win rate, time in stage ----------------------------------------
     open_stages = [s for s in stages if s not in vocab.CLOSED_STAGES]
@@ -813,6 +833,44 @@ def _names(reader: Store, ids: list[Any]) -> dict[Any, str]:
         **{f"p{i}": uid(v) for i, v in enumerate(ids)},
     )
     return {uid(i): n for i, n in found}
+
+
+def _replies(
+    reader: Store, weeks: list[Week], scope: Scope, by: str | None
+) -> dict[str | None, list[tuple[int, Any]]]:
+    """(week index, answer) for each email answered in the window, by owner when grouped."""
+    from salestrack.reports import replies
+
+    where = scope.sql("prospect_id")
+    found: dict[str | None, list[tuple[int, Any]]] = defaultdict(list)
+    for a in replies.answers(
+        reader, start=weeks[0].start, end=weeks[-1].end, where=where, **scope.params()
+    ):
+        i = next(i for i, w in enumerate(weeks) if w.start <= a.answered_at < w.end)
+        found[a.owner if by else None].append((i, a))
+    return found
+
+
+def _reply_parts(rows: list[tuple[int, Any]], n: int) -> dict[str, list[list[float]]]:
+    """Each side's reply times in hours, week by week."""
+    sides = (figures.ResponseTime.YOURS, figures.ResponseTime.THEIRS)
+    parts: dict[str, list[list[float]]] = {w: [[] for _ in range(n)] for w in sides}
+    for i, a in rows:
+        parts[a.whose][i].append(a.hours)
+    return parts
+
+
+def _worst_replies(reader: Store, rows: list[tuple[int, Any]], week: int) -> list[dict[str, Any]]:
+    """The longest wait this week for each side's answer, with its prospect."""
+    found = []
+    for whose in (figures.ResponseTime.YOURS, figures.ResponseTime.THEIRS):
+        mine = [a for i, a in rows if i == week and a.whose == whose]
+        if mine:
+            worst = max(mine, key=lambda a: a.hours)
+            name = _names(reader, [worst.prospect_id]).get(worst.prospect_id, "")
+            found.append({"whose": whose, "prospect": name, "asked_at": worst.asked_at,
+                          "hours": worst.hours})  # fmt: skip
+    return found
 
 
 def _touch_lags(
@@ -1032,6 +1090,8 @@ def show(v: float | None, unit: str) -> str:
         return f"{v:.0%}"
     if unit == "days":
         return f"{v:.1f} days"
+    if unit == "hours":
+        return f"{v:.1f} hours"
     if unit == "score":
         return f"{v:.2f}"
     return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"

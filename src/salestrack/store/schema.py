@@ -30,12 +30,12 @@ class Column:
 _EVERY = "id uuid, owner text, created_at time, updated_at time"
 _COLUMNS = {
     "prospects": "name text, company text?, segment text?, stage text, value float?, "
-    "notes text?, objective text?, objective_set_at time?, source_key text?",
+    "notes text?, objective text?, objective_set_at time?, source_key text?, domain text?",
     "contacts": "prospect_id uuid, name text, role text?, title text?, email text?, phone text?, "
     "notes text?, source_key text?",
     "activities": "prospect_id uuid, contact_id uuid?, kind text, occurred_at time, "
     "duration_s int?, direction text, reached text?, outcome text?, notes text?, "
-    "objective text?, objective_met bool?, source_key text?",
+    "objective text?, objective_met bool?, source_key text?, thread_key text?",
     "stage_changes": "prospect_id uuid, from_stage text?, to_stage text, changed_at time, "
     "reason text?, activity_id uuid?, source_key text?",
     "next_steps": "prospect_id uuid, activity_id uuid?, action text, due_at time?, "

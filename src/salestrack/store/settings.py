@@ -55,3 +55,31 @@ def set_name(store: Store, key: str, value: str | None, *, now: Any) -> str | No
     cleaned = clean_name(key, value)
     store.upsert_setting(key, cleaned, now)
     return cleaned
+
+
+MY_ADDRESSES = "my_addresses"  # a JSON list of the user's own email addresses
+
+
+def my_addresses(store: Store) -> list[str]:
+    """The user's own email addresses (setting ``my_addresses``: a JSON list of strings,
+    kept lower-case), which tell an imported email sent from one received; [] when unset.
+
+    A stored value that is not such a list is an error naming the setting and the fix."""
+    raw = setting(store, MY_ADDRESSES)
+    if raw is None:
+        return []
+    import json
+
+    from salestrack.errors import InvalidInput
+
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) and "@" in v for v in value):
+        raise InvalidInput(
+            MY_ADDRESSES,
+            "the setting is not a JSON list of email addresses; set it again with "
+            "salestrack import mail PATH --me you@example.com",
+        )
+    return [v.strip().lower() for v in value]

@@ -1,0 +1,209 @@
+"""Who an imported email or meeting is with: a contact by address, else a prospect by domain.
+
+Shared by ``import mail`` and ``import calendar``. The order, for each correspondent that is
+not one of your own addresses (the setting ``my_addresses``) nor at your own domain:
+
+1. a contact whose email is the address: that contact and their prospect;
+2. a prospect whose ``domain`` is the address's domain;
+3. the one prospect whose contacts have addresses at that domain (not a free-mail domain);
+4. with ``--new``: a new prospect for the domain (never a free-mail domain, never your own)
+   and a new contact for the address (a new contact at a prospect found by 2 or 3 too).
+
+What matches nothing is counted by domain, for the summary. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from salestrack import names
+from salestrack.domain import Ref
+from salestrack.errors import InvalidInput
+from salestrack.store.sql import Store, uid
+
+
+@lru_cache(maxsize=1)
+def freemail() -> frozenset[str]:
+    """The free-mail domains shipped with salestrack (``interchange/freemail.txt``)."""
+    text = (Path(__file__).parent / "freemail.txt").read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def check_address(typed: str, field_name: str = "--me") -> str:
+    """An email address by the contacts' rule (``contact add --email``), lower-case."""
+    from salestrack.capture.contacts import check_email
+
+    found = check_email(typed, field_name)
+    if found is None:
+        raise InvalidInput(field_name, "is empty; give your address, e.g. you@example.com")
+    return found.lower()
+
+
+@dataclass(frozen=True)
+class Match:
+    prospect_id: uuid.UUID
+    prospect: str
+    contact_id: uuid.UUID | None
+    contact: str | None
+
+
+@dataclass
+class Created:
+    prospects: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+
+
+def _contact_name(display: str, address: str) -> str:
+    """A new contact's name: the display name in the header, else the address's local part
+    in words (``dana.lee`` -> ``Dana Lee``)."""
+    text = " ".join(display.replace('"', " ").split())
+    if text and "@" not in text and all(ch.isprintable() for ch in text):
+        return text[: names.MAX_NAME]
+    local = address.partition("@")[0].replace(".", " ").replace("_", " ").replace("-", " ")
+    return " ".join(w.capitalize() for w in local.split())[: names.MAX_NAME] or address
+
+
+def _prospect_name(domain: str) -> str:
+    """A new prospect's name from its domain: ``acme-corp.co.uk`` -> ``Acme Corp``."""
+    labels = domain.split(".")
+    stem = labels[0]
+    for n, label in enumerate(labels):  # the label before the public suffix
+        if len(label) > 3 or n == len(labels) - 2:
+            stem = label
+            break
+    return " ".join(w.capitalize() for w in stem.replace("_", "-").split("-") if w) or domain
+
+
+class Matcher:
+    """Finds (and with ``create``, adds) the prospect and contact of a correspondent."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        me: Iterable[str],
+        create: bool,
+        owner: str,
+        now: datetime,
+        first_stage: str,
+        new_id: Callable[[], uuid.UUID] = uuid.uuid4,
+    ) -> None:
+        self.store, self.create, self.owner, self.now = store, create, owner, now
+        self.first_stage, self.new_id = first_stage, new_id
+        self.me = frozenset(a.lower() for a in me)
+        free = freemail()
+        self.my_domains = frozenset(names.domain_of(a) for a in self.me) - free
+        self.unmatched: Counter[str] = Counter()
+        self.created = Created()
+        self.by_address: dict[str, Match] = {}
+        at_domain: dict[str, set[uuid.UUID]] = {}
+        refs: dict[uuid.UUID, str] = {}
+        for cid, cname, email, pid, pname in store.rows(
+            "SELECT c.id, c.name, c.email, p.id, p.name FROM contacts c "
+            "JOIN prospects p ON p.id = c.prospect_id WHERE c.email IS NOT NULL"
+        ):
+            address = str(email).strip().lower()
+            prospect_id = uid(pid)
+            refs[prospect_id] = str(pname)
+            self.by_address.setdefault(address, Match(prospect_id, pname, uid(cid), cname))
+            domain = names.domain_of(address)
+            if domain not in free:
+                at_domain.setdefault(domain, set()).add(prospect_id)
+        self.by_domain: dict[str, Match] = {}
+        for domain, ids in at_domain.items():
+            if len(ids) == 1:
+                (only,) = ids
+                self.by_domain[domain] = Match(only, refs[only], None, None)
+        for pid, pname, domain in store.rows(
+            "SELECT id, name, domain FROM prospects WHERE domain IS NOT NULL"
+        ):
+            self.by_domain[str(domain)] = Match(uid(pid), str(pname), None, None)
+
+    def mine(self, address: str) -> bool:
+        return address in self.me
+
+    def internal(self, address: str) -> bool:
+        """One of your own addresses, or a colleague's at your own domain."""
+        return address in self.me or names.domain_of(address) in self.my_domains
+
+    def match(self, people: Iterable[tuple[str, str]], at: datetime) -> Match | None:
+        """The first of ``people`` (display name, lower-case address) that is a contact or
+        at a prospect's domain; with ``create``, the first that can be added. Those that
+        match nothing are counted in :attr:`unmatched` when nothing matches at all. A
+        prospect added for a domain is in its first stage since ``at`` (the message's time)."""
+        outside = [(d, a) for d, a in people if a and not self.internal(a)]
+        for _, address in outside:
+            found = self.by_address.get(address)
+            if found is not None:
+                return found
+        for display, address in outside:
+            found = self.by_domain.get(names.domain_of(address))
+            if found is not None:
+                return self._add_contact(found, display, address) if self.create else found
+        if self.create:
+            for display, address in outside:
+                made = self._add_prospect(display, address, min(at, self.now))
+                if made is not None:
+                    return made
+        for _, address in outside:
+            self.unmatched[names.domain_of(address)] += 1
+        return None
+
+    def _add_contact(self, at: Match, display: str, address: str) -> Match:
+        from salestrack.capture import contacts
+
+        taken = {names.key(r.name) for r in _contacts(self.store, at.prospect_id)}
+        name = _contact_name(display, address)
+        if names.key(name) in taken:
+            name = address[: names.MAX_NAME]
+        cid = self.new_id()
+        self.store.insert(
+            "contacts",
+            {
+                "id": cid, "owner": self.owner, "created_at": self.now, "updated_at": self.now,
+                "prospect_id": at.prospect_id, "name": name, "role": None, "title": None,
+                "email": contacts.check_email(address, "address"), "phone": None,
+                "notes": None,
+            },
+        )  # fmt: skip
+        found = Match(at.prospect_id, at.prospect, cid, name)
+        self.by_address[address] = found
+        self.created.contacts.append(f"{name} <{address}>")
+        return found
+
+    def _add_prospect(self, display: str, address: str, since: datetime) -> Match | None:
+        from salestrack.capture import prospects
+        from salestrack.store import lookup
+
+        try:
+            domain = names.clean_domain("address", names.domain_of(address))
+        except InvalidInput:
+            return None
+        if domain is None or domain in freemail() or domain in self.my_domains:
+            return None
+        name = _prospect_name(domain)
+        if lookup.prospect_exact(self.store, names.key(name)) is not None:
+            name = domain
+            if lookup.prospect_exact(self.store, names.key(name)) is not None:
+                return None
+        pid = prospects.create(
+            self.store, name, owner=self.owner, now=self.now, stage=self.first_stage,
+            since=since, new_id=self.new_id, domain=domain,
+        )  # fmt: skip
+        self.created.prospects.append(name)
+        found = Match(pid, name, None, None)
+        self.by_domain[domain] = found
+        return self._add_contact(found, display, address)
+
+
+def _contacts(store: Store, prospect_id: uuid.UUID) -> list[Ref]:
+    from salestrack.store import lookup
+
+    return lookup.contacts(store, prospect_id)
