@@ -573,3 +573,46 @@ def test_the_fast_date_formats_read_what_strptime_reads(fmt: str) -> None:
         except ValueError:
             got = None
         assert got == expected, bad
+
+
+def test_a_company_is_matched_by_its_domain_whatever_it_is_called(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    # a prospect known by its domain (as import mail --new makes one), under another name
+    cli.ok("prospect", "add", "Acme", "--domain", "acme.example")
+    cli.ok("log", "call", "Acme", "-o", "voicemail")
+    companies = write(
+        tmp_path / "companies.csv",
+        [
+            {"Record ID": "9001", "Company name": "Acme Corporation",
+             "Company Domain Name": "WWW.Acme.example", "Lifecycle Stage": "Lead",
+             "Create Date": "2026-03-01 10:00"},
+            {"Record ID": "9002", "Company name": "Globex", "Company Domain Name": "globex.example",
+             "Lifecycle Stage": "Lead", "Create Date": "2026-04-01 10:00"},
+        ],
+    )  # fmt: skip
+    out = cli.ok("import", "prospects", str(companies), "--from", "hubspot", "--tz", "UTC")
+    assert out.stderr.startswith("imported prospects: 1 added, 1 updated, 0 unchanged")
+    assert rows(
+        db_path,
+        "SELECT p.name, p.domain, count(a.id) FROM prospects p "
+        "LEFT JOIN activities a ON a.prospect_id = p.id GROUP BY p.id ORDER BY p.name",
+    ) == [("Acme Corporation", "acme.example", 1), ("Globex", "globex.example", 0)]
+    again = cli.ok("import", "prospects", str(companies), "--from", "hubspot", "--tz", "UTC")
+    assert again.stderr.startswith("imported prospects: 0 added, 0 updated, 2 unchanged")
+
+    # one domain twice in a file is two rows for one prospect: refused, nothing imported
+    before = dump(db_path)
+    twice = write(
+        tmp_path / "twice.csv",
+        [
+            {"Company name": "Initech", "Company Domain Name": "initech.example"},
+            {"Company name": "Initech Ltd", "Company Domain Name": "initech.example"},
+        ],
+    )
+    bad = cli.fails("import", "prospects", str(twice), "--from", "hubspot", "--tz", "UTC")
+    assert bad.stderr == (
+        "error: 1 bad line; nothing was imported:\n  line 3: domain initech.example appears "
+        "twice in the file; keep one row (a domain is one prospect)\n"
+    )
+    assert dump(db_path) == before

@@ -760,6 +760,7 @@ def validate(
     required = [c.name for c in entity.columns if not c.nullable and c.name != "prospect_id"]
     seen: set[bytes] = set()
     keys: set[tuple[str, str]] = set()
+    domains: set[tuple[str, str]] = set()
     prints: dict[str, int] = {}
     plain = mapping.plain
     rules = _Rules(entity, stages)
@@ -832,6 +833,13 @@ def validate(
         if problem:
             _note(errors, f"line {line}: {problem}")
             continue
+        if entity.table == "prospects" and data.get("domain"):
+            pair = (data["owner"], data["domain"])
+            if pair in domains:
+                _note(errors, f"line {line}: domain {data['domain']} appears twice in the file; "
+                      "keep one row (a domain is one prospect)")  # fmt: skip
+                continue
+            domains.add(pair)
         ident = data["id"].bytes
         if ident in seen:
             _note(errors, f"line {line}: id {data['id']} appears twice in the file; keep one row")
@@ -1125,8 +1133,10 @@ def write(
             by_key = stored_by(
                 "source_key", [r["source_key"] for r in unmatched if r["source_key"]]
             )
+        by_domain: dict[tuple[Any, Any], tuple[Any, ...]] = {}
         if table == "prospects":
             by_name = stored_by("name_key", [r["name_key"] for r in unmatched])
+            by_domain = stored_by("domain", [r["domain"] for r in unmatched if r.get("domain")])
         adds, changes = [], []
         for item in batch:
             row = item.row
@@ -1144,6 +1154,9 @@ def write(
                     found = by_key.get((values["owner"], values["source_key"]))
                 if found is None and table == "prospects":
                     found = by_name.get((values["owner"], values["name_key"]))
+                if found is None and table == "prospects" and values.get("domain"):
+                    # another name for a company whose domain is known: the same prospect
+                    found = by_domain.get((values["owner"], values["domain"]))
                 if found is not None:  # the stored row: keep its id, times, other columns
                     matched = True
                     for c in cols:
