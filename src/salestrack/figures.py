@@ -109,7 +109,9 @@ CONVERSATION = DECISION_MAKER.narrower(
     "conversation", outcome=("connected", "meeting_set", "referred", "not_interested")
 )
 MEETING_SET = DIAL.narrower("meeting set", outcome=("meeting_set",))
-EMAIL = Activities("email", (("kind", ("email",)),))
+#: emails sent: a received one (logged with --inbound, or imported from a mailbox) is not the
+#: rep's own work, as an inbound call is not a dial
+EMAIL = Activities("email", (("kind", ("email",)), ("direction", ("outbound",))))
 MEETING = Activities("meeting", (("kind", ("meeting",)),))
 MEETING_HELD = MEETING.narrower("meeting held", outcome=("held",))
 TASK = Activities("task", (("kind", ("task",)),))
