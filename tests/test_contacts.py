@@ -99,6 +99,15 @@ def test_bad_input_is_one_line_and_changes_nothing(cli: Cli, db_path: Path, peop
     ]  # fmt: skip
     for args, message in cases:
         assert cli.fails(*args).stderr == message, args
+    # import holds a contact to the same rules
+    rows_in = "prospect,name,email,phone\r\nAcme Corp,Ann,ann at acme,\r\nAcme Corp,Bo,,call me\r\n"
+    found = cli("import", "contacts", "-", input=rows_in)
+    assert found.exit_code == 1
+    assert found.stderr == (
+        "error: 2 bad lines; nothing was imported:\n"
+        "  line 2: email: 'ann at acme' is not an email address; e.g. dana@acme.com\n"
+        "  line 3: phone: 'call me' is not a phone number; write it as +44 20 7946 0000\n"
+    )
     assert dump(db_path) == before
 
 

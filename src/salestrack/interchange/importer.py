@@ -982,6 +982,14 @@ class _Rules:
                         rules.score(dim, int(data[dim]))
             except InvalidInput as exc:
                 return str(exc)
+        elif table == "contacts":
+            from salestrack.capture import contacts
+
+            try:  # the rules of contact add --email and --phone (the role is a choice above)
+                data["email"] = contacts.check_email(data["email"], "email")
+                data["phone"] = contacts.check_phone(data["phone"], "phone")
+            except InvalidInput as exc:
+                return str(exc)
         elif table == "prospects" and data["name"]:
             try:
                 data["name"] = names.clean_name("name", str(data["name"]))
