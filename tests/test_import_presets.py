@@ -233,12 +233,14 @@ def test_close_leads_then_calls_found_by_lead_id(cli: Cli, db_path: Path, tmp_pa
     lead_file = write(tmp_path / "leads.csv", leads)
     out = cli.ok("import", "prospects", str(lead_file), "--from", "close")
     assert out.stderr.startswith("imported prospects: 6 added, 0 updated")
-    assert "not imported (no column for them): url, primary_contact_name" in out.stderr
+    assert "not imported (no column for them): primary_contact_name" in out.stderr
     assert dict(rows(db_path, "SELECT name, stage FROM prospects")) == {
         "Acme Corp": "lead", "Northwind": "qualified", "Globex": "won", "Initech": "lost",
         "Umbrella": "lead", "Hooli": "lost",
     }  # fmt: skip
     assert rows(db_path, "SELECT COUNT(*) FROM stage_changes") == [(6,)]
+    # the lead's url is its domain
+    assert rows(db_path, "SELECT domain FROM prospects WHERE name = 'Globex'") == [("2.example",)]
 
     rng = random.Random(9)
     calls = []

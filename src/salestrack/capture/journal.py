@@ -21,12 +21,12 @@ from salestrack.store.sql import Store, uid, when, when_set, within
 COLUMNS = (
     "id", "owner", "created_at", "updated_at", "prospect_id", "prospect", "contact_id",
     "contact", "kind", "occurred_at", "duration_s", "direction", "reached", "outcome", "notes",
-    "objective", "objective_met", "source_key", "tags",
+    "objective", "objective_met", "source_key", "thread_key", "tags",
 )  # fmt: skip
 _SELECT = (
     "a.id, a.owner, a.created_at, a.updated_at, a.prospect_id, p.name, a.contact_id, c.name, "
     "a.kind, a.occurred_at, a.duration_s, a.direction, a.reached, a.outcome, a.notes, "
-    "a.objective, a.objective_met, a.source_key"
+    "a.objective, a.objective_met, a.source_key, a.thread_key"
 )
 _FROM = (
     "FROM activities a JOIN prospects p ON p.id = a.prospect_id "
