@@ -72,9 +72,9 @@ def test_without_its_triggers_db_status_counts_for_itself(cli: Cli, db_path: Pat
     db.execute("DROP TRIGGER tr_count_activities_insert")
     db.execute(
         "INSERT INTO activities (id, owner, created_at, updated_at, prospect_id, kind, "
-        "occurred_at, direction) SELECT CASE WHEN id LIKE 'f%' THEN 'e' ELSE 'f' END || substr(id, 2), "
-        "owner, created_at, updated_at, "
-        "prospect_id, kind, occurred_at, direction FROM activities"
+        "occurred_at, direction) SELECT CASE WHEN id LIKE 'f%' THEN 'e' ELSE 'f' END "
+        "|| substr(id, 2), owner, created_at, updated_at, prospect_id, kind, occurred_at, "
+        "direction FROM activities"
     )
     db.commit()
     db.close()
