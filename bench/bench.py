@@ -371,6 +371,52 @@ def measure_mail(
     return found["mail"], found["calendar"]
 
 
+PRESET_ROWS = {"quick": 5_000, "full": 100_000}
+HUBSPOT_OUTCOMES = ("Busy", "Connected", "Left live message", "Left voicemail", "No answer",
+                    "Wrong number")  # fmt: skip
+
+
+def write_hubspot_calls(path: Path, n: int) -> None:
+    """``n`` calls as HubSpot's calls export writes them (US dates, HH:mm:ss durations, the
+    associated company by name), ten minutes apart and all in the past, over 2,000 companies."""
+    import csv
+    import random
+
+    rng = random.Random(15)
+    start = datetime(2024, 12, 1, 8, 0)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["Activity date", "Call outcome", "Call duration", "Associated Company",
+                         "Call notes", "Activity assigned to"])  # fmt: skip
+        for i in range(n):
+            at = start + timedelta(minutes=10 * i + rng.randrange(0, 9))
+            s = 0 if i % 17 == 0 else rng.randrange(5, 1800)
+            writer.writerow([
+                at.strftime("%m/%d/%Y %I:%M %p"), rng.choice(HUBSPOT_OUTCOMES),
+                f"{s // 3600:02}:{s // 60 % 60:02}:{s % 60:02}", f"Company {rng.randrange(2000)}",
+                f"call {i}" if i % 3 else "", "rep@example.com",
+            ])  # fmt: skip
+
+
+def measure_preset(exe: str, env: dict[str, str], work: Path, runs: int, size: str) -> Measure:
+    """``import activities --from hubspot`` of a generated calls export into an empty
+    database (its prospects made by the import)."""
+    calls = work / "hubspot-calls.csv"
+    write_hubspot_calls(calls, PRESET_ROWS[size])
+    argv = [exe, "import", "activities", str(calls), "--from", "hubspot", "--tz",
+            "America/New_York"]  # fmt: skip
+    times, peaks = [], []
+    for _ in range(runs):
+        target = work / "preset.db"
+        subprocess.run([exe, "db", "upgrade"], env={**env, "SALESTRACK_DB": str(target)},
+                       check=True, capture_output=True)  # fmt: skip
+        elapsed, peak = run_checked(argv, {**env, "SALESTRACK_DB": str(target)})
+        times.append(elapsed)
+        peaks.append(peak)
+        target.unlink()
+    return Measure(statistics.median(times), max(peaks))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small databases, few runs (CI)")
@@ -552,6 +598,12 @@ def main() -> int:
             if wanted("import mail", "import calendar")
             else None
         )  # fmt: skip
+        preset = (
+            measure_preset(exe, env, work, 1 if not args.quick else 2,
+                           "quick" if args.quick else "full")
+            if wanted("import preset")
+            else None
+        )  # fmt: skip
         have = {**m, **{f"reports {k}": v for k, v in reports.items()}, **listing}
         # with --only, the rows below whose measures were skipped are left out
         m, reports, listing = _Measured(m), _Measured(reports), _Measured(listing)
@@ -636,6 +688,13 @@ def main() -> int:
                     f"(~{CALENDAR_EVENTS[size]:,} events)", cal, "a fixed 10 s",
                     Measure(10.0, 0), 1.0, 150),
             ]  # fmt: skip
+        if preset is not None:
+            size = "quick" if args.quick else "full"
+            rows.append(
+                Row("import preset", f"salestrack import activities calls.csv --from hubspot "
+                    f"({PRESET_ROWS[size]:,} rows)", preset, "a fixed 30 s",
+                    Measure(30.0, 0), 1.0, 200)
+            )  # fmt: skip
         heavy = (
             {
                 "--help": imported_heavy(["--help"], on_big),
