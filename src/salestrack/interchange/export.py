@@ -271,8 +271,9 @@ ALL_FORMAT = "salestrack-all"  # the first line of ``export all``: {"format": ..
 
 def settings_rows(reader: Store) -> Iterator[list[tuple[Any, ...]]]:
     """The settings (stages, checklist, cadence, weights...) in key order, one batch."""
-    found = reader.rows("SELECT key, value, updated_at FROM settings ORDER BY key")
-    yield [(k, v, _time_text(t)) for k, v, t in found]
+    from salestrack.store import settings
+
+    yield [(k, v, _time_text(t)) for k, v, t in settings.effective_rows(reader)]
 
 
 def write_all(

@@ -1369,6 +1369,7 @@ def import_settings(
     """Settings rows (key, value, updated_at): each written as its own command writes it
     (the stage list through ``stages``' rule), keeping the file's ``updated_at``."""
     from salestrack.capture import prospects
+    from salestrack.store import settings
 
     for line, raw, from_csv in rows:
         if HEADER in raw:
@@ -1404,23 +1405,32 @@ def import_settings(
         except ValueError:
             _note(errors, f"line {line}: updated_at: not a time with an offset (ISO-8601)")
             continue
-        stored = writer.one("SELECT value FROM settings WHERE key = :k", k=key)
-        if stored is not None and stored[0] == value:
-            result.unchanged += 1
-            continue
-        if key == "stages":
+        try:
+            found = settings.key(key, "key")
+            if found.internal:  # salestrack's own marks (a demo's) never travel
+                result.unchanged += 1
+                continue
             try:
-                wanted = json.loads(value)
-                if not isinstance(wanted, list):
-                    raise ValueError
-                prospects.set_stages(writer, [str(s) for s in wanted], now=at)
-            except ValueError:
-                _note(errors, f"line {line}: value: the stages are a JSON list of names")
-                continue
-            except SalestrackError as exc:
-                _note(errors, f"line {line}: {exc}")
-                continue
-        writer.upsert_setting(key, value, at)
+                wanted = settings.decode(value)
+            except settings.Bad as exc:
+                raise InvalidInput("value", f"{exc}; give {found.shape}") from None
+            if found.name == "stages":
+                wanted = settings.check("stages", wanted, "value")
+                stored = settings.stored(writer, found.name)
+                if stored is not None and stored[0] == settings.encode(wanted):
+                    result.unchanged += 1
+                    continue
+                prospects.set_stages(writer, wanted, now=at)
+            else:
+                wanted = settings.check(found.name, wanted, "value")
+                stored = settings.stored(writer, found.name)
+                if stored is not None and stored[0] == settings.encode(wanted):
+                    result.unchanged += 1
+                    continue
+                settings.write(writer, found.name, wanted, at)
+        except SalestrackError as exc:
+            _note(errors, f"line {line}: {exc}")
+            continue
         if stored is None:
             result.added += 1
         else:

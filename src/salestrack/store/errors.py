@@ -43,6 +43,13 @@ def describe_driver_error(exc: BaseException, target: DbTarget) -> str:
     text = target.mask(text)
     lowered = text.lower()
     where = target.display
+    if " is not yours: " in text:  # the server's own rule (revision 0010's triggers)
+        return text
+    if "row-level security" in lowered and '"settings"' in text:
+        return (
+            "only a manager (or the administrator) changes a team-wide setting such as the "
+            "stages; your own settings are yours to change"
+        )
     if "locked" in lowered or "busy" in lowered:
         return f"the database '{where}' is busy (another salestrack is writing); try again"
     if "not a database" in lowered or "malformed" in lowered:

@@ -172,11 +172,15 @@ class Store:
         sets = ", ".join(f"{c} = :{c}" for c in changes)
         return self.execute(f"UPDATE {table} SET {sets} WHERE id = :id_", **changes, id_=row_id)
 
-    def upsert_setting(self, key: str, value: str, now: datetime) -> None:
+    def upsert_setting(self, owner: str, key: str, value: str, now: datetime) -> None:
+        """Write one setting's row; only :func:`salestrack.store.settings.write` calls this,
+        after the key's rule has checked the value."""
         self.execute(
-            "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value, :now) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "INSERT INTO settings (owner, key, value, updated_at) "
+            "VALUES (:owner, :key, :value, :now) "
+            "ON CONFLICT (owner, key) DO UPDATE SET value = excluded.value, "
             "updated_at = excluded.updated_at",
+            owner=owner,
             key=key,
             value=value,
             now=now,
