@@ -527,11 +527,16 @@ def remove(store: Store, typed: str) -> tuple[str, dict[str, int]]:
 def set_stages(store: Store, wanted: list[str], *, now: datetime) -> list[str]:
     """Configure the stage names, in order; ``won`` and ``lost`` must be among them."""
     cleaned = settings.check("stages", [vocab.canonical(s) for s in wanted if s.strip()], "STAGES")
+    check_in_use(store, cleaned)
+    return list(settings.write(store, "stages", cleaned, now))
+
+
+def check_in_use(store: Store, stages: list[str]) -> None:
+    """Refuse a stage list that leaves prospects at a stage no longer in it."""
     in_use = store.rows("SELECT stage, count(*) FROM prospects GROUP BY stage")
-    orphaned = [f"{s} ({n})" for s, n in in_use if s not in cleaned]
+    orphaned = [f"{s} ({n})" for s, n in in_use if s not in stages]
     if orphaned:
         raise Conflict(
             "prospects are still at " + ", ".join(orphaned) + "; move them first "
             "(salestrack prospect stage NAME STAGE) or keep those stages"
         )
-    return list(settings.write(store, "stages", cleaned, now))

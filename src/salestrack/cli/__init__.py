@@ -11,7 +11,8 @@ from typing import Annotated, Any, ClassVar
 
 import typer
 
-from salestrack import __version__, config
+from salestrack import __version__
+from salestrack import config as _config  # not `config`: cli/config.py is a submodule
 from salestrack.cli.lazy import Lazy, LazyGroup
 from salestrack.errors import SalestrackError
 
@@ -156,6 +157,11 @@ class AppGroup(LazyGroup):
             "stages",
             "Show the pipeline stages, or set them: salestrack stages lead qualified won lost.",
         ),
+        "config": _lazy(
+            "config",
+            "app",
+            "Show and change the settings: each key, its value (or the default) and meaning.",
+        ),
         "view": _lazy(
             "view", "app", "Saved filters: save a list command with its options, run it by name."
         ),
@@ -175,7 +181,7 @@ class AppGroup(LazyGroup):
         ("Before a call", ("today", "next", "intel", "search", "dial", "checklist")),
         ("The review", ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach")),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
-        ("Your data", ("view", "export", "import", "stages", "holidays", "demo", "db")),
+        ("Your data", ("view", "export", "import", "stages", "holidays", "config", "demo", "db")),
         ("A team", ("team",)),
     )
 
@@ -232,8 +238,8 @@ class AppGroup(LazyGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
-        app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
-        with config.running(app):
+        app = _config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
+        with _config.running(app):
             return self._invoke(ctx)
 
     def _invoke(self, ctx: Any) -> Any:
@@ -324,7 +330,7 @@ def _describe(exc: BaseException) -> str:
     from salestrack.store.errors import describe_driver_error, is_driver_error
 
     if is_driver_error(exc):
-        return describe_driver_error(exc, config.resolve())
+        return describe_driver_error(exc, _config.resolve())
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or 'file'})"
     return (

@@ -1413,7 +1413,8 @@ def import_settings(
             try:
                 wanted = settings.decode(value)
             except settings.Bad as exc:
-                raise InvalidInput("value", f"{exc}; give {found.shape}") from None
+                shape = f"; give {found.shape}" if str(exc).startswith("not JSON") else ""
+                raise InvalidInput("value", f"{exc}{shape}") from None
             if found.name == "stages":
                 wanted = settings.check("stages", wanted, "value")
                 stored = settings.stored(writer, found.name)

@@ -455,7 +455,8 @@ def parse(name: str, text: str) -> Any:
         elif found.natural == "text" and not stripped.startswith(("[", "{", '"')):
             value = stripped or None
         else:
-            raise InvalidInput(found.name, f"{exc}; give {found.shape}") from None
+            shape = f"; give {found.shape}" if str(exc).startswith("not JSON") else ""
+            raise InvalidInput(found.name, f"{exc}{shape}") from None
     else:
         if found.natural == "text" and not isinstance(value, str) and value is not None:
             value = stripped  # a name that happens to be JSON, such as 3M
