@@ -183,6 +183,7 @@ def _export_whole(what: str, fmt: str, output: Path | None) -> None:
     ):
         if what == "all":
             chosen = [entities.get(name) for name in entities.names()]
+            r.snapshot()  # every entity as of one moment, while others write
             service.write_all(out, r, chosen, tick)
         elif fmt == "csv":
             service.write_csv(out, service.SETTINGS_HEADER, service.settings_rows(r), tick)

@@ -94,6 +94,18 @@ class Store:
             cursor.execute(pyformat(sql), params)
             return list(cursor.fetchall()) if cursor.description else []
 
+    def snapshot(self) -> None:
+        """From here on, every read of this (read) store sees one snapshot of the data, as
+        of its next statement, whatever others commit meanwhile (``export all``): a
+        deferred transaction on SQLite, ``REPEATABLE READ`` on a server."""
+        if self.sqlite:
+            if not self.connection.in_transaction:
+                self.connection.execute("BEGIN")
+            return
+        self.connection.commit()  # the revision check's read; nothing written yet
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
     def one(self, sql: str, **params: Any) -> tuple[Any, ...] | None:
         found = self.rows(sql, **params)
         return found[0] if found else None
