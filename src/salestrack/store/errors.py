@@ -57,6 +57,11 @@ def describe_driver_error(exc: BaseException, target: DbTarget) -> str:
             f"'{where}' is not a readable salestrack database ({text}); "
             "point --db at another file or restore a backup"
         )
+    if lowered.startswith("permission denied for "):  # a role without the right to write
+        return (
+            f"the database '{where}' is read-only for this user ({text}); ask its "
+            "administrator for the rights, or use another --db"
+        )
     if "readonly" in lowered or "read-only" in lowered:
         return f"the database '{where}' is read-only; fix its permissions or use another --db"
     if "unable to open" in lowered:
