@@ -330,6 +330,10 @@ def import_(
             saved = map_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"--map-file: '{map_file}' is not UTF-8 text; save it as UTF-8"
+            ) from None
     if isinstance(chosen, str) and (crm or mapping or map_values or map_file or constants):
         raise UsageError(f"import {chosen} reads salestrack's own file: no --from or --map")
     shipped = None if crm is None else service.preset(crm, chosen)

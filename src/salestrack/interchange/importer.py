@@ -88,8 +88,10 @@ class Mapping:
         if preset:
             m._load(json.loads(preset), "preset")
             m.preset = preset_name or "preset"
-        if saved:
-            m._load(json.loads(saved), "--map-file")
+        if saved:  # the user's file: read strictly (finite numbers, not nested too deep)
+            from salestrack.store.settings import strict_json
+
+            m._load(strict_json(saved), "--map-file")
         for part in (spec or "").split(","):
             if not part.strip():
                 continue
@@ -287,8 +289,11 @@ def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
         except StopIteration:
             return
         except csv.Error as exc:
+            what = str(exc)
+            if "unexpected end of data" in what:
+                what = "the file ends inside a quoted value"
             raise InvalidInput(
-                "FILE", f"line {reader.line_num}: {exc} (is the file cut short?)"
+                "FILE", f"line {reader.line_num}: {what} (is the file cut short?)"
             ) from None
         if not row:
             continue
@@ -299,13 +304,25 @@ def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
         yield line, dict(zip(header, row, strict=True)), True
 
 
-def _json_object(line: str, n: int) -> dict[str, Any]:
+def _strict(text: str, n: int | None) -> Any:
+    """JSON as :func:`store.settings.strict_json` reads it (finite numbers, no key twice,
+    not nested too deep); a problem is one line naming the line."""
+    from salestrack.store.settings import Bad, strict_json
+
     try:
-        value = json.loads(line)
+        return strict_json(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            "FILE", f"line {n}: not JSON ({exc.msg}); is the file cut short?"
+            "FILE",
+            f"line {exc.lineno if n is None else n}: not JSON ({exc.msg}); is the file cut short?",
         ) from None
+    except Bad as exc:
+        where = f"line {n}: " if n is not None else ""
+        raise InvalidInput("FILE", f"{where}{exc}") from None
+
+
+def _json_object(line: str, n: int) -> dict[str, Any]:
+    value = _strict(line, n)
     if not isinstance(value, dict):
         raise InvalidInput("FILE", f"line {n}: expected an object with column names")
     return value
@@ -315,12 +332,7 @@ def _read_json(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
     body = text.read()
     if not body.strip():
         raise InvalidInput("FILE", "is empty; expected a JSON array of objects")
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            "FILE", f"line {exc.lineno}: not JSON ({exc.msg}); is the file cut short?"
-        ) from None
+    data = _strict(body, None)
     if not isinstance(data, list):
         raise InvalidInput("FILE", "expected a JSON array of objects (or use jsonl)")
     for n, item in enumerate(data, 1):

@@ -106,17 +106,36 @@ def _finite(text: str) -> float:
     return value
 
 
+def strict_json(text: str) -> Any:
+    """``text`` as JSON, refusing what Python's reader lets through or chokes on: NaN,
+    Infinity and numbers too large to be finite (1e309), integers of more than 20 digits,
+    an object naming a key twice, and nesting too deep to read (a :class:`Bad` saying which).
+    Settings and import files both read JSON through this."""
+    try:
+        return json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer,
+            object_pairs_hook=_no_twice,
+        )  # fmt: skip
+    except RecursionError:
+        raise Bad("the value is nested too deep") from None
+
+
+def _no_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise Bad(f"the name '{twice}' appears twice in one object")
+    return found
+
+
 def decode(text: str) -> Any:
-    """``text`` as JSON: at most :data:`MAX_BYTES`, finite numbers only (no NaN, Infinity or
-    1e309), integers of at most 20 digits, not nested absurdly deep."""
+    """A setting's stored ``text`` as JSON: at most :data:`MAX_BYTES`, read by
+    :func:`strict_json`."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise Bad(f"the value is over {MAX_BYTES // 1024} KB")
     try:
-        return json.loads(
-            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer
-        )
-    except RecursionError:
-        raise Bad("the value is nested too deep") from None
+        return strict_json(text)
     except Bad:
         raise
     except ValueError as exc:
