@@ -173,6 +173,11 @@ def test_no_row_can_point_at_another_reps_row(
     cli.ok("--db", rep_a, "edit", ids["activity"][:8], "-q", "4352")
     with psycopg.connect(plain(team), autocommit=True) as db:
         assert db.execute("SELECT owner, value FROM quality").fetchall() == [("rep_a", 4)]
+    # and a second score of it names the rule it breaks, on the server too
+    assert cli.fails("--db", rep_a, "import", "quality", str(quality), "-f", "jsonl").stderr == (
+        "error: 1 bad line; nothing was imported:\n  lines 1-1: the database refused a row "
+        "(that activity already has its quality score; change it with: salestrack edit ID -q)\n"
+    )
 
 
 def _count_all(url: str) -> dict[str, int]:

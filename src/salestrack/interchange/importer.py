@@ -1258,12 +1258,29 @@ def _write_history(
     return moved
 
 
+# each unique rule of the schema, as SQLite (table.columns) and PostgreSQL (its name) say it
+_UNIQUE_RULES = (
+    (("prospects.owner, prospects.name_key", "uq_prospects_owner_name"),
+     "a prospect with the same name already exists under another id"),
+    (("quality.activity_id", "quality_activity_id_key"),
+     "that activity already has its quality score; change it with: salestrack edit ID -q"),
+    (("views.owner, views.name", "uq_views_owner_name"), "a view with that name already exists"),
+    ((".source_key", "_source"), "another row of yours already has that source_key"),
+    ((".id", "_pkey"), "a row with that id already exists"),
+)  # fmt: skip
+
+
 def _db_reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    if " is not yours: " in text:  # the server's own rule (revision 0010)
+        return text
     if "FOREIGN KEY" in text.upper() or "foreign key" in text:
         return "a referenced contact, activity or behaviour does not exist; import it first"
     if "UNIQUE" in text.upper() or "duplicate key" in text:
-        return "a prospect with the same name already exists under another id"
+        for spellings, rule in _UNIQUE_RULES:
+            if any(s in text for s in spellings):
+                return rule
+        return f"a unique rule of the database is broken ({text})"
     return text
 
 
