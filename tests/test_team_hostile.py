@@ -74,6 +74,22 @@ def test_settings_are_each_reps_own_and_the_stages_the_managers(cli: Cli, team: 
     )
     cli.ok("--db", rep_b, "config", "reset", "focus")
     assert cli.ok("--db", rep_b, "config", "focus").stdout == "{}\n"
+    # a bad team value of a personal key (written by the administrator) is one line too,
+    # and a rep's reset gives them the default as their own value
+    with psycopg.connect(plain(team), autocommit=True) as db:
+        db.execute(
+            "INSERT INTO settings (key, value, updated_at, owner) "
+            "VALUES ('cadence', '[', now(), '')"
+        )
+    assert cli.fails("--db", rep_b, "config", "cadence").stderr.startswith(
+        "error: the setting cadence in the database is not valid (not JSON"
+    )
+    cli.ok("--db", rep_b, "config", "reset", "cadence")
+    assert cli.ok("--db", rep_b, "config", "cadence").stdout == (
+        '{"days": 1, "morning": "09:30", "afternoon": "15:00"}\n'
+    )
+    with psycopg.connect(plain(team), autocommit=True) as db:
+        db.execute("DELETE FROM settings WHERE key = 'cadence'")
     # only the manager changes the stages; every rep reads them
     refused = cli.fails("--db", rep_b, "stages", "lead", "won", "lost").stderr
     assert refused == (

@@ -80,9 +80,10 @@ def change(store: Store, name: str, text: str, *, now: datetime) -> Any:
     return settings.write(store, found.name, wanted, now)
 
 
-def reset(store: Store, name: str) -> Entry:
+def reset(store: Store, name: str, *, now: datetime) -> Entry:
     """Put key ``name`` back to its default (on a server: the team's value, when the team
-    has one); returns the key as it now is."""
+    has one and it is valid; when it is not, the rep's own row holds the default); returns
+    the key as it now is."""
     found = settings.key(name)
     if found.internal:
         raise InvalidInput("KEY", f"{found.name} is kept by salestrack itself")
@@ -95,4 +96,8 @@ def reset(store: Store, name: str) -> Entry:
         raise Conflict(
             f"{found.name} is a team-wide setting; only a manager (or the administrator) changes it"
         )
-    return entry(store, found.name)
+    now_in_use = entry(store, found.name)
+    if now_in_use.problem and found.scope == settings.PERSONAL:  # the team's row is bad
+        settings.write(store, found.name, found.fallback(), now)
+        now_in_use = entry(store, found.name)
+    return now_in_use

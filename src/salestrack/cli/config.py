@@ -177,11 +177,11 @@ def reset(key: KeyArg) -> None:
 
     Example: salestrack config reset focus
     """
-    from salestrack import config
+    from salestrack import clock, config
     from salestrack.capture import configure
     from salestrack.output.console import say
     from salestrack.store.sql import write
 
     with write(config.resolve()) as db:
-        now = configure.reset(db, key)
+        now = configure.reset(db, key, now=clock.now())
     say(f"{now.key} is back to the {'team' if now.source == 'team' else 'default'} value")
