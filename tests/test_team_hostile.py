@@ -277,3 +277,56 @@ def test_eight_reps_writing_at_once_with_an_export_and_a_dump(
     with psycopg.connect(plain(pg_url), autocommit=True) as db:
         total = db.execute("SELECT owner, count(*) FROM activities GROUP BY 1 ORDER BY 1")
         assert total.fetchall() == [(rep, per) for rep in reps]
+
+
+def test_upgrading_a_team_to_settings_per_rep(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team set up before revision 0010 (settings shared, reps writing them): after the
+    upgrade its values are the team's, reps can't change them, and each rep's own go beside."""
+    from alembic import command
+
+    from salestrack import config
+    from salestrack.store import migrate
+    from salestrack.store.engine import make_engine
+
+    monkeypatch.delenv("SALESTRACK_REP")
+    engine = make_engine(config.target_from(pg_url))
+    with engine.begin() as connection:
+        command.upgrade(migrate.alembic_config(connection), "0009")
+    engine.dispose()
+    with psycopg.connect(plain(pg_url), autocommit=True) as db:
+        for statement in (
+            *(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{r}') "
+                f"THEN CREATE ROLE {r} NOLOGIN; END IF; END $$"
+                for r in ("salestrack_rep", "salestrack_manager")
+            ),  # the roles are the server's: another test may have made them
+            "DROP ROLE IF EXISTS rep_x",
+            "CREATE ROLE rep_x LOGIN IN ROLE salestrack_rep",
+            "GRANT USAGE ON SCHEMA public TO salestrack_rep",
+            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO salestrack_rep",
+            "GRANT INSERT, UPDATE ON settings TO salestrack_rep",  # as team-setup did
+            "INSERT INTO settings (key, value, updated_at) VALUES "
+            '(\'stages\', \'["lead", "demo", "won", "lost"]\', now()), '
+            "('focus', '{\"dimension\": \"value\"}', now())",
+        ):
+            db.execute(statement)
+    cli.ok("--db", pg_url, "db", "upgrade")
+    rep_x = as_user(pg_url, "rep_x")
+    with psycopg.connect(plain(rep_x), autocommit=True) as db:
+        assert db.execute("UPDATE settings SET value = 'x'").rowcount == 0
+        assert db.execute("SELECT key, owner FROM settings ORDER BY 1").fetchall() == [
+            ("focus", ""), ("stages", "")
+        ]  # fmt: skip
+    assert cli.ok("--db", rep_x, "stages").stdout == "lead\ndemo\nwon\nlost\n"
+    shown = cli.ok("--db", rep_x, "config", "focus")
+    assert (shown.stdout, shown.stderr) == ('{"dimension": "value"}\n', "focus: the team value\n")
+    cli.ok("--db", rep_x, "config", "set", "focus", '{"dimension": "openness"}')
+    assert cli.ok("--db", rep_x, "config", "focus").stdout == '{"dimension": "openness"}\n'
+    with psycopg.connect(plain(pg_url), autocommit=True) as db:
+        assert db.execute(
+            "SELECT owner, value FROM settings WHERE key = 'focus' ORDER BY 1"
+        ).fetchall() == [("", '{"dimension": "value"}'), ("rep_x", '{"dimension": "openness"}')]
+        db.execute("DROP OWNED BY rep_x")
+        db.execute("DROP ROLE rep_x")
