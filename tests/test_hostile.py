@@ -56,3 +56,27 @@ def test_an_import_breaking_a_unique_rule_names_that_rule(
         "(that activity already has its quality score; change it with: salestrack edit ID -q)\n"
     )
     assert dump(db_path) == before
+
+
+def test_json_output_never_holds_nan_or_infinity(cli: Cli, db_path: Path) -> None:
+    """A number JSON can't hold, written into the database by hand, is null in every JSON."""
+    import json
+    import sqlite3
+
+    cli.ok("log", "call", "Acme", "--new", "-o", "connected", "-q", "4352")
+    db = sqlite3.connect(db_path)
+    with db:
+        db.execute("UPDATE prospects SET value = 9e999")  # SQLite keeps it as Infinity
+    db.close()
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in the JSON")
+
+    for args in (["export", "prospects", "-f", "json"], ["intel", "Acme", "-f", "json"],
+                 ["prospect", "list", "-f", "json"]):  # fmt: skip
+        doc = json.loads(cli.ok(*args).stdout, parse_constant=refuse)
+        first = doc[0] if isinstance(doc, list) else doc
+        assert first["value"] is None, args
+    for line in cli.ok("export", "all").stdout.splitlines():
+        json.loads(line, parse_constant=refuse)
+    assert json.loads(cli.ok("export", "prospects", "-f", "jsonl").stdout)["value"] is None
