@@ -38,3 +38,45 @@ def test_hostile_arguments(
     if says:
         assert says in err
     assert dump(db_path) == before
+
+
+def test_an_import_breaking_a_unique_rule_names_that_rule(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    import json
+
+    cli.ok("log", "call", "Acme", "--new", "-o", "connected", "-q", "4352")
+    activity = json.loads(cli.ok("export", "quality", "-f", "json").stdout)[0]["activity_id"]
+    second = tmp_path / "quality.jsonl"
+    second.write_text(json.dumps({"activity_id": activity, "value": 1, "uncovered": 1,
+                                  "openness": 1, "commitment": 1}) + "\n")  # fmt: skip
+    before = dump(db_path)
+    assert cli.fails("import", "quality", str(second), "-f", "jsonl").stderr == (
+        "error: 1 bad line; nothing was imported:\n  lines 1-1: the database refused a row "
+        "(that activity already has its quality score; change it with: salestrack edit ID -q)\n"
+    )
+    assert dump(db_path) == before
+
+
+def test_json_output_never_holds_nan_or_infinity(cli: Cli, db_path: Path) -> None:
+    """A number JSON can't hold, written into the database by hand, is null in every JSON."""
+    import json
+    import sqlite3
+
+    cli.ok("log", "call", "Acme", "--new", "-o", "connected", "-q", "4352")
+    db = sqlite3.connect(db_path)
+    with db:
+        db.execute("UPDATE prospects SET value = 9e999")  # SQLite keeps it as Infinity
+    db.close()
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in the JSON")
+
+    for args in (["export", "prospects", "-f", "json"], ["intel", "Acme", "-f", "json"],
+                 ["prospect", "list", "-f", "json"]):  # fmt: skip
+        doc = json.loads(cli.ok(*args).stdout, parse_constant=refuse)
+        first = doc[0] if isinstance(doc, list) else doc
+        assert first["value"] is None, args
+    for line in cli.ok("export", "all").stdout.splitlines():
+        json.loads(line, parse_constant=refuse)
+    assert json.loads(cli.ok("export", "prospects", "-f", "jsonl").stdout)["value"] is None

@@ -69,7 +69,7 @@ def test_settings_travel_alone_and_a_bad_stage_list_is_refused(
     bad.write_text('key,value,updated_at\r\nstages,"[""lead"", ""won""]",\r\n', newline="")
     assert cli.fails("import", "settings", str(bad)).stderr == (
         "error: 1 bad line; nothing was imported:\n"
-        "  line 2: STAGES: keep lost in the list (they close deals)\n"
+        "  line 2: value: keep lost in the list (they close deals)\n"
     )
     shrink = tmp_path / "shrink.csv"
     shrink.write_text(

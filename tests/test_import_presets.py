@@ -492,7 +492,7 @@ CAFE = "prospect,kind,outcome,occurred_at\r\nCaf\u00e9 Noir,call,busy,2026-11-18
         (
             b'prospect,kind,outcome,occurred_at,notes\r\nAcme,call,busy,2026-11-18 09:00,"cut',
             [],
-            "error: FILE: line 2: unexpected end of data (is the file cut short?)\n",
+            "error: FILE: line 2: the file ends inside a quoted value (is the file cut short?)\n",
         ),
         (
             b"a,b\r\n1,2\r\n",

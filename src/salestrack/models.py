@@ -393,13 +393,15 @@ class View(Row, table=True):
 
 
 class Setting(SQLModel, table=True):
-    """Per-database settings as JSON text: the stage list, checklists, scoring weights."""
+    """Settings as JSON text, one row per owner and key (store/settings.py is the registry):
+    a personal key's row belongs to its rep, a team-wide key's to ``''`` (revision 0010)."""
 
     __tablename__ = "settings"
 
     key: str = Field(primary_key=True, max_length=100)
     value: str
     updated_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    owner: str = Field(primary_key=True, max_length=100)
 
 
 class RowCount(SQLModel, table=True):

@@ -82,6 +82,28 @@ SINGLE_VALUED_INTEL = (
     "champion",
 )
 
+# The qualification checklists shipped: (intel kind, needed from this stage on). BANT (need
+# is the ``pain`` kind) plus who to reach; MEDDIC swaps BANT for its own kinds.
+_REACH = (("gatekeeper", "lead"), ("decision_maker", "lead"), ("availability", "lead"))
+CHECKLISTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "bant": (
+        *_REACH,
+        ("budget", "qualified"),
+        ("authority", "qualified"),
+        ("pain", "qualified"),
+        ("timeline", "qualified"),
+    ),
+    "meddic": (
+        *_REACH,
+        ("metrics", "qualified"),
+        ("economic_buyer", "qualified"),
+        ("decision_criteria", "meeting"),
+        ("decision_process", "meeting"),
+        ("pain", "qualified"),
+        ("champion", "meeting"),
+    ),
+}
+
 DEFAULT_STAGES = ("lead", "qualified", "meeting", "proposal", "negotiation", "won", "lost")
 CLOSED_STAGES = ("won", "lost")
 

@@ -11,7 +11,6 @@ one dial. The rule lives in settings (``cadence``), e.g. ``{"days": 1, "morning"
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
@@ -21,7 +20,7 @@ from salestrack.store import settings
 from salestrack.store.sql import Store
 
 CADENCE_SETTING = "cadence"
-CADENCE = {"days": 1, "morning": "09:30", "afternoon": "15:00"}
+CADENCE = settings.CADENCE
 UNREACHED = ("no_answer", "busy", "voicemail", "wrong_number", "gatekeeper")
 
 # one key for each common reach/outcome
@@ -59,20 +58,13 @@ def queue(
 
 
 def cadence(reader: Store) -> dict[str, Any]:
-    raw = settings.setting(reader, CADENCE_SETTING)
-    chosen = dict(CADENCE)
-    if raw:
-        chosen.update(json.loads(raw))
-    return chosen
+    return dict(settings.value(reader, CADENCE_SETTING))
 
 
 def set_cadence(store: Store, text: str, *, now: datetime) -> dict[str, Any]:
     """Change the retry cadence (``days=2,morning=10:00``) and store it; returns the rule."""
-    import json
-
     rule = parse_cadence(text, cadence(store))
-    store.upsert_setting(CADENCE_SETTING, json.dumps(rule), now)
-    return rule
+    return dict(settings.write(store, CADENCE_SETTING, rule, now))
 
 
 def parse_cadence(text: str, current: dict[str, Any]) -> dict[str, Any]:
@@ -88,8 +80,9 @@ def parse_cadence(text: str, current: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput("--cadence", f"'{part}': use days=N, morning=HH:MM, afternoon=HH:MM")
         value = value.strip()
         if key == "days":
-            if not value.isdigit() or not 1 <= int(value) <= 30:
-                raise InvalidInput("--cadence", f"days={value}: give 1 to 30 business days")
+            low, high = settings.CADENCE_DAYS
+            if not value.isdigit() or len(value) > 3 or not low <= int(value) <= high:
+                raise InvalidInput("--cadence", f"days={value}: give {low} to {high} business days")
             rule[key] = int(value)
         else:
             m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value)

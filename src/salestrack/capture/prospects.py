@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -532,20 +531,17 @@ def remove(store: Store, typed: str) -> tuple[str, dict[str, int]]:
 
 def set_stages(store: Store, wanted: list[str], *, now: datetime) -> list[str]:
     """Configure the stage names, in order; ``won`` and ``lost`` must be among them."""
-    cleaned = [vocab.canonical(s) for s in wanted if s.strip()]
-    if len(set(cleaned)) != len(cleaned):
-        raise InvalidInput("STAGES", "a stage is named twice; list each once")
-    missing = [s for s in vocab.CLOSED_STAGES if s not in cleaned]
-    if missing:
-        raise InvalidInput("STAGES", f"keep {' and '.join(missing)} in the list (they close deals)")
-    if len(cleaned) < 3:
-        raise InvalidInput("STAGES", "give at least one open stage before won and lost")
+    cleaned = settings.check("stages", [vocab.canonical(s) for s in wanted if s.strip()], "STAGES")
+    check_in_use(store, cleaned)
+    return list(settings.write(store, "stages", cleaned, now))
+
+
+def check_in_use(store: Store, stages: list[str]) -> None:
+    """Refuse a stage list that leaves prospects at a stage no longer in it."""
     in_use = store.rows("SELECT stage, count(*) FROM prospects GROUP BY stage")
-    orphaned = [f"{s} ({n})" for s, n in in_use if s not in cleaned]
+    orphaned = [f"{s} ({n})" for s, n in in_use if s not in stages]
     if orphaned:
         raise Conflict(
             "prospects are still at " + ", ".join(orphaned) + "; move them first "
             "(salestrack prospect stage NAME STAGE) or keep those stages"
         )
-    store.upsert_setting("stages", json.dumps(cleaned), now)
-    return cleaned

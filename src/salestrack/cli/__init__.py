@@ -11,7 +11,8 @@ from typing import Annotated, Any, ClassVar
 
 import typer
 
-from salestrack import __version__, config
+from salestrack import __version__
+from salestrack import config as _config  # not `config`: cli/config.py is a submodule
 from salestrack.cli.lazy import Lazy, LazyGroup
 from salestrack.errors import SalestrackError
 
@@ -161,6 +162,11 @@ class AppGroup(LazyGroup):
             "stages",
             "Show the pipeline stages, or set them: salestrack stages lead qualified won lost.",
         ),
+        "config": _lazy(
+            "config",
+            "app",
+            "Show and change the settings: each key, its value (or the default) and meaning.",
+        ),
         "view": _lazy(
             "view", "app", "Saved filters: save a list command with its options, run it by name."
         ),
@@ -183,7 +189,7 @@ class AppGroup(LazyGroup):
             ("baseline", "pipeline", "wins", "plan", "quality", "focus", "coach", "review"),
         ),
         ("Clients", ("scorecard", "promise", "success", "lesson", "initiative", "crc")),
-        ("Your data", ("view", "export", "import", "stages", "holidays", "demo", "db")),
+        ("Your data", ("view", "export", "import", "stages", "holidays", "config", "demo", "db")),
         ("A team", ("team",)),
     )
 
@@ -240,8 +246,8 @@ class AppGroup(LazyGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
-        app = config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
-        with config.running(app):
+        app = _config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
+        with _config.running(app):
             path = _sqlite_path()
             # `db upgrade` and `db restore` say themselves where the file they made is
             typed = [*getattr(ctx, "_protected_args", []), *ctx.args][:1]
@@ -282,7 +288,7 @@ def _sqlite_path() -> Any:
     """The SQLite file the command line names (None for a server, or a --db that can't be
     read: the command itself says what is wrong with it)."""
     try:
-        return config.resolve().path
+        return _config.resolve().path
     except Exception:
         return None
 
@@ -368,7 +374,7 @@ def _describe(exc: BaseException) -> str:
     from salestrack.store.errors import describe_driver_error, is_driver_error
 
     if is_driver_error(exc):
-        return describe_driver_error(exc, config.resolve())
+        return describe_driver_error(exc, _config.resolve())
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or 'file'})"
     return (

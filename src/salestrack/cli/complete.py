@@ -104,14 +104,12 @@ def complete_prospect(ctx: typer.Context, incomplete: str) -> list[str]:
 def complete_stage(ctx: typer.Context, incomplete: str) -> list[str]:
     """The stages of the database in use (its own list, else the default), for ``--stage``."""
     try:
-        import json
+        from salestrack.store import settings
 
-        from salestrack import vocab
-
-        stages = list(vocab.DEFAULT_STAGES)
-        row = _rows(ctx, "SELECT value FROM settings WHERE key = 'stages'")
-        if row and row[0][0]:
-            stages = [str(s) for s in json.loads(row[0][0])] or stages
+        stages = settings.REGISTRY["stages"].fallback()
+        row = _rows(ctx, "SELECT value FROM settings WHERE key = 'stages' AND owner = ''")
+        if row:  # checked by the stages' rule, as every read of a setting is
+            stages = settings.check_stages(settings.decode(row[0][0]))
         typed = incomplete.casefold()
         return for_shell([s for s in stages if s.casefold().startswith(typed)])
     except Exception:  # completion must never break the shell

@@ -156,6 +156,7 @@ def _export_whole(what: str, fmt: str, output: Path | None) -> None:
     ):
         if what == "all":
             chosen = [entities.get(name) for name in entities.names()]
+            r.snapshot()  # every entity as of one moment, while others write
             service.write_all(out, r, chosen, tick)
         elif fmt == "csv":
             service.write_csv(out, service.SETTINGS_HEADER, service.settings_rows(r), tick)
@@ -303,6 +304,10 @@ def import_(
             saved = map_file.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--map-file: can't read '{map_file}' ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"--map-file: '{map_file}' is not UTF-8 text; save it as UTF-8"
+            ) from None
     if isinstance(chosen, str) and (crm or mapping or map_values or map_file or constants):
         raise UsageError(f"import {chosen} reads salestrack's own file: no --from or --map")
     shipped = None if crm is None else service.preset(crm, chosen)

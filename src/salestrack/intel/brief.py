@@ -232,7 +232,7 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
                 "contact": by_id.get(uid(contact_id)) if contact_id else None,
             }
         )
-    items = checklist.load(settings.setting(reader, checklist.SETTING))
+    items = checklist.load(reader)
     known = {f["kind"] for f in facts} | {
         c["role"] for c in contacts if c["role"]
     }  # a contact counts

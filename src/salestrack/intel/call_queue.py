@@ -34,17 +34,7 @@ from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when, when_set
 
 SETTING = "next_weights"
-DEFAULTS: dict[str, float] = {
-    "overdue": 10,
-    "overdue_day": 1,
-    "due_today": 8,
-    "no_next_step": 3,
-    "stale_day": 0.5,
-    "stage": 1,
-    "segment_a": 3,
-    "segment_b": 1,
-    "unavailable": -20,
-}
+DEFAULTS = settings.NEXT_WEIGHTS
 
 
 @dataclass
@@ -73,13 +63,9 @@ class Candidate:
         }
 
 
-def weights(raw: str | None) -> dict[str, float]:
-    chosen = dict(DEFAULTS)
-    if raw:
-        import json
-
-        chosen.update({k: float(v) for k, v in json.loads(raw).items() if k in DEFAULTS})
-    return chosen
+def weights(reader: Store) -> dict[str, float]:
+    """Every weight in use: the stored ones (checked: finite, in range), the defaults else."""
+    return dict(settings.value(reader, SETTING))
 
 
 def parse_weights(specs: list[str]) -> dict[str, float]:
@@ -93,20 +79,18 @@ def parse_weights(specs: list[str]) -> dict[str, float]:
                 "--set", f"'{spec}': use NAME=NUMBER with NAME one of {', '.join(DEFAULTS)}"
             )
         try:
-            changes[name] = float(number)
-        except ValueError:
-            raise InvalidInput("--set", f"'{spec}': {number!r} is not a number") from None
+            changes[name] = settings.check_weights({name: float(number)})[name]
+        except ValueError as exc:
+            reason = str(exc) if isinstance(exc, settings.Bad) else f"{number!r} is not a number"
+            raise InvalidInput("--set", f"'{spec}': {reason}") from None
     return changes
 
 
 def set_weights(store: Store, changes: dict[str, float], *, now: datetime) -> dict[str, float]:
     """Keep tuned weights of the score; returns every weight now in use."""
-    import json
-
-    current = weights(settings.setting(store, SETTING))
+    current = weights(store)
     current.update(changes)
-    store.upsert_setting(SETTING, json.dumps(current), now)
-    return current
+    return dict(settings.write(store, SETTING, current, now))
 
 
 _OPEN = "p.stage NOT IN ('won', 'lost')"
@@ -136,7 +120,7 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
     whose best possible score is below the ``limit``-th score found is never read. The
     availability facts are read for the prospects scored, never for every open prospect.
     """
-    w = weights(settings.setting(reader, SETTING))
+    w = weights(reader)
     stages = settings.stages(reader)
     local_now = now.astimezone(tz)
     end_of_day = datetime.combine(local_now.date(), datetime.max.time(), tz)

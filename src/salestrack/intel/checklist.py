@@ -8,7 +8,6 @@ the database's settings (key ``checklist``) as ``[{"kind": ..., "stage": ...}, .
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,48 +32,30 @@ class Item:
         return "need" if self.kind == "pain" else self.kind.replace("_", " ")
 
 
-_REACH = (Item("gatekeeper", "lead"), Item("decision_maker", "lead"), Item("availability", "lead"))
 PRESETS: dict[str, tuple[Item, ...]] = {
-    "bant": (
-        *_REACH,
-        Item("budget", "qualified"),
-        Item("authority", "qualified"),
-        Item("pain", "qualified"),
-        Item("timeline", "qualified"),
-    ),
-    "meddic": (
-        *_REACH,
-        Item("metrics", "qualified"),
-        Item("economic_buyer", "qualified"),
-        Item("decision_criteria", "meeting"),
-        Item("decision_process", "meeting"),
-        Item("pain", "qualified"),
-        Item("champion", "meeting"),
-    ),
+    name: tuple(Item(kind, stage) for kind, stage in items)
+    for name, items in vocab.CHECKLISTS.items()
 }
 
 
-def load(raw: str | None) -> tuple[Item, ...]:
-    """The checklist stored in settings (the BANT preset when none is)."""
-    if not raw:
-        return PRESETS["bant"]
-    data = json.loads(raw)
-    return tuple(Item(str(d["kind"]), str(d["stage"])) for d in data)
+def load(reader: Store) -> tuple[Item, ...]:
+    """The checklist in use (the BANT preset when none is set), checked by its rule."""
+    from salestrack.store import settings
 
-
-def dump(items: tuple[Item, ...]) -> str:
-    return json.dumps([{"kind": i.kind, "stage": i.stage} for i in items])
+    return tuple(Item(d["kind"], d["stage"]) for d in settings.value(reader, SETTING))
 
 
 def current(reader: Store) -> tuple[list[str], tuple[Item, ...]]:
     """The pipeline stages and the checklist in use."""
     from salestrack.store import settings
 
-    return settings.stages(reader), load(settings.setting(reader, SETTING))
+    return settings.stages(reader), load(reader)
 
 
 def save(store: Store, items: tuple[Item, ...], *, now: datetime) -> None:
-    store.upsert_setting(SETTING, dump(items), now)
+    from salestrack.store import settings
+
+    settings.write(store, SETTING, [{"kind": i.kind, "stage": i.stage} for i in items], now)
 
 
 def parse(specs: list[str], stages: list[str]) -> tuple[Item, ...]:

@@ -198,6 +198,23 @@ def write_csv(
     return n
 
 
+def _json_row(row: dict[str, Any]) -> str:
+    """One row as JSON; a number JSON can't hold (NaN, Infinity, written into the database
+    by hand) is written as null. Checked only when the fast path finds one."""
+    try:
+        return json.dumps(row, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        import math
+
+        return json.dumps(
+            {
+                k: None if isinstance(v, float) and not math.isfinite(v) else v
+                for k, v in row.items()
+            },
+            ensure_ascii=False,
+        )
+
+
 def write_json(
     out: IO[str],
     header: list[str],
@@ -211,7 +228,7 @@ def write_json(
         out.write("[")
     for batch in data:
         for row in batch:
-            text = json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
+            text = _json_row(dict(zip(header, row, strict=True)))
             if lines:
                 out.write(text + "\n")
             else:
@@ -271,8 +288,9 @@ ALL_FORMAT = "salestrack-all"  # the first line of ``export all``: {"format": ..
 
 def settings_rows(reader: Store) -> Iterator[list[tuple[Any, ...]]]:
     """The settings (stages, checklist, cadence, weights...) in key order, one batch."""
-    found = reader.rows("SELECT key, value, updated_at FROM settings ORDER BY key")
-    yield [(k, v, _time_text(t)) for k, v, t in found]
+    from salestrack.store import settings
+
+    yield [(k, v, _time_text(t)) for k, v, t in settings.effective_rows(reader)]
 
 
 def write_all(
@@ -292,7 +310,7 @@ def write_all(
         for batch in data:
             for row in batch:
                 item = {"entity": name, **dict(zip(header, row, strict=True))}
-                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                out.write(_json_row(item) + "\n")
                 n += 1
             tick(len(batch))
     return n

@@ -94,8 +94,10 @@ class Mapping:
         if preset:
             m._load(json.loads(preset), "preset")
             m.preset = preset_name or "preset"
-        if saved:
-            m._load(json.loads(saved), "--map-file")
+        if saved:  # the user's file: read strictly (finite numbers, not nested too deep)
+            from salestrack.store.settings import strict_json
+
+            m._load(strict_json(saved), "--map-file")
         for part in (spec or "").split(","):
             if not part.strip():
                 continue
@@ -294,8 +296,11 @@ def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
         except StopIteration:
             return
         except csv.Error as exc:
+            what = str(exc)
+            if "unexpected end of data" in what:
+                what = "the file ends inside a quoted value"
             raise InvalidInput(
-                "FILE", f"line {reader.line_num}: {exc} (is the file cut short?)"
+                "FILE", f"line {reader.line_num}: {what} (is the file cut short?)"
             ) from None
         if not row:
             continue
@@ -306,13 +311,25 @@ def _read_csv(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
         yield line, dict(zip(header, row, strict=True)), True
 
 
-def _json_object(line: str, n: int) -> dict[str, Any]:
+def _strict(text: str, n: int | None) -> Any:
+    """JSON as :func:`store.settings.strict_json` reads it (finite numbers, no key twice,
+    not nested too deep); a problem is one line naming the line."""
+    from salestrack.store.settings import Bad, strict_json
+
     try:
-        value = json.loads(line)
+        return strict_json(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            "FILE", f"line {n}: not JSON ({exc.msg}); is the file cut short?"
+            "FILE",
+            f"line {exc.lineno if n is None else n}: not JSON ({exc.msg}); is the file cut short?",
         ) from None
+    except Bad as exc:
+        where = f"line {n}: " if n is not None else ""
+        raise InvalidInput("FILE", f"{where}{exc}") from None
+
+
+def _json_object(line: str, n: int) -> dict[str, Any]:
+    value = _strict(line, n)
     if not isinstance(value, dict):
         raise InvalidInput("FILE", f"line {n}: expected an object with column names")
     return value
@@ -322,12 +339,7 @@ def _read_json(text: IO[str]) -> Iterator[tuple[int, dict[str, Any], bool]]:
     body = text.read()
     if not body.strip():
         raise InvalidInput("FILE", "is empty; expected a JSON array of objects")
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            "FILE", f"line {exc.lineno}: not JSON ({exc.msg}); is the file cut short?"
-        ) from None
+    data = _strict(body, None)
     if not isinstance(data, list):
         raise InvalidInput("FILE", "expected a JSON array of objects (or use jsonl)")
     for n, item in enumerate(data, 1):
@@ -1318,12 +1330,29 @@ def _write_history(
     return moved
 
 
+# each unique rule of the schema, as SQLite (table.columns) and PostgreSQL (its name) say it
+_UNIQUE_RULES = (
+    (("prospects.owner, prospects.name_key", "uq_prospects_owner_name"),
+     "a prospect with the same name already exists under another id"),
+    (("quality.activity_id", "quality_activity_id_key"),
+     "that activity already has its quality score; change it with: salestrack edit ID -q"),
+    (("views.owner, views.name", "uq_views_owner_name"), "a view with that name already exists"),
+    ((".source_key", "_source"), "another row of yours already has that source_key"),
+    ((".id", "_pkey"), "a row with that id already exists"),
+)  # fmt: skip
+
+
 def _db_reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    if " is not yours: " in text:  # the server's own rule (revision 0010)
+        return text
     if "FOREIGN KEY" in text.upper() or "foreign key" in text:
         return "a referenced contact, activity or behaviour does not exist; import it first"
     if "UNIQUE" in text.upper() or "duplicate key" in text:
-        return "a prospect with the same name already exists under another id"
+        for spellings, rule in _UNIQUE_RULES:
+            if any(s in text for s in spellings):
+                return rule
+        return f"a unique rule of the database is broken ({text})"
     return text
 
 
@@ -1441,6 +1470,7 @@ def import_settings(
     """Settings rows (key, value, updated_at): each written as its own command writes it
     (the stage list through ``stages``' rule), keeping the file's ``updated_at``."""
     from salestrack.capture import prospects
+    from salestrack.store import settings
 
     for line, raw, from_csv in rows:
         if HEADER in raw:
@@ -1476,23 +1506,33 @@ def import_settings(
         except ValueError:
             _note(errors, f"line {line}: updated_at: not a time with an offset (ISO-8601)")
             continue
-        stored = writer.one("SELECT value FROM settings WHERE key = :k", k=key)
-        if stored is not None and stored[0] == value:
-            result.unchanged += 1
-            continue
-        if key == "stages":
+        try:
+            found = settings.key(key, "key")
+            if found.internal:  # salestrack's own marks (a demo's) never travel
+                result.unchanged += 1
+                continue
             try:
-                wanted = json.loads(value)
-                if not isinstance(wanted, list):
-                    raise ValueError
-                prospects.set_stages(writer, [str(s) for s in wanted], now=at)
-            except ValueError:
-                _note(errors, f"line {line}: value: the stages are a JSON list of names")
-                continue
-            except SalestrackError as exc:
-                _note(errors, f"line {line}: {exc}")
-                continue
-        writer.upsert_setting(key, value, at)
+                wanted = settings.decode(value)
+            except settings.Bad as exc:
+                shape = f"; give {found.shape}" if str(exc).startswith("not JSON") else ""
+                raise InvalidInput("value", f"{exc}{shape}") from None
+            if found.name == "stages":
+                wanted = settings.check("stages", wanted, "value")
+                stored = settings.stored(writer, found.name)
+                if stored is not None and stored[0] == settings.encode(wanted):
+                    result.unchanged += 1
+                    continue
+                prospects.set_stages(writer, wanted, now=at)
+            else:
+                wanted = settings.check(found.name, wanted, "value")
+                stored = settings.stored(writer, found.name)
+                if stored is not None and stored[0] == settings.encode(wanted):
+                    result.unchanged += 1
+                    continue
+                settings.write(writer, found.name, wanted, at)
+        except SalestrackError as exc:
+            _note(errors, f"line {line}: {exc}")
+            continue
         if stored is None:
             result.added += 1
         else:

@@ -572,13 +572,11 @@ class _Batch:
 def remember(store: Store, typed: list[str], *, now: datetime) -> list[str]:
     """Add ``typed`` (``--me``, checked by the contacts' email rule) to the setting
     ``my_addresses``; returns every address now known as yours."""
-    import json
-
     from salestrack.store import settings
 
     found = settings.my_addresses(store)
     added = [people.check_address(a) for a in typed]
     merged = list(dict.fromkeys([*found, *added]))
     if merged != found:
-        store.upsert_setting(settings.MY_ADDRESSES, json.dumps(merged), now)
+        settings.write(store, settings.MY_ADDRESSES, merged, now)
     return merged

@@ -26,7 +26,7 @@ def as_json(b: Brief) -> dict[str, Any]:
         "company": b.company,
         "segment": b.segment,
         "stage": b.stage,
-        "value": b.value,
+        "value": plain(b.value),
         "stage_since": plain(b.stage_since),
         "contacts": [clean(c) for c in b.contacts],
         "ask_for": _ask_for(b),

@@ -21,7 +21,6 @@ the package (costly to import) is loaded only for a date beyond them.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -83,24 +82,20 @@ class DaysOff:
             return ""
         return self.country + (f", region {self.region}" if self.region else "")
 
-    def dumps(self) -> str:
-        return json.dumps(
-            {
-                "country": self.country,
-                "region": self.region,
-                "dates": [d.isoformat() for d in self.dates],
-                "kept": list(self.kept) if self.kept else None,
-                "public": [[d.isoformat(), name] for d, name in self.public],
-            }
-        )
+    def stored(self) -> dict[str, Any]:
+        """As the ``holidays`` setting keeps it."""
+        return {
+            "country": self.country,
+            "region": self.region,
+            "dates": [d.isoformat() for d in self.dates],
+            "kept": list(self.kept) if self.kept else None,
+            "public": [[d.isoformat(), name] for d, name in self.public],
+        }
 
 
 def days_off(reader: Store) -> DaysOff:
     """The stored days off (none by default)."""
-    raw = settings.setting(reader, SETTING)
-    if not raw:
-        return DaysOff()
-    value = json.loads(raw)
+    value = settings.value(reader, SETTING)  # checked: dates in range, kept two years
     kept = value.get("kept")
     return DaysOff(
         country=value.get("country") or None,
@@ -227,7 +222,7 @@ def set_days_off(
         last = first + KEPT_YEARS - 1
         public = _public(result, date(first, 1, 1), date(last, 12, 31))
         result = replace(result, public=tuple(public.items()), kept=(first, last))
-    store.upsert_setting(SETTING, result.dumps(), now)
+    settings.write(store, SETTING, result.stored(), now)
     return result
 
 

@@ -16,7 +16,6 @@ the daily focus, and the segment mix.
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -274,21 +273,17 @@ class Focus:
 def set_focus(store: Store, dimension: str | None, *, now: datetime) -> None:
     """Choose the day's focus (a quality dimension, by its name or a unique start), or clear
     it with ``None`` so the weakest dimension is chosen again."""
-    import json
-
-    value = "{}"
+    value: dict[str, str] = {}
     if dimension is not None:
         chosen = vocab.choose("DIMENSION", dimension, vocab.QUALITY_DIMENSIONS, what="dimension")
-        value = json.dumps({"dimension": chosen, "set_at": now.isoformat()})
-    store.upsert_setting(FOCUS_SETTING, value, now)
+        value = {"dimension": chosen, "set_at": now.isoformat()}
+    settings.write(store, FOCUS_SETTING, value, now)
 
 
 def focus(reader: Store, *, now: datetime) -> Focus | None:
-    raw = settings.setting(reader, FOCUS_SETTING)
-    if raw:
-        chosen = json.loads(raw).get("dimension")
-        if chosen in vocab.QUALITY_DIMENSIONS:
-            return Focus(chosen, "set", None)
+    chosen = settings.value(reader, FOCUS_SETTING).get("dimension")
+    if chosen is not None:
+        return Focus(chosen, "set", None)
     found = _scored(reader, now - timedelta(days=7), now)
     if not found:
         return None

@@ -7,8 +7,11 @@ carry the rules, enforced by the server whatever SQL a client sends:
   can only write rows it owns;
 * ``salestrack_manager``: reads every row, changes none.
 
-Settings (stages, checklist, weights, focus) are shared by the team. The administrator who
-runs ``db upgrade`` owns the tables and is not limited by the policies.
+Settings (store/settings.py) are each rep's own where they are personal (focus, checklist,
+weights, cadence...): a rep reads and writes only their own rows, and reads the team's row
+of a key (``owner = ''``) when they have none. Team-wide settings (stages) are written only
+by a manager, read by everyone. The administrator who runs ``db upgrade`` owns the tables
+and is not limited by the policies.
 """
 
 from __future__ import annotations
@@ -67,6 +70,31 @@ def apply_setup(store: Store, statements: list[str], people: dict[str, str] | No
         store.execute(statement)
 
 
+def settings_policies() -> list[str]:
+    """Row-level security of ``settings``: reps and managers read their own rows and the
+    team's, and write their own rows of personal keys; a manager also writes the team's."""
+    from salestrack.store.settings import TEAM_KEYS
+
+    team = ", ".join(f"'{k}'" for k in TEAM_KEYS)
+    personal = f"{_OWN} AND key NOT IN ({team})"
+    both = f"{REP}, {MANAGER}"
+    statements = ["ALTER TABLE settings ENABLE ROW LEVEL SECURITY"]
+    for name in ("reads", "adds", "changes", "removes", "team"):
+        statements.append(f"DROP POLICY IF EXISTS salestrack_{name} ON settings")
+    return [
+        *statements,
+        f"CREATE POLICY salestrack_reads ON settings FOR SELECT TO {both} "
+        f"USING ({_OWN} OR owner = '')",
+        f"CREATE POLICY salestrack_adds ON settings FOR INSERT TO {both} WITH CHECK ({personal})",
+        f"CREATE POLICY salestrack_changes ON settings FOR UPDATE TO {both} "
+        f"USING ({personal}) WITH CHECK ({personal})",
+        f"CREATE POLICY salestrack_removes ON settings FOR DELETE TO {both} USING ({personal})",
+        f"CREATE POLICY salestrack_team ON settings TO {MANAGER} "
+        "USING (owner = '') WITH CHECK (owner = '')",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON settings TO {both}",
+    ]
+
+
 def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
     """The statements that create the roles, grants and policies (safe to run again)."""
     from salestrack.store.schema import TABLES
@@ -91,8 +119,8 @@ def setup_sql(reps: list[str], managers: list[str]) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {REP}, {MANAGER}",
         f"GRANT SELECT ON {everything} TO {REP}, {MANAGER}",
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join(owned)} TO {REP}",
-        f"GRANT INSERT, UPDATE ON settings TO {REP}",
     ]
+    statements += settings_policies()
     for table in owned:
         statements += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",

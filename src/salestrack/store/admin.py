@@ -47,7 +47,10 @@ def status(target: DbTarget, chosen_by: str) -> Status:
         if not target.path.exists():
             return Status(target.display, chosen_by, False, None, head)
         files.check_header(target.path)
-        db: Any = connect.sqlite_connection(target.path)
+        if files.read_only(target.path):
+            db: Any = files.read_only_connection(target.path)
+        else:
+            db = connect.sqlite_connection(target.path)
     else:
         db = connect.server_connection(target)
     try:
@@ -106,7 +109,13 @@ def backup(target: DbTarget, dest: Path | None) -> Path:
     from salestrack.store import migrate
 
     with translate_errors(target):
-        return migrate.backup_sqlite(target.path, dest, numbered=chosen)
+        try:
+            return migrate.backup_sqlite(target.path, dest, numbered=chosen)
+        except PermissionError:
+            raise DatabaseError(
+                f"can't write the backup in '{dest.parent}' (permission denied); give a folder "
+                "you can write: salestrack db backup FOLDER"
+            ) from None
 
 
 def restore(target: DbTarget, source: Path) -> Path:

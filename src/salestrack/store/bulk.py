@@ -25,7 +25,7 @@ Batches = list[tuple[str, Sequence[Mapping[str, Any]]]]
 ORDER = (*schema.TABLES, "settings")
 # Stored columns that are not exported (store/schema.py lists the exported ones).
 _STORED_ONLY = {"prospects": ("name_key", "stage_since")}
-_SETTINGS = ("key", "value", "updated_at")
+_SETTINGS = ("key", "value", "updated_at", "owner")
 
 
 def write(target: DbTarget, rows: Rows) -> dict[str, int]:
@@ -34,6 +34,11 @@ def write(target: DbTarget, rows: Rows) -> dict[str, int]:
     if unknown:
         raise DatabaseError(f"no such table: {', '.join(unknown)}")
     ordered = [(name, rows[name]) for name in ORDER if rows.get(name)]
+    # a setting without an owner is the database's (team-wide) row: store/settings.py
+    ordered = [
+        (name, [{"owner": "", **r} for r in batch] if name == "settings" else batch)
+        for name, batch in ordered
+    ]
     with translate_errors(target):
         if target.path is not None:
             migrate.upgrade(target)

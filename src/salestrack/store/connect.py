@@ -103,13 +103,29 @@ def refuse_missing(path: Path) -> None:
         )
 
 
-def open_sqlite(target: DbTarget) -> sqlite3.Connection:
-    """A connection to the SQLite file at the current schema, migrating first if needed."""
+def open_sqlite(target: DbTarget, *, write: bool = True) -> sqlite3.Connection:
+    """A connection to the SQLite file at the current schema, migrating first if needed;
+    for a read (``write=False``) of a file this process can't write, a read-only one."""
     if target.path is None:
         raise DatabaseError(f"'{target.display}' is not a SQLite file")
     import sqlite3
 
     path = target.path
+    if not write and path.is_file() and path.stat().st_size > 0 and files.read_only(path):
+        files.check_header(path)
+        try:
+            db = files.read_only_connection(path)
+            found = sqlite_revision(db)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(describe_driver_error(exc, target)) from None
+        if found == revision.HEAD:
+            return db
+        db.close()
+        raise DatabaseError(
+            f"the database '{target.display}' is read-only and at schema revision {found}; "
+            f"salestrack reads revision {revision.HEAD}: make it writable once so it can be "
+            "upgraded"
+        )
     if path.is_file() and path.stat().st_size > 0:
         files.check_header(path)
         try:
@@ -158,7 +174,7 @@ def transaction(target: DbTarget, *, write: bool) -> Iterator[tuple[Any, bool]]:
     if target.path is not None:
         if not write:
             refuse_missing(target.path)
-        db = open_sqlite(target)
+        db = open_sqlite(target, write=write)
         try:
             with translate_errors(target):
                 if not write:

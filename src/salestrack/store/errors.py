@@ -43,12 +43,24 @@ def describe_driver_error(exc: BaseException, target: DbTarget) -> str:
     text = target.mask(text)
     lowered = text.lower()
     where = target.display
+    if " is not yours: " in text:  # the server's own rule (revision 0010's triggers)
+        return text
+    if "row-level security" in lowered and '"settings"' in text:
+        return (
+            "only a manager (or the administrator) changes a team-wide setting such as the "
+            "stages; your own settings are yours to change"
+        )
     if "locked" in lowered or "busy" in lowered:
         return f"the database '{where}' is busy (another salestrack is writing); try again"
     if "not a database" in lowered or "malformed" in lowered:
         return (
             f"'{where}' is not a readable salestrack database ({text}); "
             "point --db at another file or restore a backup"
+        )
+    if lowered.startswith("permission denied for "):  # a role without the right to write
+        return (
+            f"the database '{where}' is read-only for this user ({text}); ask its "
+            "administrator for the rights, or use another --db"
         )
     if "readonly" in lowered or "read-only" in lowered:
         return f"the database '{where}' is read-only; fix its permissions or use another --db"

@@ -95,3 +95,29 @@ def refuse_foreign(db: sqlite3.Connection, display: str) -> None:
             f"'{display}' holds tables that are not salestrack's; "
             "point --db or SALESTRACK_DB at another file"
         )
+
+
+def read_only(path: Path) -> bool:
+    """This process can't write the file, or its folder (where SQLite keeps ``-wal`` and
+    ``-shm``): a read then opens it read-only (:func:`read_only_connection`)."""
+    import os
+
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a file this process can't write. In a folder it can't
+    write, with no ``-wal`` beside the file (no one is writing it: a writer would have made
+    one), the file is opened as immutable, since SQLite can't make the ``-shm`` a WAL
+    database otherwise needs to be read."""
+    import os
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return db

@@ -117,7 +117,12 @@ def backup_sqlite(
     fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        source = sqlite3.connect(path, timeout=10)
+        # a file this process can't write is read as it is (its folder may be read-only too)
+        source = (
+            files.read_only_connection(path)
+            if files.read_only(path)
+            else sqlite3.connect(path, timeout=10)
+        )
         try:
             target = sqlite3.connect(part)
             try:

@@ -118,6 +118,18 @@ class Store:
             cursor.execute(pyformat(sql), params)
             return list(cursor.fetchall()) if cursor.description else []
 
+    def snapshot(self) -> None:
+        """From here on, every read of this (read) store sees one snapshot of the data, as
+        of its next statement, whatever others commit meanwhile (``export all``): a
+        deferred transaction on SQLite, ``REPEATABLE READ`` on a server."""
+        if self.sqlite:
+            if not self.connection.in_transaction:
+                self.connection.execute("BEGIN")
+            return
+        self.connection.commit()  # the revision check's read; nothing written yet
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
     def one(self, sql: str, **params: Any) -> tuple[Any, ...] | None:
         found = self.rows(sql, **params)
         return found[0] if found else None
@@ -196,11 +208,15 @@ class Store:
         sets = ", ".join(f"{c} = :{c}" for c in changes)
         return self.execute(f"UPDATE {table} SET {sets} WHERE id = :id_", **changes, id_=row_id)
 
-    def upsert_setting(self, key: str, value: str, now: datetime) -> None:
+    def upsert_setting(self, owner: str, key: str, value: str, now: datetime) -> None:
+        """Write one setting's row; only :func:`salestrack.store.settings.write` calls this,
+        after the key's rule has checked the value."""
         self.execute(
-            "INSERT INTO settings (key, value, updated_at) VALUES (:key, :value, :now) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+            "INSERT INTO settings (owner, key, value, updated_at) "
+            "VALUES (:owner, :key, :value, :now) "
+            "ON CONFLICT (owner, key) DO UPDATE SET value = excluded.value, "
             "updated_at = excluded.updated_at",
+            owner=owner,
             key=key,
             value=value,
             now=now,
