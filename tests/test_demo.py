@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import csv
 import io
 import os
@@ -179,6 +181,13 @@ def test_demo_command_writes_its_own_file_and_prints_the_path(cli: Cli, db_path:
     busiest = result.stderr.split('prospect show "', 1)[1].split('"', 1)[0]
     shown = cli.ok("--db", str(target), "prospect", "show", busiest, "--format", "json")
     assert busiest in shown.stdout
+    # every setting the demo wrote reads back by its key's rule, the signing names too
+    found = {
+        r["key"]: (r["source"], r["value"])
+        for r in json.loads(cli.ok("--db", str(target), "config", "-f", "json").stdout)
+    }
+    assert found["rep_name"][0] != "not valid" and found["company_name"][0] != "not valid"
+    assert {source for source, _ in found.values()} <= {"default", "set", "team"}, found
 
 
 def test_default_path_is_in_the_data_folder_and_is_replaced(cli: Cli) -> None:

@@ -1084,8 +1084,8 @@ def build_rows(
         sim.rows["settings"] = [
             {"key": DEMO_KEY, "value": json.dumps(marker), "updated_at": at},
             # the names the QBR scorecard is signed with (store/settings.py: NAMES)
-            {"key": "rep_name", "value": DEMO_REP_NAME, "updated_at": at},
-            {"key": "company_name", "value": DEMO_COMPANY, "updated_at": at},
+            {"key": "rep_name", "value": json.dumps(DEMO_REP_NAME), "updated_at": at},
+            {"key": "company_name", "value": json.dumps(DEMO_COMPANY), "updated_at": at},
         ]
     return Built(sim.rows, sim.days[0], sim.days[-1], sim.activity_count)
 
