@@ -70,6 +70,8 @@ PRINTS_NO_DATA = {
     "db upgrade": "writes",
     "db backup": "writes a copy; prints its path",
     "db restore": "writes",
+    "config set": "writes; says the value kept",
+    "config reset": "writes",
     "import mail": "writes; a summary on stderr (--dry-run lists what it would log)",
     "import calendar": "writes; a summary on stderr (--dry-run lists what it would log)",
     "db team-setup": "prints SQL to run",

@@ -241,7 +241,7 @@ def test_eight_reps_writing_at_once_with_an_export_and_a_dump(
     while any(w.poll() is None for w in writers):
         out = tmp_path / f"all-{len(exports)}.jsonl"
         exported = subprocess.run(
-            [sys.executable, "-m", "salestrack", "export", "all", "-o", str(out)],
+            [sys.executable, "-m", "salestrack", "export", "all", "--output", str(out)],
             env={**env, "SALESTRACK_DB": as_user(pg_url, "boss")},
             capture_output=True,
             text=True,
