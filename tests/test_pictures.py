@@ -477,7 +477,11 @@ def test_the_demo_signs_its_scorecards(cli: Cli, tmp_path: Path) -> None:
     from tests.conftest import rows
 
     got = dict(rows(path, "SELECT key, value FROM settings WHERE key LIKE '%_name'"))
-    assert got == {"rep_name": DEMO_REP_NAME, "company_name": DEMO_COMPANY}
+    # stored as the settings registry stores every value: JSON text
+    assert got == {"rep_name": f'"{DEMO_REP_NAME}"', "company_name": f'"{DEMO_COMPANY}"'}
+    # and read back by it, as the scorecard reads them
+    shown = cli.ok("--db", str(path), "config", "rep_name").stdout
+    assert DEMO_REP_NAME in shown
 
 
 def test_the_scorecard_as_a_pdf_of_two_pages_without_a_browser(cli: Cli, tmp_path: Path) -> None:
