@@ -199,6 +199,7 @@ class NextStep(Row, table=True):
     __table_args__ = (
         Index("ix_next_steps_prospect", "prospect_id", "done_at"),
         Index("ix_next_steps_done", "done_at"),
+        Index("ix_next_steps_open_due", "done_at", "due_at"),  # open steps by due (today)
         Index("ix_next_steps_due", "due_at"),
         Index("ix_next_steps_owner_done", "owner", "done_at"),
         Index("ix_next_steps_activity", "activity_id"),
@@ -267,6 +268,7 @@ class Promise(Row, table=True):
     __tablename__ = "promises"
     __table_args__ = (
         Index("ix_promises_prospect", "prospect_id"),
+        Index("ix_promises_open_due", "status", "due_at"),  # open promises by due (today)
         CheckConstraint(_in("status", vocab.PROMISE_STATUSES), "ck_promise_status"),
     )
 

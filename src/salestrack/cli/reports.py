@@ -110,9 +110,9 @@ def baseline(
             # the focus is part of the screen, not of the figures scripts read
             chosen_focus = None
             if chosen == "table" and chart is None:
-                from salestrack.reports import quality as quality_service
+                from salestrack.reports import focus as daily
 
-                chosen_focus = quality_service.focus(r, now=now)
+                chosen_focus = daily.focus(r, now=now)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
     if chart is not None:
@@ -475,6 +475,7 @@ def quality(
     from salestrack.output import reports as shown
     from salestrack.output.console import say
     from salestrack.output.render import choose_format
+    from salestrack.reports import focus as daily
     from salestrack.reports import quality as service
     from salestrack.store.sql import read
 
@@ -482,7 +483,7 @@ def quality(
     now, tz = clock.now(), dates.local_tz()
     with read(config.resolve()) as r:
         result = service.report(r, trailing=weeks, days=days, now=now, tz=tz, by_segment=by_segment)
-        chosen_focus = service.focus(r, now=now)
+        chosen_focus = daily.focus(r, now=now)
     if chosen == "table":
         shown.print_quality(result, chosen_focus)
         return
@@ -516,7 +517,7 @@ def focus(
 
     from salestrack import clock, config
     from salestrack.output.console import emit, say
-    from salestrack.reports import quality as service
+    from salestrack.reports import focus as service
     from salestrack.store.sql import read, write
 
     now = clock.now()

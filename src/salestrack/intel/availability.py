@@ -218,3 +218,20 @@ def describe_rules(rules: list[Rule]) -> str:
         if r.away_until is not None:
             parts.append(f"away until {r.away_until.strftime('%a %d %b %Y')}")
     return "; ".join(parts)
+
+
+def current(
+    facts: list[tuple[str, datetime]], now: datetime, tz: tzinfo
+) -> tuple[Availability, list[str]]:
+    """The availability the facts ``(value, learned at)`` give now (those still in force),
+    and the facts no rule reads."""
+    rules, unknown = [], []
+    for value, learned in facts:
+        rule = parse(value, now=learned, tz=tz)
+        if rule is None:
+            unknown.append(value)
+        else:
+            rules.append(rule)
+    today = now.astimezone(tz).date()
+    rules = [r for r in rules if r.away_until is None or r.away_until > today]
+    return Availability(tuple(rules)), unknown

@@ -127,21 +127,6 @@ class Brief:
     ask_for: tuple[dict[str, Any], dict[str, Any] | None] | None = None
 
 
-def current_availability(
-    facts: list[tuple[str, datetime]], now: datetime, tz: tzinfo
-) -> tuple[availability.Availability, list[str]]:
-    rules, unknown = [], []
-    for value, learned in facts:
-        rule = availability.parse(value, now=learned, tz=tz)
-        if rule is None:
-            unknown.append(value)
-        else:
-            rules.append(rule)
-    today = now.astimezone(tz).date()
-    rules = [r for r in rules if r.away_until is None or r.away_until > today]
-    return availability.Availability(tuple(rules)), unknown
-
-
 def best_time(
     reader: Store,
     owner: str | None,
@@ -237,7 +222,7 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
         c["role"] for c in contacts if c["role"]
     }  # a contact counts
     gaps = checklist.missing(items, stage, settings.stages(reader), known)
-    avail, unknown = current_availability(
+    avail, unknown = availability.current(
         [(f["value"], f["learned_at"]) for f in facts if f["kind"] == "availability"], now, tz
     )
     promises = [
@@ -296,7 +281,7 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
 
 
 def _focus(reader: Store, now: datetime) -> str | None:
-    from salestrack.reports import quality
+    from salestrack.reports import focus
 
-    found = quality.focus(reader, now=now)
+    found = focus.focus(reader, now=now)
     return None if found is None else found.describe()

@@ -29,7 +29,7 @@ from typing import Any
 
 from salestrack.capture import steps
 from salestrack.errors import InvalidInput
-from salestrack.intel import brief
+from salestrack.intel import availability
 from salestrack.store import settings
 from salestrack.store.sql import Store, uid, when, when_set
 
@@ -124,12 +124,12 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
     stages = settings.stages(reader)
     local_now = now.astimezone(tz)
     end_of_day = datetime.combine(local_now.date(), datetime.max.time(), tz)
-    no_facts = brief.current_availability([], now, tz)[0].allows(local_now)
+    no_facts = availability.current([], now, tz)[0].allows(local_now)
 
     def available(facts: list[tuple[str, datetime]] | None) -> bool:
         if not facts:
             return no_facts
-        avail, _ = brief.current_availability(facts, now, tz)
+        avail, _ = availability.current(facts, now, tz)
         return avail.allows(local_now)
 
     found: list[Candidate] = []
@@ -141,9 +141,13 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
         for pid, step in steps.open_steps(reader).items()
         if step.due_at is None or step.due_at <= end_of_day
     }
+    # the last touch read only for prospects with a step due by then (or undated): a few
+    # more than those whose soonest step is, which the rule above then picks
     for pid, name, stage, segment, last in reader.rows(
         "SELECT p.id, p.name, p.stage, p.segment, " + _LAST + " FROM prospects p "
-        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP})"
+        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP} "
+        "AND (n.due_at IS NULL OR n.due_at <= :end_of_day))",
+        end_of_day=end_of_day,
     ):
         step = soonest.get(uid(pid))
         if step is None:

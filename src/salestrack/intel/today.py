@@ -94,9 +94,9 @@ def build(store: Store, *, now: datetime, tz: tzinfo, queue: int = 3) -> Today:
             )
             or 0
         )
-    from salestrack.reports import quality
+    from salestrack.reports import focus
 
-    chosen = quality.focus(store, now=now)
+    chosen = focus.focus(store, now=now)
     return Today(
         now=now,
         overdue=overdue,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from salestrack.reports import baseline, quality
+from salestrack.reports import baseline
+from salestrack.reports import focus as daily
 
 HEADLINE = (
     ("activity", "dials"),
@@ -31,7 +32,7 @@ class Coaching:
     numbers: list[baseline.Figure]  # the headline figures and every other one flagged
     scores: list[baseline.Figure]  # the quality section
     wins: list[dict[str, Any]]  # the week's small wins (intel.wins rows)
-    focus: quality.Focus | None
+    focus: daily.Focus | None
 
     @property
     def dials(self) -> int:
@@ -57,7 +58,7 @@ def build(
     report = baseline.build(reader, chosen=chosen, trailing=trailing, now=now, tz=tz, owner=owner)
     w = report.week
     won = wins.report(reader, start=w.start, end=min(w.end, now), label=w.label)
-    chosen_focus = quality.focus(reader, now=min(w.end, now))
+    chosen_focus = daily.focus(reader, now=min(w.end, now))
     numbers = [
         f
         for f in report.figures

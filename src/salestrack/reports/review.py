@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from salestrack.reports import baseline as base
+from salestrack.reports import focus as daily
 from salestrack.reports import pipeline, team
 from salestrack.reports import quality as scores
 from salestrack.store.sql import Store
@@ -37,7 +38,7 @@ HEADLINE = team.HEADLINE
 class Review:
     baseline: base.Baseline
     quality: scores.QualityReport
-    focus: scores.Focus | None
+    focus: daily.Focus | None
     stages: list[dict[str, Any]]  # the pipeline's rows (pipeline -f json)
 
     def figure(self, section: str, name: str) -> base.Figure:
@@ -105,4 +106,4 @@ def build(
     rated = scores.report(
         reader, trailing=trailing, days=14, now=now, tz=tz, by_segment=False, chosen=chosen
     )
-    return Review(found, rated, scores.focus(reader, now=now), pipeline.by_stage(reader, now=now))
+    return Review(found, rated, daily.focus(reader, now=now), pipeline.by_stage(reader, now=now))
