@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -603,8 +605,6 @@ def review(
     """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
-    from salestrack.output.console import say
-    from salestrack.output.files import output_file
     from salestrack.reports import review as service
     from salestrack.store.sql import read
 
@@ -617,14 +617,25 @@ def review(
             )
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
+    from salestrack.output.review import review_html
+
+    write_page(chosen, found.document, lambda: review_html(found, now), output)
+
+
+def write_page(
+    chosen: str, document: Callable[[], Any], html: Callable[[], str], output: Path | None
+) -> None:
+    """A page (``review``, ``team review``) as ``chosen`` asks: its HTML, or the JSON of the
+    numbers it is drawn from; to ``output`` (saying so) or stdout."""
+    from salestrack.output.console import say
+    from salestrack.output.files import output_file
+
     if chosen == "json":
         import json
 
-        text = json.dumps(found.document(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        text = json.dumps(document(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     else:
-        from salestrack.output.review import review_html
-
-        text = review_html(found, now)
+        text = html()
     with output_file(output) as out:
         out.write(text)
     if output is not None:

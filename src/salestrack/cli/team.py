@@ -68,8 +68,6 @@ def review(
     """
     from salestrack import clock, config, dates
     from salestrack.errors import InvalidInput
-    from salestrack.output.console import say
-    from salestrack.output.files import output_file
     from salestrack.reports import team
     from salestrack.store.sql import read
 
@@ -80,15 +78,7 @@ def review(
             found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
     except dates.DateParseError as exc:
         raise InvalidInput("--week", str(exc)) from None
-    if chosen == "json":
-        import json
+    from salestrack.cli.reports import write_page
+    from salestrack.output.review import team_review_html
 
-        text = json.dumps(found.document(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    else:
-        from salestrack.output.review import team_review_html
-
-        text = team_review_html(found, now)
-    with output_file(output) as out:
-        out.write(text)
-    if output is not None:
-        say(f"wrote {output}")
+    write_page(chosen, found.document, lambda: team_review_html(found, now), output)

@@ -50,45 +50,22 @@ class NotACalendar(SalestrackError):
 
 
 @dataclass
-class Tally:
+class Tally(people.Tally):
     held: int = 0
     set: int = 0
     updated: int = 0
     cancelled: int = 0
-    already: int = 0
-    unmatched: int = 0
-    steps_closed: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    unmatched_domains: Counter[str] = field(default_factory=Counter)
-    prospects_created: list[str] = field(default_factory=list)
-    contacts_created: list[str] = field(default_factory=list)
     planned: list[tuple[datetime, str, str, str | None]] = field(default_factory=list)
 
     def summary(self, what: str, *, dry_run: bool) -> str:
-        from salestrack.interchange.mail import _n, _ranked
+        from salestrack.output.show import count
 
         verb = "would import" if dry_run else "imported"
-        skipped = sum(self.skipped.values())
-        text = (
-            f"{verb} {what}: {_n(self.held, 'meeting')} held, {self.set} set (as next steps), "
-            f"{self.updated} updated, {self.cancelled} cancelled, {self.already} already there, "
-            f"{self.unmatched} unmatched, {skipped} skipped"
+        head = (
+            f"{verb} {what}: {count(self.held, 'meeting')} held, {self.set} set (as next steps), "
+            f"{self.updated} updated, {self.cancelled} cancelled"
         )
-        if skipped:
-            text += " (" + ", ".join(f"{n} {why}" for why, n in _ranked(self.skipped)) + ")"
-        if self.steps_closed:
-            text += f"; {_n(self.steps_closed, 'next step')} completed"
-        if self.prospects_created or self.contacts_created:
-            text += (
-                f"; new: {_n(len(self.prospects_created), 'prospect')}, "
-                f"{_n(len(self.contacts_created), 'contact')}"
-            )
-        if self.unmatched_domains:
-            top = _ranked(self.unmatched_domains)
-            shown = ", ".join(f"{d} {n}" for d, n in top[:10])
-            more = f" and {len(top) - 10} more" if len(top) > 10 else ""
-            text += f"\nunmatched attendees by domain: {shown}{more}"
-        return text + (" (dry run: nothing written)" if dry_run else "")
+        return self.summary_of(head, unmatched_as="attendees", dry_run=dry_run)
 
 
 def load(path: str) -> Any:

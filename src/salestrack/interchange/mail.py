@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,53 +92,20 @@ class Planned:
 
 
 @dataclass
-class Tally:
+class Tally(people.Tally):
     logged: int = 0
-    already: int = 0
-    unmatched: int = 0
-    steps_closed: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    unmatched_domains: Counter[str] = field(default_factory=Counter)
-    prospects_created: list[str] = field(default_factory=list)
-    contacts_created: list[str] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
 
     def summary(self, what: str, *, dry_run: bool) -> str:
         verb = "would import" if dry_run else "imported"
-        skipped = sum(self.skipped.values())
-        text = (
-            f"{verb} {what}: {self.logged} logged, {self.already} already there, "
-            f"{self.unmatched} unmatched, {skipped} skipped"
+        hint = (
+            "\n(add a domain with: salestrack prospect edit NAME --domain acme.com, or "
+            "import again with --new)"
         )
-        if skipped:
-            text += " (" + ", ".join(f"{n} {why}" for why, n in _ranked(self.skipped)) + ")"
-        if self.steps_closed:
-            text += f"; {self.steps_closed} next {'step' if self.steps_closed == 1 else 'steps'}"
-            text += " completed"
-        if self.prospects_created or self.contacts_created:
-            text += (
-                f"; new: {_n(len(self.prospects_created), 'prospect')}, "
-                f"{_n(len(self.contacts_created), 'contact')}"
-            )
-        if self.unmatched_domains:
-            top = _ranked(self.unmatched_domains)
-            shown = ", ".join(f"{d} {n}" for d, n in top[:10])
-            more = f" and {len(top) - 10} more" if len(top) > 10 else ""
-            text += f"\nunmatched correspondents by domain: {shown}{more}"
-            if not self.prospects_created:
-                text += (
-                    "\n(add a domain with: salestrack prospect edit NAME --domain acme.com, or "
-                    "import again with --new)"
-                )
-        return text + (" (dry run: nothing written)" if dry_run else "")
-
-
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return self.summary_of(
+            f"{verb} {what}: {self.logged} logged", unmatched_as="correspondents", hint=hint,
+            dry_run=dry_run,
+        )  # fmt: skip
 
 
 # -- finding the messages ------------------------------------------------------------------

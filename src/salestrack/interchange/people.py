@@ -28,6 +28,51 @@ from salestrack.errors import InvalidInput
 from salestrack.store.sql import Store, uid
 
 
+@dataclass
+class Tally:
+    """What one ``import mail`` or ``import calendar`` did, for its summary line: the counts
+    both have (each import adds its own first)."""
+
+    already: int = 0
+    unmatched: int = 0
+    steps_closed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    unmatched_domains: Counter[str] = field(default_factory=Counter)
+    prospects_created: list[str] = field(default_factory=list)
+    contacts_created: list[str] = field(default_factory=list)
+
+    def summary_of(self, head: str, *, unmatched_as: str, hint: str = "", dry_run: bool) -> str:
+        """``head`` (the import's own counts), then what both imports say the same way."""
+        from salestrack.output.show import count
+
+        skipped = sum(self.skipped.values())
+        text = (
+            f"{head}, {self.already} already there, {self.unmatched} unmatched, {skipped} skipped"
+        )
+        if skipped:
+            text += " (" + ", ".join(f"{n} {why}" for why, n in ranked(self.skipped)) + ")"
+        if self.steps_closed:
+            text += f"; {count(self.steps_closed, 'next step')} completed"
+        if self.prospects_created or self.contacts_created:
+            text += (
+                f"; new: {count(len(self.prospects_created), 'prospect')}, "
+                f"{count(len(self.contacts_created), 'contact')}"
+            )
+        if self.unmatched_domains:
+            top = ranked(self.unmatched_domains)
+            shown = ", ".join(f"{d} {n}" for d, n in top[:10])
+            more = f" and {len(top) - 10} more" if len(top) > 10 else ""
+            text += f"\nunmatched {unmatched_as} by domain: {shown}{more}"
+            if hint and not self.prospects_created:
+                text += hint
+        return text + (" (dry run: nothing written)" if dry_run else "")
+
+
+def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    """The counts, the largest first (ties by name)."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 @lru_cache(maxsize=1)
 def freemail() -> frozenset[str]:
     """The free-mail domains shipped with salestrack (``interchange/freemail.txt``)."""
