@@ -92,3 +92,33 @@ def test_an_empty_database_says_what_to_do(cli: Cli) -> None:
         else:
             assert row[key] == ("" if value is None else str(value)), key
     assert json.loads(cli.ok("today", "-f", "jsonl").stdout) == whole
+
+
+def test_the_queue_takes_each_prospects_soonest_step(cli: Cli) -> None:
+    """A prospect is in the queue when its soonest open step is due by tonight or undated;
+    an undated step comes after every dated one, so a step next week keeps it out."""
+    cli.ok("log", "call", "Later Ltd", "--new", "-o", "voicemail", "--at", "mon 9:00",
+           "--next", "send the deck")  # fmt: skip
+    cli.ok(
+        "log",
+        "note",
+        "Later Ltd",
+        "-n",
+        "wants a call",
+        "--at",
+        "mon 10:00",
+        "--next",
+        "call back",
+        "--due",
+        "2026-11-27 10:00",
+    )  # fmt: skip (a note completes no step)
+    cli.ok("log", "call", "Undated Co", "--new", "-o", "voicemail", "--at", "mon 9:30",
+           "--next", "try again")  # fmt: skip
+    cli.ok("log", "call", "Today Inc", "--new", "-o", "voicemail", "--at", "mon 9:45",
+           "--next", "call at four", "--due", "2026-11-20 16:00")  # fmt: skip
+    out = cli.ok("next", "-f", "json").stdout
+    queue = {r["name"]: r["next_step"] for r in json.loads(out)}
+    # Later Ltd has an undated step and one next week: the dated one is its soonest
+    assert queue == {"Undated Co": "try again", "Today Inc": "call at four"}
+    shown = json.loads(cli.ok("today", "-f", "json").stdout)
+    assert {r["name"] for r in shown["call_next"]} == {"Undated Co", "Today Inc"}

@@ -25,19 +25,36 @@ class Step:
     created_at: datetime
 
 
-def open_steps(store: Store, prospect_id: uuid.UUID | None = None) -> dict[uuid.UUID, Step]:
-    """The soonest open next step of each prospect (of one, with ``prospect_id``)."""
+#: the prospects with an open step due by ``:due_by`` or undated: those whose soonest step
+#: can be (a superset: an undated step comes after every dated one)
+DUE_BY = (
+    "SELECT prospect_id FROM next_steps WHERE done_at IS NULL "
+    "AND (due_at IS NULL OR due_at <= :due_by)"
+)
+
+
+def open_steps(
+    store: Store, prospect_id: uuid.UUID | None = None, *, due_by: datetime | None = None
+) -> dict[uuid.UUID, Step]:
+    """The soonest open next step of each prospect (of one, with ``prospect_id``); with
+    ``due_by``, only of the prospects whose soonest step is due by then or undated (the
+    call queue's), reading no other prospect's steps."""
     sql = "SELECT id, prospect_id, action, due_at, created_at FROM next_steps WHERE done_at IS NULL"
     params: dict[str, Any] = {}
     if prospect_id is not None:
         sql += " AND prospect_id = :p"
         params["p"] = prospect_id
+    if due_by is not None:
+        sql += f" AND prospect_id IN ({DUE_BY})"
+        params["due_by"] = due_by
     result: dict[uuid.UUID, Step] = {}
     for sid, pid, action, due, created in store.rows(sql, **params):
         step = Step(uid(sid), uid(pid), action, when(due), when(created) or _never())
         held = result.get(step.prospect_id)
         if held is None or _due_key(step) < _due_key(held):
             result[step.prospect_id] = step
+    if due_by is not None:
+        return {p: s for p, s in result.items() if s.due_at is None or s.due_at <= due_by}
     return result
 
 

@@ -133,21 +133,15 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
         return avail.allows(local_now)
 
     found: list[Candidate] = []
-    facts = _facts(reader, _WITH_STEP)
     # each prospect's soonest open step (the one rule of capture.steps); a step due after
-    # today keeps its prospect out of the queue
-    soonest = {
-        pid: step
-        for pid, step in steps.open_steps(reader).items()
-        if step.due_at is None or step.due_at <= end_of_day
-    }
-    # the last touch read only for prospects with a step due by then (or undated): a few
-    # more than those whose soonest step is, which the rule above then picks
+    # today keeps its prospect out of the queue. Its facts and last touch are read only for
+    # prospects with a step due by then (or undated): a few more, which the rule then drops
+    facts = _facts(reader, steps.DUE_BY, due_by=end_of_day)
+    soonest = steps.open_steps(reader, due_by=end_of_day)
     for pid, name, stage, segment, last in reader.rows(
         "SELECT p.id, p.name, p.stage, p.segment, " + _LAST + " FROM prospects p "
-        f"WHERE {_OPEN} AND p.id IN ({_WITH_STEP} "
-        "AND (n.due_at IS NULL OR n.due_at <= :end_of_day))",
-        end_of_day=end_of_day,
+        f"WHERE {_OPEN} AND p.id IN ({steps.DUE_BY})",
+        due_by=end_of_day,
     ):
         step = soonest.get(uid(pid))
         if step is None:
