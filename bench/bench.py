@@ -664,7 +664,7 @@ def main() -> int:
         if interchange is not None:
             export, shell_export, imported, shell_import = interchange
             rows += [
-                Row("export", f"salestrack export activities -o a.csv ({n_big:,} rows)",
+                Row("export", f"salestrack export activities --output a.csv ({n_big:,} rows)",
                     export, "sqlite3 -csv -header DB 'select * from activities'",
                     shell_export, None if args.quick else 3.0),
                 Row("export memory", "peak RSS of the export (MiB against 200)", Measure(
