@@ -101,6 +101,18 @@ def test_a_read_on_a_path_with_no_database_creates_nothing(tmp_path: Path) -> No
     assert not (tmp_path / "x").exists()
 
 
+def test_a_write_that_fails_on_a_new_path_leaves_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "x" / "y" / "new.db"
+    bad = run("salestrack", "config", "set", "cadence", "{days: 99}", "--db", str(missing))
+    assert bad.returncode == 1 and bad.stderr.startswith("error: cadence: not JSON")
+    assert "created the database" not in bad.stderr
+    assert not (tmp_path / "x").exists()  # no file, no journal, no folder made for it
+    moved = run("salestrack", "log", "call", "Acme", "-o", "banana", "--db", str(missing))
+    assert moved.returncode == 2 and not (tmp_path / "x").exists()
+    good = run("salestrack", "log", "call", "Acme", "-o", "busy", "--db", str(missing))
+    assert good.returncode == 0 and missing.exists()
+
+
 def test_errors_have_no_traceback(db_path: Path) -> None:
     result = run("salestrack", "log", "call", "Acme", "-o", "connected", "--at", "someday")
     assert result.returncode == 1

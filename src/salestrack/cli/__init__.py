@@ -4,6 +4,7 @@ Heavy imports (SQLAlchemy, Rich tables) happen inside commands, so ``--help``, c
 ``log`` start fast. Errors become one line on stderr and an exit code (1, or 2 for usage).
 """
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -252,7 +253,14 @@ class AppGroup(LazyGroup):
             # `db upgrade` and `db restore` say themselves where the file they made is
             typed = [*getattr(ctx, "_protected_args", []), *ctx.args][:1]
             new = path is not None and not path.exists() and typed != ["db"]
-            done = self._invoke(ctx)
+            made = [f for f in path.parents if not f.exists()] if new and path else []
+            try:
+                done = self._invoke(ctx)
+            except BaseException as exc:
+                failed = not isinstance(exc, typer.Exit) or exc.exit_code != 0
+                if new and path is not None and failed:
+                    _unmake(path, made)  # a write that failed leaves no new database
+                raise
             if new and path is not None and path.exists():  # only a write makes one
                 from salestrack.output.console import say
 
@@ -282,6 +290,17 @@ class AppGroup(LazyGroup):
             message = _describe(exc)
             error(message)
             raise typer.Exit(1) from None
+
+
+def _unmake(path: Any, folders: list[Any]) -> None:
+    """Remove the database file a failed command made (and its journal files), and the
+    folders made for it that are still empty: nothing is left of a write that failed."""
+    for extra in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + extra).unlink()
+    for folder in folders:  # the nearest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _sqlite_path() -> Any:
