@@ -69,7 +69,11 @@ def test_set_show_and_reset_each_form(cli: Cli, seeded: Path) -> None:
         '{"days": 2, "morning": "08:05", "afternoon": "15:00"}\n'
     )
     shown = cli.ok("config", "focus")
-    assert (shown.stdout, shown.stderr) == ("{}\n", "focus: the default value\n")
+    assert (shown.stdout, shown.stderr) == (
+        "{}\n",
+        "focus (the default value): The day's quality focus; none set means your weakest "
+        "dimension (focus).\n",
+    )
     cli.ok("config", "set", "focus", '{"dimension": "openness"}')
     assert "openness" in cli.ok("focus").stdout
     assert cli.ok("config", "reset", "focus").stderr == "focus is back to the default value\n"

@@ -321,7 +321,11 @@ def test_upgrading_a_team_to_settings_per_rep(
         ]  # fmt: skip
     assert cli.ok("--db", rep_x, "stages").stdout == "lead\ndemo\nwon\nlost\n"
     shown = cli.ok("--db", rep_x, "config", "focus")
-    assert (shown.stdout, shown.stderr) == ('{"dimension": "value"}\n', "focus: the team value\n")
+    assert (shown.stdout, shown.stderr) == (
+        '{"dimension": "value"}\n',
+        "focus (the team value): The day's quality focus; none set means your weakest "
+        "dimension (focus).\n",
+    )
     cli.ok("--db", rep_x, "config", "set", "focus", '{"dimension": "openness"}')
     assert cli.ok("--db", rep_x, "config", "focus").stdout == '{"dimension": "openness"}\n'
     with psycopg.connect(plain(pg_url), autocommit=True) as db:

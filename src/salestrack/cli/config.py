@@ -94,7 +94,7 @@ def _render(entries: list[Any], fmt: str | None) -> None:
             Column("value", priority=0),
             Column("source", priority=3),
             Column("scope", priority=2),
-            Column("meaning", priority=1),
+            Column("meaning", priority=0),
         ],
         rows=rows,
     )
@@ -137,8 +137,8 @@ def show(key: KeyArg, fmt: FormatOpt = None) -> None:
         _render([found], fmt)
         return
     emit(settings.encode(found.value))
-    if found.source != "set":
-        say(f"{found.key}: the {found.source} value")
+    source = "" if found.source == "set" else f" (the {found.source} value)"
+    say(f"{found.key}{source}: {found.meaning}")
 
 
 @app.command("set")
