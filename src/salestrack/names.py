@@ -8,6 +8,7 @@ Prospects and contacts follow the same rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from salestrack.domain import Ref
@@ -165,3 +166,19 @@ def clean_domain(field: str, typed: str | None) -> str | None:
 def domain_of(address: str) -> str:
     """The lower-case domain of an email address (``Dana@Acme.COM`` -> ``acme.com``)."""
     return address.rpartition("@")[2].strip().lower().rstrip(".")
+
+
+MAX_EMAIL = 320
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_email(typed: str | None, field: str = "--email") -> str | None:
+    """An email address (one @, a dot in the domain, no spaces); '' clears it. The one rule
+    for ``contact add/edit --email``, ``import contacts``, ``import mail --me`` and the
+    setting ``my_addresses``."""
+    if typed is None or not typed.strip():
+        return None
+    email = typed.strip()
+    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
+        raise InvalidInput(field, f"'{email[:60]}' is not an email address; e.g. dana@acme.com")
+    return email

@@ -306,23 +306,11 @@ def touch_contact(
             + ", ".join(f"'{n}'" for n in found)
             + f"? (or add --new to add '{typed}' as a new contact)"
         )
-    contact_id = new_id()
+    from salestrack.capture import contacts  # only for someone new
+
     role = reached if reached in ("gatekeeper", "decision_maker") else None
-    store.insert(
-        "contacts",
-        {
-            "id": contact_id,
-            "owner": owner,
-            "created_at": now,
-            "updated_at": now,
-            "prospect_id": prospect.id,
-            "name": typed,
-            "role": role,
-            "title": None,
-            "email": None,
-            "phone": None,
-            "notes": None,
-        },
+    contact_id = contacts.insert(
+        store, prospect.id, typed, owner=owner, now=now, role=role, new_id=new_id
     )
     return contact_id, typed, True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -16,14 +17,13 @@ from typing import Any
 from salestrack import names, rules, vocab
 from salestrack.domain import Ref
 from salestrack.errors import Conflict, InvalidInput, NotFound
+from salestrack.names import check_email
 from salestrack.store import lookup
 from salestrack.store.sql import Store, uid, when
 
 MAX_PHONE = 50
-MAX_EMAIL = 320
 MAX_TITLE = 200
 _PHONE = re.compile(r"^\+?[0-9 ()./-]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: who to ask for on a call, best first
 ASK_FOR = ("decision_maker", "champion", "influencer", "user", None, "other", "gatekeeper")
 
@@ -80,16 +80,6 @@ def check_phone(typed: str | None, field: str = "--phone") -> str | None:
     return phone
 
 
-def check_email(typed: str | None, field: str = "--email") -> str | None:
-    """An email address (one @, a dot in the domain, no spaces); '' clears it."""
-    if typed is None or not typed.strip():
-        return None
-    email = typed.strip()
-    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
-        raise InvalidInput(field, f"'{email[:60]}' is not an email address; e.g. dana@acme.com")
-    return email
-
-
 def _title(typed: str | None) -> str | None:
     title = rules.clean_text("--title", typed)
     if title is not None and len(title) > MAX_TITLE:
@@ -124,6 +114,35 @@ def _unique(store: Store, prospect_id: uuid.UUID, name: str, field: str, same: A
             raise Conflict(f"{field}: there is already a contact called '{ref.name}' there")
 
 
+def insert(
+    store: Store,
+    prospect_id: uuid.UUID,
+    name: str,
+    *,
+    owner: str,
+    now: datetime,
+    role: str | None = None,
+    title: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    notes: str | None = None,
+    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
+) -> uuid.UUID:
+    """Write one contact row, its values already checked; returns its id. The one insert
+    of a contact: ``contact add``, a touch with someone new (``log``/``edit -c``) and
+    ``import mail``/``calendar --new``."""
+    contact_id = new_id()
+    store.insert(
+        "contacts",
+        {
+            "id": contact_id, "owner": owner, "created_at": now, "updated_at": now,
+            "prospect_id": prospect_id, "name": name, "role": role, "title": title,
+            "email": email, "phone": phone, "notes": notes,
+        },
+    )  # fmt: skip
+    return contact_id
+
+
 def add(
     store: Store,
     prospect: str,
@@ -140,15 +159,10 @@ def add(
     ref = lookup.find_prospect(store, prospect)
     clean = names.clean_name("NAME", name)
     _unique(store, ref.id, clean, "NAME")
-    contact_id = uuid.uuid4()
-    store.insert(
-        "contacts",
-        {
-            "id": contact_id, "owner": owner, "created_at": now, "updated_at": now,
-            "prospect_id": ref.id, "name": clean, "role": check_role(role),
-            "title": _title(title), "email": check_email(email), "phone": check_phone(phone),
-            "notes": rules.clean_text("--note", notes),
-        },
+    contact_id = insert(
+        store, ref.id, clean, owner=owner, now=now, role=check_role(role), title=_title(title),
+        email=check_email(email), phone=check_phone(phone),
+        notes=rules.clean_text("--note", notes),
     )  # fmt: skip
     row = store.one(f"SELECT {_COLUMNS} {_FROM} WHERE c.id = :c", c=contact_id)
     assert row is not None

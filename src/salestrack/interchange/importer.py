@@ -998,7 +998,7 @@ class _Rules:
             from salestrack.capture import contacts
 
             try:  # the rules of contact add --email and --phone (the role is a choice above)
-                data["email"] = contacts.check_email(data["email"], "email")
+                data["email"] = names.check_email(data["email"], "email")
                 data["phone"] = contacts.check_phone(data["phone"], "phone")
             except InvalidInput as exc:
                 return str(exc)

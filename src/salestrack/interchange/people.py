@@ -83,9 +83,7 @@ def freemail() -> frozenset[str]:
 
 def check_address(typed: str, field_name: str = "--me") -> str:
     """An email address by the contacts' rule (``contact add --email``), lower-case."""
-    from salestrack.capture.contacts import check_email
-
-    found = check_email(typed, field_name)
+    found = names.check_email(typed, field_name)
     if found is None:
         raise InvalidInput(field_name, "is empty; give your address, e.g. you@example.com")
     return found.lower()
@@ -202,21 +200,16 @@ class Matcher:
         return None
 
     def _add_contact(self, at: Match, display: str, address: str) -> Match:
-        from salestrack.capture import contacts
 
         taken = {names.key(r.name) for r in _contacts(self.store, at.prospect_id)}
         name = _contact_name(display, address)
         if names.key(name) in taken:
             name = address[: names.MAX_NAME]
-        cid = self.new_id()
-        self.store.insert(
-            "contacts",
-            {
-                "id": cid, "owner": self.owner, "created_at": self.now, "updated_at": self.now,
-                "prospect_id": at.prospect_id, "name": name, "role": None, "title": None,
-                "email": contacts.check_email(address, "address"), "phone": None,
-                "notes": None,
-            },
+        from salestrack.capture import contacts
+
+        cid = contacts.insert(
+            self.store, at.prospect_id, name, owner=self.owner, now=self.now,
+            email=names.check_email(address, "address"), new_id=self.new_id,
         )  # fmt: skip
         found = Match(at.prospect_id, at.prospect, cid, name)
         self.by_address[address] = found

@@ -324,9 +324,12 @@ def check_addresses(value: Any) -> list[str]:
     found = []
     for address in _list(value, "the addresses", 100):
         text = _text(address, "an address", 254).strip().lower()
-        local, at, domain = text.partition("@")
-        if not at or not local or "." not in domain or "@" in domain or " " in text:
-            raise Bad(f"'{text}' is not an e-mail address (name@example.com)")
+        from salestrack.names import check_email  # the contacts' rule of an address
+
+        try:
+            check_email(text)
+        except InvalidInput:
+            raise Bad(f"'{text}' is not an e-mail address (name@example.com)") from None
         if text not in found:
             found.append(text)
     return found
