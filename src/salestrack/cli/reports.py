@@ -80,7 +80,6 @@ def baseline(
     Example: salestrack baseline --week 2026-W46 --weeks 12 --chart "conversation rate"
     """
     from salestrack import clock, config, dates
-    from salestrack.errors import InvalidInput
     from salestrack.output import reports as shown
     from salestrack.output.render import choose_format
     from salestrack.reports import baseline as service
@@ -92,31 +91,28 @@ def baseline(
 
         raise UsageError(f"--chart: draws on a terminal; leave out -f {fmt} (the JSON has trend)")
     now, tz = clock.now(), dates.local_tz()
-    try:
-        with read(config.resolve()) as r:
-            if chart is not None:
-                from salestrack.store import settings
+    with read(config.resolve()) as r:
+        if chart is not None:
+            from salestrack.store import settings
 
-                chart = service.choose_figure(chart, service.figure_names(settings.stages(r)))
-            tag = _known_tag(r, tag)
-            report = service.build(
-                r,
-                chosen=week,
-                trailing=weeks,
-                now=now,
-                tz=tz,
-                segment=segment,
-                owner=config.whose_rows(),
-                tag=tag,
-            )
-            # the focus is part of the screen, not of the figures scripts read
-            chosen_focus = None
-            if chosen == "table" and chart is None:
-                from salestrack.reports import focus as daily
+            chart = service.choose_figure(chart, service.figure_names(settings.stages(r)))
+        tag = _known_tag(r, tag)
+        report = service.build(
+            r,
+            chosen=week,
+            trailing=weeks,
+            now=now,
+            tz=tz,
+            segment=segment,
+            owner=config.whose_rows(),
+            tag=tag,
+        )
+        # the focus is part of the screen, not of the figures scripts read
+        chosen_focus = None
+        if chosen == "table" and chart is None:
+            from salestrack.reports import focus as daily
 
-                chosen_focus = daily.focus(r, now=now)
-    except dates.DateParseError as exc:
-        raise InvalidInput("--week", str(exc)) from None
+            chosen_focus = daily.focus(r, now=now)
     if chart is not None:
         found = next(f for f in report.figures if f.name == chart)
         shown.print_figure_chart(report, found)
@@ -560,7 +556,6 @@ def coach(
     import sys
 
     from salestrack import clock, config, dates
-    from salestrack.errors import InvalidInput
     from salestrack.output import documents
     from salestrack.output import reports as shown
     from salestrack.output.reports import coach_markdown
@@ -569,13 +564,10 @@ def coach(
     from salestrack.store.sql import read
 
     now, tz = clock.now(), dates.local_tz()
-    try:
-        with read(config.resolve()) as r:
-            page = service.build(
-                r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
-            )
-    except dates.DateParseError as exc:
-        raise InvalidInput("--week", str(exc)) from None
+    with read(config.resolve()) as r:
+        page = service.build(
+            r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
+        )
     chosen = documents.choose(fmt)
     if chosen == "json":
         shown.write_json(page.report.document())
@@ -604,19 +596,15 @@ def review(
     and pipeline's. Example: salestrack review --week 2026-W47 --output week.html
     """
     from salestrack import clock, config, dates
-    from salestrack.errors import InvalidInput
     from salestrack.reports import review as service
     from salestrack.store.sql import read
 
     chosen = fmt or "html"
     now, tz = clock.now(), dates.local_tz()
-    try:
-        with read(config.resolve()) as r:
-            found = service.build(
-                r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
-            )
-    except dates.DateParseError as exc:
-        raise InvalidInput("--week", str(exc)) from None
+    with read(config.resolve()) as r:
+        found = service.build(
+            r, chosen=week, trailing=weeks, now=now, tz=tz, owner=config.whose_rows()
+        )
     from salestrack.output.review import review_html
 
     write_page(chosen, found.document, lambda: review_html(found, now), output)

@@ -31,7 +31,6 @@ def baseline(
     Example: salestrack team baseline --week 2026-W46
     """
     from salestrack import clock, config, dates
-    from salestrack.errors import InvalidInput
     from salestrack.output import reports as shown
     from salestrack.output.render import choose_format
     from salestrack.reports import team
@@ -39,11 +38,8 @@ def baseline(
 
     chosen = choose_format(fmt)
     now, tz = clock.now(), dates.local_tz()
-    try:
-        with read(config.resolve()) as r:
-            found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
-    except dates.DateParseError as exc:
-        raise InvalidInput("--week", str(exc)) from None
+    with read(config.resolve()) as r:
+        found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
     if chosen == "json":
         shown.write_json(found.document())
     elif chosen != "table":
@@ -67,17 +63,13 @@ def review(
     The numbers are team baseline's. Example: salestrack team review --output team.html
     """
     from salestrack import clock, config, dates
-    from salestrack.errors import InvalidInput
     from salestrack.reports import team
     from salestrack.store.sql import read
 
     chosen = fmt or "html"
     now, tz = clock.now(), dates.local_tz()
-    try:
-        with read(config.resolve()) as r:
-            found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
-    except dates.DateParseError as exc:
-        raise InvalidInput("--week", str(exc)) from None
+    with read(config.resolve()) as r:
+        found = team.team_baseline(r, chosen=week, trailing=weeks, now=now, tz=tz)
     from salestrack.cli.reports import write_page
     from salestrack.output.review import team_review_html
 

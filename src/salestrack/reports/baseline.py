@@ -346,15 +346,21 @@ class Baseline:
 
 
 def _n(n: int | None, noun: str) -> str:
-    """``1 dial``, ``209 dials``, with thousands separated."""
-    n = n or 0
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+    """``1 dial``, ``209 dials``, with thousands separated (the one plural rule)."""
+    from salestrack.output.show import count
+
+    return count(n or 0, noun)
 
 
 def windows(chosen: str | None, trailing: int, *, now: datetime, tz: tzinfo) -> list[Week]:
     """The trailing weeks then the chosen one (default: this week), oldest first."""
     if chosen:
-        start, _ = dates.parse_iso_week(chosen, tz)
+        try:
+            start, _ = dates.parse_iso_week(chosen, tz)
+        except dates.DateParseError as exc:  # every report takes the week as --week
+            from salestrack.errors import InvalidInput
+
+            raise InvalidInput("--week", str(exc)) from None
     else:
         local = now.astimezone(tz)
         start = datetime.combine(
