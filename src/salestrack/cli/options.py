@@ -85,6 +85,11 @@ ScorecardFormatOpt = Annotated[
         default="the page rendered on a terminal, Markdown when piped",
     ),
 ]
+#: the week a report reviews (``baseline``, ``coach``, ``review``, ``team ...``)
+WeekOpt = Annotated[
+    str | None,
+    typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(

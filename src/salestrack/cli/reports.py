@@ -14,6 +14,7 @@ from salestrack.cli.options import (
     FormatOpt,
     OutputOpt,
     PageFormatOpt,
+    WeekOpt,
     limit_option,
     sort_option,
 )
@@ -45,10 +46,7 @@ TrailingOpt = Annotated[
 
 def baseline(
     weeks: TrailingOpt = 8,
-    week: Annotated[
-        str | None,
-        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
-    ] = None,
+    week: WeekOpt = None,
     segment: Annotated[
         str | None,
         typer.Option("--segment", metavar="TIER", help="Only prospects of this segment (A, B...)."),
@@ -539,9 +537,7 @@ def focus(
 
 
 def coach(
-    week: Annotated[
-        str | None, typer.Option("--week", metavar="YYYY-WNN", help="Default: this week.")
-    ] = None,
+    week: WeekOpt = None,
     weeks: TrailingOpt = 8,
     fmt: DocumentFormatOpt = None,
 ) -> None:
@@ -581,10 +577,7 @@ def coach(
 
 
 def review(
-    week: Annotated[
-        str | None,
-        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
-    ] = None,
+    week: WeekOpt = None,
     weeks: TrailingOpt = 8,
     output: OutputOpt = None,
     fmt: PageFormatOpt = None,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from salestrack.cli.options import FormatOpt, OutputOpt, PageFormatOpt
+from salestrack.cli.options import FormatOpt, OutputOpt, PageFormatOpt, WeekOpt
 from salestrack.cli.reports import TrailingOpt
 
 app = typer.Typer(
@@ -20,10 +18,7 @@ app = typer.Typer(
 @app.command("baseline")
 def baseline(
     weeks: TrailingOpt = 8,
-    week: Annotated[
-        str | None,
-        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
-    ] = None,
+    week: WeekOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Each rep's headline figures this week, against their own usual and the team's.
@@ -51,10 +46,7 @@ def baseline(
 @app.command("review")
 def review(
     weeks: TrailingOpt = 8,
-    week: Annotated[
-        str | None,
-        typer.Option("--week", metavar="YYYY-WNN", help="The week to review (default: this week)."),
-    ] = None,
+    week: WeekOpt = None,
     output: OutputOpt = None,
     fmt: PageFormatOpt = None,
 ) -> None:
