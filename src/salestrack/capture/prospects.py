@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from salestrack import names, rules, vocab
-from salestrack.capture.steps import Step, open_steps
+from salestrack.capture.steps import Step, open_steps, undated
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup, settings
 from salestrack.store.sql import Store, uid, when, within
@@ -45,15 +45,9 @@ def _prospect(row: tuple[Any, ...]) -> Prospect:
     (pid, owner, created, updated, name, company, segment, stage, value, notes, objective,
      objective_at, domain) = row  # fmt: skip
     return Prospect(
-        uid(pid), owner, when(created) or _never(), when(updated) or _never(), name, company,
+        uid(pid), owner, when(created) or undated(), when(updated) or undated(), name, company,
         segment, stage, value, notes, objective, when(objective_at), domain,
     )  # fmt: skip
-
-
-def _never() -> datetime:
-    from salestrack import clock
-
-    return clock.now()
 
 
 def get(store: Store, prospect_id: uuid.UUID) -> Prospect:
@@ -345,7 +339,7 @@ def detail(store: Store, typed: str, *, recent: int = 5) -> ProspectDetail:
     prospect = find(store, typed)
     pid = prospect.id
     history = [
-        StageLine(f, t, when(at) or _never(), r)
+        StageLine(f, t, when(at) or undated(), r)
         for f, t, at, r in store.rows(
             "SELECT from_stage, to_stage, changed_at, reason FROM stage_changes "
             "WHERE prospect_id = :p ORDER BY changed_at",
@@ -360,7 +354,7 @@ def detail(store: Store, typed: str, *, recent: int = 5) -> ProspectDetail:
         )
     ]
     steps = [
-        Step(uid(i), pid, a, when(d), when(c) or _never())
+        Step(uid(i), pid, a, when(d), when(c) or undated())
         for i, a, d, c in store.rows(
             "SELECT id, action, due_at, created_at FROM next_steps "
             "WHERE prospect_id = :p AND done_at IS NULL ORDER BY due_at",
@@ -368,7 +362,7 @@ def detail(store: Store, typed: str, *, recent: int = 5) -> ProspectDetail:
         )
     ]
     intel = [
-        FactLine(k, v, when(at) or _never())
+        FactLine(k, v, when(at) or undated())
         for k, v, at in store.rows(
             "SELECT kind, value, learned_at FROM intel "
             "WHERE prospect_id = :p AND superseded_at IS NULL ORDER BY learned_at",
@@ -376,7 +370,7 @@ def detail(store: Store, typed: str, *, recent: int = 5) -> ProspectDetail:
         )
     ]
     last = [
-        TouchLine(uid(i), k, when(at) or _never(), o, r, n)
+        TouchLine(uid(i), k, when(at) or undated(), o, r, n)
         for i, k, at, o, r, n in store.rows(
             "SELECT id, kind, occurred_at, outcome, reached, notes FROM activities "
             "WHERE prospect_id = :p ORDER BY occurred_at DESC LIMIT :n",

@@ -49,7 +49,7 @@ def open_steps(
         params["due_by"] = due_by
     result: dict[uuid.UUID, Step] = {}
     for sid, pid, action, due, created in store.rows(sql, **params):
-        step = Step(uid(sid), uid(pid), action, when(due), when(created) or _never())
+        step = Step(uid(sid), uid(pid), action, when(due), when(created) or undated())
         held = result.get(step.prospect_id)
         if held is None or _due_key(step) < _due_key(held):
             result[step.prospect_id] = step
@@ -64,7 +64,8 @@ def _due_key(step: Step) -> tuple[int, datetime]:
     return (0, step.due_at)
 
 
-def _never() -> datetime:
+def undated() -> datetime:
+    """The time given to a stored time that is missing (a row written by hand): now."""
     from salestrack import clock
 
     return clock.now()
