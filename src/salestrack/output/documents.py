@@ -89,19 +89,9 @@ def markdown_html(text: str, title: str) -> str:
         elif line.strip():
             body.append(f"<p>{inline(line)}</p>")
     close()
-    content = "\n".join(body)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{escape(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-{content}
-</body>
-</html>
-"""
+    from salestrack.output.pages import page
+
+    return page(title, "\n".join(body))
 
 
 # A document is kept and read later, so every date in it carries its year.
@@ -212,21 +202,6 @@ def reply_lines(replies: dict[str, Any]) -> list[str]:
         f"| {w['week']} | {_wait(w['yours'])} | {_wait(w['theirs'])} |" for w in replies["weeks"]
     ]
     return lines
-
-
-_CSS = """
-body { font: 14px/1.45 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em;
-  color: #1d2330; max-width: 56em; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
-.kpis { display: flex; gap: 1.2em; margin: 1em 0; }
-.kpi { border: 1px solid #ccd3e0; border-radius: 6px; padding: 0.6em 1em; }
-.kpi b { display: block; font-size: 1.5em; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #e3e7ef; padding: 0.3em 0.5em; text-align: left; }
-.muted { color: #6b7385; }
-.part { fill: #a9bfe9; }
-@media print { body { margin: 0; } }
-"""
 
 
 def scorecard_json(
@@ -583,18 +558,14 @@ def crc_form(client: str, month: str, names: list[tuple[int, str]], fmt: str) ->
             "<td style='width:40%'></td></tr>"
             for p, n in names
         )
-        return f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Report card: {escape(client)}, {month}</title>
-<style>{_CSS}</style></head>
-<body>
-<h1>Report card: {escape(client)}, {month}</h1>
-<p>{escape(intro)}</p>
-<table><thead><tr><th>#</th><th>behaviour</th><th>grade</th><th>comment</th></tr></thead>
-<tbody>{body}</tbody></table>
-</body>
-</html>
-"""
+        from salestrack.output.pages import page
+
+        return page(
+            f"Report card: {client}, {month}",
+            f"<h1>Report card: {escape(client)}, {month}</h1>\n<p>{escape(intro)}</p>\n"
+            "<table><thead><tr><th>#</th><th>behaviour</th><th>grade</th><th>comment</th></tr>"
+            f"</thead>\n<tbody>{body}</tbody></table>",
+        )
     lines = [f"# Report card: {client}, {month}", "", intro, ""]
     lines += ["| # | behaviour | grade (A / B / D) | comment |", "| --- | --- | --- | --- |"]
     lines += [f"| {p} | {n} | | |" for p, n in names]
