@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from salestrack.domain import Ref
 from salestrack.errors import Ambiguous, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from salestrack.domain import Ref
 
 MAX_NAME = 200
 

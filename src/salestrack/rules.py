@@ -21,7 +21,6 @@ from salestrack.names import refuse_undecodable
 
 MAX_TEXT = 1_000_000  # a note can be long (a pasted email), but not unbounded
 FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; an activity is not planned
-TOUCHES = ("call", "meeting")  # the kinds that reach someone, have an objective and a quality
 
 
 def clean_text(field: str, value: str | None) -> str | None:
@@ -169,7 +168,7 @@ def activity(
     else:
         outcome = vocab.DEFAULT_OUTCOME.get(kind)
     if reached is not None:
-        if kind not in TOUCHES:
+        if kind not in vocab.TOUCHES:
             raise InvalidInput(
                 names.reached,
                 f"only calls and meetings reach someone, not {_a(kind)}; "
@@ -190,7 +189,7 @@ def activity(
             f"{said} is in the future; record what happened, and use a next step "
             "(--next/--due) for what is planned",
         )
-    if objective_met is not None and kind not in TOUCHES:
+    if objective_met is not None and kind not in vocab.TOUCHES:
         raise InvalidInput(
             names.objective_met, f"objectives are for calls and meetings, not {_a(kind)}"
         )

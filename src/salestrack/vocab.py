@@ -9,6 +9,7 @@ from __future__ import annotations
 from salestrack.errors import InvalidInput
 
 KINDS = ("call", "email", "meeting", "task", "note")
+TOUCHES = ("call", "meeting")  # the kinds that reach someone, have an objective and a quality
 
 # Outcomes each kind of activity can have. A call's outcomes form the reach ladder.
 OUTCOMES: dict[str, tuple[str, ...]] = {

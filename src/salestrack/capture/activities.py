@@ -348,7 +348,7 @@ def _complete_again(store: Store, step_ids: list[uuid.UUID], *, now: datetime) -
 
 def _score(store: Store, activity: Activity, change: ActivityEdit, now: datetime) -> None:
     """Add or replace the conversation scores of a call or meeting."""
-    if activity.kind not in rules.TOUCHES:
+    if activity.kind not in vocab.TOUCHES:
         raise InvalidInput(
             "--quality", f"quality is scored on calls and meetings, not on {activity.kind}s"
         )

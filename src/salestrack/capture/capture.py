@@ -211,7 +211,7 @@ def validate(req: CaptureRequest, *, now: datetime, tz: tzinfo | None = None) ->
     intel = tuple(parse_intel(i) for i in req.intel)
     quality = parse_quality(req.quality) if req.quality is not None else None
     uncovered = rules.clean_text("--uncovered", req.uncovered)
-    if (quality or uncovered) and kind not in rules.TOUCHES:
+    if (quality or uncovered) and kind not in vocab.TOUCHES:
         raise InvalidInput("--quality", f"quality is scored on calls and meetings, not on {kind}s")
     if uncovered and quality is None:
         raise InvalidInput("--uncovered", "goes with --quality (the four scores)")

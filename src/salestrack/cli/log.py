@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 
-from salestrack import rules, vocab
+from salestrack import vocab
 from salestrack.cli.lazy import Lazy, LazyGroup
 from salestrack.cli.options import AtOpt, NoteOpt, ProspectArg, TagsOpt, choice
 
@@ -200,7 +200,7 @@ def _make(kind: str) -> Callable[..., None]:
     # only what applies to the kind is offered: a note has no outcome, and only calls and
     # meetings reach someone, meet an objective and get the four quality scores
     left_out = set() if vocab.OUTCOMES[kind] else {"outcome"}
-    if kind not in rules.TOUCHES:
+    if kind not in vocab.TOUCHES:
         left_out |= {"reached", "quality", "uncovered", "met"}
     whole = inspect.signature(command)
     kept = [p for name, p in whole.parameters.items() if name not in left_out]
