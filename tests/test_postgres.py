@@ -176,3 +176,21 @@ def test_quality_reports_on_postgres(
 
     outputs = on_both(pg_url, monkeypatch, run)
     assert outputs[0] == outputs[1]
+
+
+def test_each_prospects_soonest_step_is_the_same_on_postgres(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule's SQL (capture.steps) orders undated steps after dated ones on both servers."""
+    from tests.test_today import soonest_steps, steps_fixture
+
+    def run() -> tuple[list[dict[str, str]], list[str], str]:
+        steps_fixture(cli, monkeypatch)
+        shown = json.loads(cli.ok("prospect", "show", "Dated Ltd", "-f", "json").stdout)
+        brief = json.loads(cli.ok("intel", "Dated Ltd", "-f", "json").stdout)
+        order = [s["action"] for s in shown["next_steps"]]
+        return soonest_steps(cli), order, brief["next_step"]["action"]
+
+    lite, server = on_both(pg_url, monkeypatch, run)
+    assert lite == server
+    assert server[1] == ["wednesday's step", "thursday's step", "undated step"]

@@ -122,3 +122,53 @@ def test_the_queue_takes_each_prospects_soonest_step(cli: Cli) -> None:
     assert queue == {"Undated Co": "try again", "Today Inc": "call at four"}
     shown = json.loads(cli.ok("today", "-f", "json").stdout)
     assert {r["name"] for r in shown["call_next"]} == {"Undated Co", "Today Inc"}
+
+
+def steps_fixture(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prospects with several open steps each, written at different times (notes complete
+    no step): Undated Co's two undated ones (Monday and Tuesday), Dated Ltd's undated one
+    and two dated ones (due Thursday after Wednesday's, the later written first)."""
+
+    def at(when: str, *args: str) -> None:
+        monkeypatch.setenv("SALESTRACK_NOW", when)
+        cli.ok(*args)
+
+    at("2026-11-16T09:00:00+00:00", "log", "note", "Undated Co", "--new", "-n", "x",
+       "--next", "monday's step")  # fmt: skip
+    at("2026-11-17T09:00:00+00:00", "log", "note", "Undated Co", "-n", "x",
+       "--next", "tuesday's step")  # fmt: skip
+    at("2026-11-16T09:00:00+00:00", "log", "note", "Dated Ltd", "--new", "-n", "x",
+       "--next", "undated step")  # fmt: skip
+    at("2026-11-16T10:00:00+00:00", "log", "note", "Dated Ltd", "-n", "x",
+       "--next", "thursday's step", "--due", "2026-11-19 10:00")  # fmt: skip
+    at("2026-11-17T10:00:00+00:00", "log", "note", "Dated Ltd", "-n", "x",
+       "--next", "wednesday's step", "--due", "2026-11-18 10:00")  # fmt: skip
+    monkeypatch.setenv("SALESTRACK_NOW", "2026-11-20T15:00:00+00:00")
+
+
+def soonest_steps(cli: Cli) -> list[dict[str, str]]:
+    """Each prospect's next step as ``prospect list``, ``pipeline --gaps`` and ``next`` name it."""
+    listed = json.loads(cli.ok("prospect", "list", "-f", "json").stdout)
+    gaps = json.loads(cli.ok("pipeline", "--gaps", "-f", "json").stdout)
+    queue = json.loads(cli.ok("next", "-f", "json").stdout)
+    return [
+        {r["name"]: r["next_step"] for r in listed},
+        {r["name"]: r["next_step"] for r in gaps},
+        {r["name"]: r["next_step"] for r in queue},
+    ]
+
+
+def test_the_soonest_step_is_the_first_due_else_the_oldest_undated(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps_fixture(cli, monkeypatch)
+    expected = {"Dated Ltd": "wednesday's step", "Undated Co": "monday's step"}
+    overdue = {"Dated Ltd": "wednesday's step"}  # the only gap: an undated step is none
+    assert soonest_steps(cli) == [expected, overdue, expected]
+    # the brief names the same step, and prospect show lists the open ones in that order
+    brief = json.loads(cli.ok("intel", "Dated Ltd", "-f", "json").stdout)
+    assert brief["next_step"]["action"] == "wednesday's step"
+    shown = json.loads(cli.ok("prospect", "show", "Dated Ltd", "-f", "json").stdout)
+    assert [s["action"] for s in shown["next_steps"]] == [
+        "wednesday's step", "thursday's step", "undated step"
+    ]  # fmt: skip

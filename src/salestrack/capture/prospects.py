@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from salestrack import names, rules, vocab
-from salestrack.capture.steps import Step, open_steps, undated
+from salestrack.capture.steps import SOONEST_FIRST, Step, open_steps, undated
 from salestrack.errors import Conflict, InvalidInput
 from salestrack.store import lookup, settings
 from salestrack.store.sql import Store, uid, when, within
@@ -357,7 +357,7 @@ def detail(store: Store, typed: str, *, recent: int = 5) -> ProspectDetail:
         Step(uid(i), pid, a, when(d), when(c) or undated())
         for i, a, d, c in store.rows(
             "SELECT id, action, due_at, created_at FROM next_steps "
-            "WHERE prospect_id = :p AND done_at IS NULL ORDER BY due_at",
+            f"WHERE prospect_id = :p AND done_at IS NULL ORDER BY {SOONEST_FIRST}",
             p=pid,
         )
     ]

@@ -32,6 +32,27 @@ DUE_BY = (
     "AND (due_at IS NULL OR due_at <= :due_by)"
 )
 
+#: The rule: a prospect's open steps, soonest first. Dated ones by due time, then undated
+#: ones oldest first (a step without a creation time, written by hand, last); ties by id, so
+#: every reader names the same step. ``(x IS NULL)`` sorts false first on both databases.
+SOONEST_FIRST = "(due_at IS NULL), due_at, (created_at IS NULL), created_at, id"
+
+
+def soonest(where: str = "", *, due_by: bool = False) -> str:
+    """SQL giving each prospect's soonest open step (``id, prospect_id, action, due_at,
+    created_at``) among the open steps that ``where`` (SQL joined with AND) keeps. With
+    ``due_by``, only the prospects whose soonest step is due by ``:due_by`` or undated (the
+    call queue's): only the steps of the prospects :data:`DUE_BY` selects are ranked."""
+    if due_by:
+        where += f" AND prospect_id IN ({DUE_BY})"
+    sql = (
+        "SELECT id, prospect_id, action, due_at, created_at FROM ("
+        "SELECT id, prospect_id, action, due_at, created_at, row_number() OVER "
+        f"(PARTITION BY prospect_id ORDER BY {SOONEST_FIRST}) AS place "
+        f"FROM next_steps WHERE done_at IS NULL{where}) ranked WHERE place = 1"
+    )
+    return sql + " AND (due_at IS NULL OR due_at <= :due_by)" if due_by else sql
+
 
 def open_steps(
     store: Store, prospect_id: uuid.UUID | None = None, *, due_by: datetime | None = None
@@ -39,29 +60,19 @@ def open_steps(
     """The soonest open next step of each prospect (of one, with ``prospect_id``); with
     ``due_by``, only of the prospects whose soonest step is due by then or undated (the
     call queue's), reading no other prospect's steps."""
-    sql = "SELECT id, prospect_id, action, due_at, created_at FROM next_steps WHERE done_at IS NULL"
     params: dict[str, Any] = {}
+    among = ""
     if prospect_id is not None:
-        sql += " AND prospect_id = :p"
+        among = " AND prospect_id = :p"
         params["p"] = prospect_id
     if due_by is not None:
-        sql += f" AND prospect_id IN ({DUE_BY})"
         params["due_by"] = due_by
-    result: dict[uuid.UUID, Step] = {}
-    for sid, pid, action, due, created in store.rows(sql, **params):
-        step = Step(uid(sid), uid(pid), action, when(due), when(created) or undated())
-        held = result.get(step.prospect_id)
-        if held is None or _due_key(step) < _due_key(held):
-            result[step.prospect_id] = step
-    if due_by is not None:
-        return {p: s for p, s in result.items() if s.due_at is None or s.due_at <= due_by}
-    return result
-
-
-def _due_key(step: Step) -> tuple[int, datetime]:
-    if step.due_at is None:
-        return (1, step.created_at)
-    return (0, step.due_at)
+    return {
+        uid(pid): Step(uid(sid), uid(pid), action, when(due), when(created) or undated())
+        for sid, pid, action, due, created in store.rows(
+            soonest(among, due_by=due_by is not None), **params
+        )
+    }
 
 
 def undated() -> datetime:

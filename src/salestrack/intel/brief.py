@@ -23,6 +23,7 @@ from typing import Any
 
 from salestrack import figures, stats
 from salestrack.capture import contacts as contacts_service
+from salestrack.capture import steps
 from salestrack.errors import NotFound
 from salestrack.intel import availability
 from salestrack.store import settings
@@ -235,7 +236,7 @@ def build(reader: Store, typed: str, *, now: datetime, tz: tzinfo, owner: str | 
     ]
     step_row = reader.one(
         "SELECT action, due_at FROM next_steps WHERE prospect_id = :id AND done_at IS NULL "
-        "ORDER BY due_at IS NULL, due_at LIMIT 1",
+        f"ORDER BY {steps.SOONEST_FIRST} LIMIT 1",
         id=pid,
     )
     next_step = None

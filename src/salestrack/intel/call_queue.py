@@ -31,7 +31,7 @@ from salestrack.capture import steps
 from salestrack.errors import InvalidInput
 from salestrack.intel import availability
 from salestrack.store import settings
-from salestrack.store.sql import Store, uid, when, when_set
+from salestrack.store.sql import Store, when, when_set
 
 SETTING = "next_weights"
 DEFAULTS = settings.NEXT_WEIGHTS
@@ -134,20 +134,17 @@ def rank(reader: Store, *, now: datetime, tz: tzinfo, limit: int) -> list[Candid
 
     found: list[Candidate] = []
     # each prospect's soonest open step (the one rule of capture.steps); a step due after
-    # today keeps its prospect out of the queue. Its facts and last touch are read only for
-    # prospects with a step due by then (or undated): a few more, which the rule then drops
+    # today keeps its prospect out of the queue. Facts are read only for prospects with a
+    # step due by then (or undated): a few more, which the rule then drops
     facts = _facts(reader, steps.DUE_BY, due_by=end_of_day)
-    soonest = steps.open_steps(reader, due_by=end_of_day)
-    for pid, name, stage, segment, last in reader.rows(
-        "SELECT p.id, p.name, p.stage, p.segment, " + _LAST + " FROM prospects p "
-        f"WHERE {_OPEN} AND p.id IN ({steps.DUE_BY})",
+    for pid, name, stage, segment, last, action, due in reader.rows(
+        f"SELECT p.id, p.name, p.stage, p.segment, {_LAST}, s.action, s.due_at "
+        f"FROM ({steps.soonest(due_by=True)}) s JOIN prospects p ON p.id = s.prospect_id "
+        f"WHERE {_OPEN}",
         due_by=end_of_day,
     ):
-        step = soonest.get(uid(pid))
-        if step is None:
-            continue
         c = Candidate(
-            name, stage, segment, step.action, step.due_at, when(last), available(facts.get(pid))
+            name, stage, segment, action, when(due), when(last), available(facts.get(pid))
         )
         found.append(_scored(c, w, stages, now))
     # the rest: no open next step, in groups by stage (one for stages not in the list)
