@@ -5,6 +5,7 @@ Heavy imports (SQLAlchemy, Rich tables) happen inside commands, so ``--help``, c
 """
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -247,6 +248,9 @@ class AppGroup(LazyGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
+        if not gc.isenabled():  # main() turned collection off for start-up: see there
+            gc.freeze()
+            gc.enable()
         app = _config.App(db=ctx.params.get("db"), pager=not ctx.params.get("no_pager"))
         with _config.running(app):
             path = _sqlite_path()
@@ -460,5 +464,18 @@ def root(
 
 
 def main() -> None:
-    """Console script entry point."""
-    app(prog_name="salestrack")
+    """Console script entry point.
+
+    Start-up makes tens of thousands of objects that live as long as the process (modules,
+    the command tree, Typer's parameters), which the cyclic garbage collector would walk
+    again on every pass and once more at exit. So collection is off until the command is
+    invoked (:meth:`AppGroup.invoke`), those objects are then frozen out of it
+    (:func:`gc.freeze`), and what is left at the end is frozen too, so that the exit does
+    not walk it. Measured on ``today`` at 1M activities: 15 ms of a 122 ms run. The
+    command itself runs with collection on, so a long import still frees its cycles.
+    """
+    gc.disable()
+    try:
+        app(prog_name="salestrack")
+    finally:
+        gc.freeze()
