@@ -102,8 +102,13 @@ def find(store: Store, prospect: str, typed: str) -> Contact:
             f"unknown contact '{typed}' at {ref.name}{close} "
             f'(see: salestrack contact list "{ref.name}")'
         )
-    row = store.one(f"SELECT {_COLUMNS} {_FROM} WHERE c.id = :c", c=found.id)
-    if row is None:  # found a moment ago, in the same transaction
+    return _by_id(store, found.id, typed)
+
+
+def _by_id(store: Store, contact_id: uuid.UUID, typed: str) -> Contact:
+    """The contact found or written a moment ago, in the same transaction."""
+    row = store.one(f"SELECT {_COLUMNS} {_FROM} WHERE c.id = :c", c=contact_id)
+    if row is None:
         raise names.not_found(typed, [], what="contact")
     return _contact(row)
 
@@ -164,9 +169,7 @@ def add(
         email=check_email(email), phone=check_phone(phone),
         notes=rules.clean_text("--note", notes),
     )  # fmt: skip
-    row = store.one(f"SELECT {_COLUMNS} {_FROM} WHERE c.id = :c", c=contact_id)
-    assert row is not None
-    return _contact(row)
+    return _by_id(store, contact_id, clean)
 
 
 def listing(

@@ -955,8 +955,8 @@ class _Sim:
         stay would start in the window and the usual days in lead would grow week by week."""
         rng = self.rng
         p.attempts = p.stage_attempts = min(6, age // 4)
-        if age > 5 and rng.random() < 0.15:
-            assert p.last_change is not None
+        # (a prospect always has a stage change, its first: the check is for the type)
+        if age > 5 and rng.random() < 0.15 and p.last_change is not None:
             lead_days = max(1, round(age * rng.uniform(0.3, 0.8)))
             day = self.business_days_after(p.last_change.astimezone(self.tz).date(), lead_days)
             at = self.office_time(day)

@@ -98,8 +98,9 @@ def as_text(b: Brief, *, now: datetime, width: int | None = None) -> str:
             for c in b.contacts
         ],
     )
-    if b.ask_for is not None and b.ask_for[1] is not None:
-        section("ask for", [_ask_line(b)])
+    asked = _ask_for(b)
+    if asked is not None and asked["phone"] is not None:
+        section("ask for", [_ask_line(asked)])
     section(
         "intel",
         [
@@ -157,13 +158,11 @@ def _ask_for(b: Brief) -> dict[str, Any] | None:
     }
 
 
-def _ask_line(b: Brief) -> str:
+def _ask_line(found: dict[str, Any]) -> str:
     """``Dana Ruiz (decision maker) · +44 20 7946 0000``, or the number known at the
     prospect with whose it is."""
     from salestrack.output import show
 
-    found = _ask_for(b)
-    assert found is not None
     role = f" ({show.word(found['role'])})" if found["role"] else ""
     line = f"{found['name']}{role} · {found['phone']}"
     if found["phone_of"] != found["name"]:

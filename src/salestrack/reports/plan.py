@@ -341,7 +341,8 @@ class Rate:
     @property
     def interval(self) -> tuple[float, float]:
         bounds = stats.wilson(min(self.successes, self.trials), self.trials)
-        assert bounds is not None  # a rate always has trials (plan refuses none)
+        if bounds is None:  # no trials: plan refuses that before it makes a rate
+            raise ValueError("a rate needs at least one trial")
         return bounds
 
     @property
@@ -483,18 +484,17 @@ def plan(
             f"no {missing[0]} in the last {weeks} weeks to take a rate from; "
             "log more, or look further back with --weeks 26",
         )
-    # each step with the rate it is reached at from the step before
-    chain: list[tuple[str, Rate | None]] = [
-        ("dials", None),
-        ("conversations", Rate(conversations, dials)),
-        ("meetings", Rate(meetings, conversations)),
-        ("deals", Rate(wins, meetings)),
-    ]
-    steps = [Step("deals", deals, deals, deals, chain[-1][1])]
-    for name, rate in reversed(chain[:-1]):
+    # worked back from deals: each step, the rate it is reached at from the step before and
+    # the rate that takes it to the step after
+    to_talk, to_meet, to_win = (
+        Rate(conversations, dials), Rate(meetings, conversations), Rate(wins, meetings)
+    )  # fmt: skip
+    steps = [Step("deals", deals, deals, deals, to_win)]
+    back = [("meetings", to_meet, to_win), ("conversations", to_talk, to_meet),
+            ("dials", None, to_talk)]  # fmt: skip
+    for name, into, out in back:
         after = steps[0]
-        assert after.rate is not None
-        low, high = after.rate.interval
-        needed = after.needed / after.rate.value
-        steps.insert(0, Step(name, needed, after.fewest / high, after.most / low, rate))
+        low, high = out.interval
+        steps.insert(0, Step(name, after.needed / out.value, after.fewest / high,
+                             after.most / low, into))  # fmt: skip
     return Plan(deals, by, weeks, start, now, workdays, rule, steps)
