@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from salestrack import vocab
-from salestrack.cli.complete import prospect_name
 from salestrack.cli.options import (
     FormatOpt,
     SinceOpt,
@@ -14,6 +13,7 @@ from salestrack.cli.options import (
     YesOpt,
     choice,
     limit_option,
+    prospect_filter,
     sort_option,
 )
 
@@ -41,12 +41,7 @@ IdArg = Annotated[
 def list_(
     prospect: Annotated[
         str | None,
-        typer.Argument(
-            metavar="[PROSPECT]",
-            help="Only this prospect's activities (a name or a unique start of it).",
-            click_type=prospect_name(),
-            show_default=False,
-        ),
+        prospect_filter("Only this prospect's activities (a name or a unique start of it)."),
     ] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,

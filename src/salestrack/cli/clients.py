@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from salestrack.cli.complete import prospect_name
 from salestrack.cli.options import (
     FormatOpt,
     NoteOpt,
@@ -17,6 +16,7 @@ from salestrack.cli.options import (
     format_option,
     old_spelling,
     period,
+    prospect_filter,
     since_option,
     until_option,
 )
@@ -113,11 +113,8 @@ def promise_broken(promise: IdArg, at: AtOpt = None, note: NoteOpt = None) -> No
 def promise_list(
     client: Annotated[
         str | None,
-        typer.Argument(
-            metavar="[CLIENT]",
-            help="Only this client's promises (a name or a unique start of it).",
-            click_type=prospect_name(),
-            show_default=False,
+        prospect_filter(
+            "Only this client's promises (a name or a unique start of it).", "[CLIENT]"
         ),
     ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only promises not yet kept.")] = False,
@@ -370,13 +367,7 @@ crc_app = typer.Typer(
 @crc_app.command("behaviours")
 def crc_behaviours(
     client: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[CLIENT]",
-            help="A client (default: the default set).",
-            click_type=prospect_name(),
-            show_default=False,
-        ),
+        str | None, prospect_filter("A client (default: the default set).", "[CLIENT]")
     ] = None,
     set_: Annotated[
         list[str] | None,

@@ -5,13 +5,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from salestrack import vocab
-from salestrack.cli.complete import prospect_name
 from salestrack.cli.options import (
     FormatOpt,
     NoteOpt,
     ProspectArg,
     YesOpt,
     limit_option,
+    prospect_filter,
     sort_option,
 )
 
@@ -92,15 +92,7 @@ def add(
 
 @app.command("list")
 def list_(
-    prospect: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[PROSPECT]",
-            help="Only this prospect's contacts.",
-            click_type=prospect_name(),
-            show_default=False,
-        ),
-    ] = None,
+    prospect: Annotated[str | None, prospect_filter("Only this prospect's contacts.")] = None,
     limit: Annotated[int, limit_option("At most N, by prospect (0: all of them).", low=0)] = 100,
     sort: Annotated[
         str | None,

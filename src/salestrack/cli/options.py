@@ -101,6 +101,13 @@ NoteOpt = Annotated[
 ]
 
 
+def prospect_filter(help: str, metavar: str = "[PROSPECT]") -> Any:
+    """An optional ``[PROSPECT]`` (or ``[CLIENT]``) naming one prospect; completes names."""
+    return typer.Argument(
+        metavar=metavar, help=help, click_type=prospect_name(), show_default=False
+    )
+
+
 def limit_option(help: str, *, low: int = 1) -> Any:
     """``-l/--limit N`` (``-n`` is ``--note`` everywhere)."""
     return typer.Option("--limit", "-l", metavar="N", min=low, help=help, show_default=False)
