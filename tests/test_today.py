@@ -172,3 +172,25 @@ def test_the_soonest_step_is_the_first_due_else_the_oldest_undated(
     assert [s["action"] for s in shown["next_steps"]] == [
         "wednesday's step", "thursday's step", "undated step"
     ]  # fmt: skip
+
+
+def test_a_section_shows_five_and_counts_every_one(cli: Cli) -> None:
+    """Seven overdue steps and six promises due this week: five of each, latest overdue
+    first and soonest promise first, with the whole count (and 'and N more' on screen)."""
+    for n in range(7):
+        cli.ok("log", "call", f"Late {n}", "--new", "-o", "voicemail", "--at", "mon 9:00",
+               "--next", f"step {n}", "--due", f"2026-11-1{n} 10:00")  # fmt: skip
+    for n in range(6):
+        cli.ok("promise", "add", f"Late {n}", f"promise {n}", "--due", f"sat {10 + n}:00")
+    data = json.loads(cli.ok("today", "-f", "json").stdout)
+    assert data["overdue"]["count"] == 7
+    assert [i["text"] for i in data["overdue"]["items"]] == [f"step {n}" for n in (6, 5, 4, 3, 2)]
+    assert data["promises_this_week"]["count"] == 6
+    assert [i["text"] for i in data["promises_this_week"]["items"]] == [
+        f"promise {n}" for n in range(5)
+    ]
+    screen = cli.ok("today").stdout
+    assert "Overdue next steps (7)" in screen
+    assert "and 2 more: salestrack pipeline --gaps" in screen
+    assert "Promises due this week (6)" in screen
+    assert "and 1 more: salestrack promise list" in screen

@@ -62,14 +62,16 @@ def _midnight(day: Any, tz: tzinfo) -> datetime:
 
 
 def _steps(store: Store, where: str, order: str, **params: Any) -> Section:
-    base = "FROM next_steps n JOIN prospects p ON p.id = n.prospect_id WHERE n.done_at IS NULL AND "
+    open_ = f"n.done_at IS NULL AND {where}"
     found = store.rows(
-        f"SELECT p.name, n.action, n.due_at {base}{where} ORDER BY {order} LIMIT {SHOWN}", **params
+        "SELECT p.name, n.action, n.due_at FROM next_steps n "
+        f"JOIN prospects p ON p.id = n.prospect_id WHERE {open_} ORDER BY {order} LIMIT {SHOWN}",
+        **params,
     )
     items = [Item(name, action, when(due)) for name, action, due in found]
     count = len(items)
-    if count == SHOWN:
-        count = int(store.scalar(f"SELECT count(*) {base}{where}", **params) or 0)
+    if count == SHOWN:  # every step has its prospect (a foreign key): counted from the index
+        count = int(store.scalar(f"SELECT count(*) FROM next_steps n WHERE {open_}", **params) or 0)
     return Section(items, count)
 
 
