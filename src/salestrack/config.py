@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # In free text (a driver's error message): user:secret@ up to the last @ of the word.
@@ -21,8 +21,8 @@ _CREDENTIALS_RE = re.compile(r"(://[^:/@\s]*):\S*@")
 _PASSWORD_RE = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&#]+)")
 
 
-@dataclass(frozen=True)
-class DbTarget:
+# NamedTuples here, not frozen dataclasses: capture's start-up (docs/architecture.md)
+class DbTarget(NamedTuple):
     """Where the data lives: a SQLite file (``path`` set) or a server URL."""
 
     url: str
@@ -90,8 +90,7 @@ def mask_url(text: str) -> str:
     return _CREDENTIALS_RE.sub(r"\1:***@", masked)
 
 
-@dataclass(frozen=True)
-class App:
+class App(NamedTuple):
     """The run state of one invocation, made from the root command's options (``--db``) and
     handed to everything the command calls through :func:`running`; nothing is kept in a
     module global, so two invocations in one process (tests, a shell) never see each other's."""

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Ref:
+# NamedTuples here, not frozen dataclasses: capture's start-up (docs/architecture.md)
+class Ref(NamedTuple):
     """A row found by name."""
 
     id: uuid.UUID
     name: str
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """An intel fact as capture needs it."""
 
     id: uuid.UUID

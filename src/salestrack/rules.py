@@ -12,8 +12,8 @@ The fields are named the way the path's user spells them: ``--outcome`` on the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from salestrack import dates, vocab
 from salestrack.errors import InvalidInput
@@ -38,8 +38,8 @@ def clean_text(field: str, value: str | None) -> str | None:
     return value
 
 
-@dataclass(frozen=True)
-class Names:
+# NamedTuples here, not frozen dataclasses: capture's start-up (docs/architecture.md)
+class Names(NamedTuple):
     """How one path names an activity's fields, and how its user leaves a value out."""
 
     kind: str
@@ -111,8 +111,7 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-@dataclass(frozen=True)
-class ActivityFields:
+class ActivityFields(NamedTuple):
     """An activity's own values, checked and normalised."""
 
     kind: str

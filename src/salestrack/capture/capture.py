@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from salestrack import clock, dates, names, rules, vocab
 from salestrack.capture import tags
@@ -57,8 +57,8 @@ class CaptureRequest:
     tags: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Capture:
+# NamedTuples here, not frozen dataclasses: capture's start-up (docs/architecture.md)
+class Capture(NamedTuple):
     """A validated capture, times in UTC."""
 
     kind: str
@@ -81,8 +81,7 @@ class Capture:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CaptureResult:
+class CaptureResult(NamedTuple):
     activity_id: uuid.UUID
     kind: str
     prospect: str
@@ -106,7 +105,7 @@ class CaptureResult:
     tags: tuple[str, ...] = ()
 
 
-_MISSED = replace(rules.LOG, objective_met="--missed")
+_MISSED = rules.LOG._replace(objective_met="--missed")
 
 
 def parse_time(

@@ -10,8 +10,7 @@ and shell completion of command names show the summaries without building anythi
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
@@ -30,8 +29,8 @@ def _metavar(self: TyperArgument, ctx: Any, *, usage: bool = False) -> str:
 TyperArgument.make_metavar = _metavar  # type: ignore[method-assign]
 
 
-@dataclass(frozen=True)
-class Lazy:
+# NamedTuples here, not frozen dataclasses: capture's start-up (docs/architecture.md)
+class Lazy(NamedTuple):
     """Where a subcommand lives: ``module.attr`` is a Typer app (a group) or a function."""
 
     module: str

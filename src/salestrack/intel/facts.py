@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from salestrack import clock, vocab
 from salestrack.domain import Fact
@@ -36,8 +36,8 @@ from salestrack.store.sql import Store, uid, when
 RowDict = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Win:
+# NamedTuples here, not frozen dataclasses: capture's start-up (docs/architecture.md)
+class Win(NamedTuple):
     """A small win a capture earned, before it is recorded (see :func:`record_wins`)."""
 
     text: str
@@ -272,8 +272,7 @@ def record_wins(
     return list(chosen.values())
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """What ``salestrack intel PROSPECT --add/--objective`` wrote."""
 
     prospect: str

@@ -974,7 +974,7 @@ class _Rules:
                 )  # fmt: skip
             except InvalidInput as exc:
                 return str(exc)
-            data.update(vars(checked))
+            data.update(checked._asdict())
         elif table == "ratings":
             if data["grade"] is not None:
                 data["grade"] = str(data["grade"]).strip().upper()
