@@ -9,15 +9,14 @@ that the call queue reads it without that module's import (about 14 ms).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from salestrack.store.sql import Store, uid, when
 
 
-@dataclass
-class Step:
+# NamedTuples, not dataclasses: the daily commands' start-up (docs/architecture.md)
+class Step(NamedTuple):
     id: uuid.UUID
     prospect_id: uuid.UUID
     action: str

@@ -17,8 +17,8 @@ The working day is 08:00 to 18:00 local time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from typing import NamedTuple
 
 from salestrack import dates
 
@@ -35,8 +35,8 @@ _TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
 Window = tuple[time, time]
 
 
-@dataclass(frozen=True)
-class Rule:
+# NamedTuples, not dataclasses: the daily commands' start-up (docs/architecture.md)
+class Rule(NamedTuple):
     """What one availability fact says."""
 
     days_off: frozenset[int] = frozenset()
@@ -136,8 +136,7 @@ def parse(text: str, *, now: datetime, tz: tzinfo | None = None) -> Rule | None:
     return None
 
 
-@dataclass(frozen=True)
-class Availability:
+class Availability(NamedTuple):
     """A prospect's availability: the current rules, combined."""
 
     rules: tuple[Rule, ...] = ()

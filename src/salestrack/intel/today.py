@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from salestrack import figures as definitions
 from salestrack.store.sql import Store, when
@@ -22,8 +21,8 @@ USUAL_DAYS = 20  # the working days (days with a dial) the usual is the median o
 LOOK_BACK = 31  # calendar days searched for them
 
 
-@dataclass
-class Item:
+# NamedTuples, not dataclasses: the daily commands' start-up (docs/architecture.md)
+class Item(NamedTuple):
     prospect: str
     text: str
     due_at: datetime | None
@@ -32,28 +31,25 @@ class Item:
         return {"prospect": self.prospect, "text": self.text, "due_at": self.due_at}
 
 
-@dataclass
-class Section:
+class Section(NamedTuple):
     items: list[Item]
-    count: int  # every one there is, beyond the SHOWN
+    total: int  # every one there is, beyond the SHOWN
 
 
-@dataclass
-class Figure:
+class Figure(NamedTuple):
     name: str
     so_far: int
     usual: float | None  # the median by this time on the recent working days
     days: int  # how many days the usual rests on
 
 
-@dataclass
-class Today:
+class Today(NamedTuple):
     now: datetime
     overdue: Section
     due: Section  # later today: calls and meetings booked, other steps due
     promises: Section
     queue: list[Candidate]
-    figures: list[Figure] = field(default_factory=list)
+    figures: list[Figure]
     focus: str | None = None
 
 
@@ -87,15 +83,16 @@ def build(store: Store, *, now: datetime, tz: tzinfo, queue: int = 3) -> Today:
         f"WHERE r.status = 'open' AND r.due_at < :end ORDER BY r.due_at LIMIT {SHOWN}",
         end=week_end,
     )
-    promises = Section([Item(n, t, when(d)) for n, t, d in promised], len(promised))
-    if len(promised) == SHOWN:
-        promises.count = int(
+    promised_count = len(promised)
+    if promised_count == SHOWN:
+        promised_count = int(
             store.scalar(
                 "SELECT count(*) FROM promises WHERE status = 'open' AND due_at < :end",
                 end=week_end,
             )
             or 0
         )
+    promises = Section([Item(n, t, when(d)) for n, t, d in promised], promised_count)
     from salestrack.reports import focus
 
     chosen = focus.focus(store, now=now)

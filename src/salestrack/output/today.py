@@ -13,7 +13,7 @@ def as_json(t: Today) -> dict[str, Any]:
 
     def section(s: Section) -> dict[str, Any]:
         return {
-            "count": s.count,
+            "count": s.total,
             "items": [{k: plain(v) for k, v in i.as_row().items()} for i in s.items],
         }
 
@@ -58,9 +58,9 @@ def print_today(t: Today) -> None:
     ]
 
     def block(title: str, section: Section, columns: list[Column], empty: str, rest: str) -> Block:
-        more = section.count - len(section.items)
+        more = section.total - len(section.items)
         rows = [i.as_row() for i in section.items]
-        heading = f"{title} ({section.count})" if section.count else title
+        heading = f"{title} ({section.total})" if section.total else title
         tail = f"and {more} more: {rest}" if more > 0 else None
         return Block(heading, Table("", columns, rows), tail if rows else empty)
 

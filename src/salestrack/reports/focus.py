@@ -8,9 +8,8 @@ without importing the weekly reports (and the baseline they build on).
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from salestrack import vocab
 from salestrack.store import settings
@@ -48,8 +47,8 @@ def averages(scores: list[tuple[Any, ...]]) -> dict[str, Any]:
     return out
 
 
-@dataclass
-class Focus:
+# NamedTuples, not dataclasses: the daily commands' start-up (docs/architecture.md)
+class Focus(NamedTuple):
     dimension: str
     source: str  # "set" or "weakest"
     average: float | None
