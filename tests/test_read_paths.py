@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from salestrack import config
 from salestrack.demo import generator as demo
 from salestrack.reports import baseline, pipeline
 from salestrack.store import settings
-from salestrack.store.sql import Store, read
+from salestrack.store.sql import Store, read, stored
 from tests.conftest import NOW
 
 WHEN = [NOW, NOW - timedelta(weeks=3), NOW + timedelta(days=10)]
@@ -164,3 +164,26 @@ def test_the_reads_use_their_indexes(built: Path) -> None:
     )
     assert _plan(built, stay, s="2026", e="2027").count("COVERING INDEX") == 2
     assert _plan(built, pipeline._open_count()).count("COVERING INDEX ix_prospects_stage") == 3
+
+
+def test_the_baseline_reads_its_window_of_activities_from_the_time_index(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # revision 0014: the activity counts, the follow-up lags' touches and the scored
+    # conversations read no activity row, only ix_activities_time (the window's rows lie
+    # scattered over a long history's table)
+    ran: list[tuple[str, dict[str, Any]]] = []
+    rows = Store.rows
+
+    def kept(self: Store, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        ran.append((sql, params))
+        return rows(self, sql, **params)
+
+    monkeypatch.setattr(Store, "rows", kept)
+    with read(config.target_from(str(built))) as reader:
+        baseline.build(reader, chosen=None, trailing=8, now=NOW, tz=NOW.tzinfo or UTC)
+    # the counts, the lags, the scored conversations
+    for mark in ("count(thread_key)", "LAG(occurred_at)", "CROSS JOIN quality"):
+        sql, params = next((sql, p) for sql, p in ran if mark in sql)
+        plan = _plan(built, sql, **{k: stored(v) for k, v in params.items()})
+        assert "COVERING INDEX ix_activities_time" in plan, plan

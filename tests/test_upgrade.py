@@ -77,5 +77,6 @@ def test_a_revision_0001_database_gets_the_later_indexes(cli: Cli, db_path: Path
     names = {r[0] for r in rows(db_path, "SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"ix_next_steps_done", "ix_next_steps_due", "ix_stage_changes_time"} <= names
     in_time_index = rows(db_path, "SELECT name FROM pragma_index_info('ix_activities_time')")
-    assert in_time_index == [("occurred_at",), ("id",)]  # 0003: the export order, no sort
+    assert in_time_index[:2] == [("occurred_at",), ("id",)]  # 0003: the export order, no sort
+    assert ("prospect_id",) in in_time_index  # 0014: the baseline's window from the index
     assert len(list(db_path.parent.glob(f"sales.db.*.before-{revision.HEAD}.bak"))) == 1
