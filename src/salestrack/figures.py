@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from salestrack import vocab
 
@@ -200,8 +201,8 @@ class Stay:
 LOWER, HIGHER, NEUTRAL = "lower", "higher", "neutral"  # which way a figure is worse
 
 
-@dataclass(frozen=True)
-class Count:
+# NamedTuples, not dataclasses: the reports' start-up (docs/architecture.md)
+class Count(NamedTuple):
     """A weekly count of activities."""
 
     figure: str
@@ -209,8 +210,7 @@ class Count:
     worse: str
 
 
-@dataclass(frozen=True)
-class Rate:
+class Rate(NamedTuple):
     """``of`` per ``per``, with the words a hole uses: "31 of 209 dials became conversations"."""
 
     figure: str

@@ -11,8 +11,7 @@ inside the functions that style a line, never at import.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 SPARKS = "▁▂▃▄▅▆▇█"
 EIGHTHS = " ▏▎▍▌▋▊▉"  # a horizontal bar's last cell, in eighths
@@ -48,8 +47,8 @@ def hbar(value: float, top: float, width: int) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
-@dataclass(frozen=True)
-class Series:
+# NamedTuples, not dataclasses: the reports' start-up (docs/architecture.md)
+class Series(NamedTuple):
     """One column of bars: its heading, each row's value and the text shown beside it."""
 
     name: str

@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from salestrack.output.render import Column, Table, _cells, fit
@@ -32,7 +32,7 @@ class Section:
 
 def _bare(table: Table) -> list[Column]:
     """The columns as :func:`fit` should size them when no header is shown."""
-    return [replace(c, title=" ") for c in table.columns]
+    return [c._replace(title=" ") for c in table.columns]
 
 
 def _width() -> int:

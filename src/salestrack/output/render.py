@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -26,8 +26,8 @@ NARROWEST = 10
 NARROWEST_KEPT = 24
 
 
-@dataclass
-class Column:
+# NamedTuples, not dataclasses: the reports' start-up (docs/architecture.md)
+class Column(NamedTuple):
     """A named column; ``title``, ``show`` and ``priority`` shape only the terminal table.
 
     ``priority`` says what goes first when the terminal is narrow: 0 is never dropped, and

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from salestrack import dates, figures, vocab
 from salestrack.reports import evidence
@@ -376,8 +376,8 @@ def windows(chosen: str | None, trailing: int, *, now: datetime, tz: tzinfo) -> 
     return found
 
 
-@dataclass(frozen=True)
-class Scope:
+# NamedTuples, not dataclasses: the reports' start-up (docs/architecture.md)
+class Scope(NamedTuple):
     """Which prospects' rows a report counts: all, one segment's, one rep's."""
 
     segment: str | None = None

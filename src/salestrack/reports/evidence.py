@@ -33,6 +33,7 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from salestrack import stats
 
@@ -48,8 +49,8 @@ FISHER, POISSON, COUNT = "fisher", "poisson-rates", "count-spread"
 MEDIAN, MEAN = "mood-median", "welch-z"
 
 
-@dataclass(frozen=True)
-class Verdict:
+# NamedTuples, not dataclasses: the reports' start-up (docs/architecture.md)
+class Verdict(NamedTuple):
     """What a rule says about this week against the usual."""
 
     test: str

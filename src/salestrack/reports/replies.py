@@ -11,9 +11,8 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from salestrack.figures import ResponseTime
 from salestrack.store.sql import Store, uid, when_set
@@ -21,8 +20,8 @@ from salestrack.store.sql import Store, uid, when_set
 HOUR = 3600.0
 
 
-@dataclass(frozen=True)
-class Answer:
+# NamedTuples, not dataclasses: the reports' start-up (docs/architecture.md)
+class Answer(NamedTuple):
     owner: str
     prospect_id: uuid.UUID
     whose: str  # ResponseTime.YOURS or ResponseTime.THEIRS
@@ -71,8 +70,7 @@ def answers(
     return found
 
 
-@dataclass(frozen=True)
-class Times:
+class Times(NamedTuple):
     """The response times of one side: how many (the sample), their median and the worst,
     in hours."""
 
