@@ -360,3 +360,41 @@ def test_a_bad_number_of_weeks_is_one_line_naming_the_valid_values(
     assert result.stderr.count("\n") == 1
     assert f"--weeks: '{bad}' is not a number of weeks; give 1 to 104" in result.stderr
     assert dump(db_path) == before
+
+
+def replies_fixture(cli: Cli) -> None:
+    rows = [
+        "Replies Ltd,call,outbound,connected,2026-11-02 09:00",  # the first touch: no lag
+        "Replies Ltd,email,inbound,replied,2026-11-02 15:00",  # they answer 6 h later
+        "Replies Ltd,email,outbound,sent,2026-11-03 09:00",  # you, 18 h after their email
+        "Replies Ltd,call,inbound,connected,2026-11-05 09:00",  # they call, 48 h after yours
+        "Replies Ltd,call,outbound,connected,2026-11-06 15:00",  # you, 30 h after their call
+    ]
+    head = "prospect,kind,direction,outcome,occurred_at\n"
+    cli.ok("import", "activities", "-", input=head + "\n".join(rows) + "\n")
+
+
+def test_a_prospects_own_touch_is_a_touch_before_a_follow_up_not_a_follow_up(cli: Cli) -> None:
+    """Your follow-ups are your touches; the client's email or call starts the clock for the
+    next one but is not a follow-up of yours (how fast they answered is not your lag)."""
+    replies_fixture(cli)
+    doc = document(cli, "--week", "2026-W45", "--weeks", "1")
+    lag = by_name(doc)["follow-up lag (median)"]
+    assert (lag["value"], lag["n"]) == (round(24 / 24, 4), 2)  # the median of 18 h and 30 h
+    assert [(s["prospect"], s["days"]) for s in doc["slowest_follow_ups"]] == [
+        ("Replies Ltd", 1.25), ("Replies Ltd", 0.75)
+    ]  # fmt: skip
+
+
+def test_follow_ups_are_the_same_on_postgres(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_postgres import on_both
+
+    def run() -> str:
+        replies_fixture(cli)
+        return cli.ok("baseline", "--week", "2026-W45", "--weeks", "1", "-f", "json").stdout
+
+    lite, server = on_both(pg_url, monkeypatch, run)
+    assert lite == server
+    assert by_name(json.loads(server))["follow-up lag (median)"]["n"] == 2

@@ -233,8 +233,9 @@ def review_html(review: Any, now: datetime) -> str:
     )
     parts.append(
         '<section aria-labelledby="lag"><h2 id="lag">Follow-up lag</h2>'
-        f"<p>How long each of this week's {lag.n or 0:,} follow-ups came after the touch before "
-        f"it: median {escape(sample(lag.value, lag.k, lag.n, lag.unit))} against your usual "
+        f"<p>How long each of your {lag.n or 0:,} follow-ups this week came after the touch "
+        f"before it, yours or the prospect's: median "
+        f"{escape(sample(lag.value, lag.k, lag.n, lag.unit))} against your usual "
         f"{escape(_usual(lag))}{' · ' + _flag_cell(lag) if lag.flag else ''}. Bars: the "
         "share of follow-ups in each bucket, this week (dark) and in the trailing weeks (light), "
         "with their counts.</p>"

@@ -897,9 +897,11 @@ def _touch_lags(
     detail: bool = True,
 ) -> dict[str | None, list[tuple[int, Any, Any, float]]]:
     """(week, prospect id, follow-up time as stored, seconds since the touch before it) for
-    each touch in the window that followed an earlier touch of the same prospect, by owner
-    when grouped ``by`` the owner column (else under the key None). Notes are not touches.
-    Measured on the follow-up, so a week's figure is final once it is over. Without
+    each of the rep's own touches (outbound) in the window that followed an earlier touch of
+    the same prospect, theirs or the rep's, by owner when grouped ``by`` the owner column
+    (else under the key None). Notes are not touches; a prospect's call or email (inbound)
+    is a touch before a follow-up but not a follow-up itself: how fast they answered is not
+    the rep's lag. Measured on the follow-up, so a week's figure is final once it is over. Without
     ``detail``, the prospect and the time are None (for the medians alone: converting a
     UUID and a time for every touch is a good part of the cost for a whole team).
 
@@ -923,11 +925,11 @@ def _touch_lags(
         f" SELECT {key}wk, prospect_id, occurred_at, COALESCE(prev, ("
         "  SELECT max(b.occurred_at) FROM activities b WHERE b.prospect_id = w.prospect_id"
         "  AND b.occurred_at < :s AND b.kind != 'note')) AS prev FROM ("
-        f"  SELECT {key}{case} AS wk, prospect_id, occurred_at, LAG(occurred_at) OVER ("
-        f"   PARTITION BY {part} ORDER BY occurred_at) AS prev"
+        f"  SELECT {key}{case} AS wk, prospect_id, occurred_at, direction, LAG(occurred_at)"
+        f"   OVER (PARTITION BY {part} ORDER BY occurred_at) AS prev"
         "  FROM activities WHERE occurred_at >= :s AND occurred_at < :e AND kind != 'note'"
         f"{(segment or Scope()).sql('prospect_id')}"
-        " ) w"
+        " ) w WHERE direction = 'outbound'"
         ") t",
         **params,
     )
