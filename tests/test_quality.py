@@ -257,3 +257,36 @@ def test_the_segment_mix_and_the_coaching_page_on_postgres(
     lite, server = on_both(pg_url, monkeypatch, run)
     assert lite == server
     assert json.loads(lite[0])["mix"]["cause"] == "segment"
+
+
+def moved_score(cli: Cli) -> list[list[tuple[str, str]]]:
+    """A conversation scored on Tuesday of W46, then moved to Tuesday of W47 by ``edit
+    --at``, then scored again: each time, the weeks the quality report puts it in."""
+    ident = cli.ok("log", "call", "Mover", "--new", "-o", "connected", "--at",
+                   "2026-11-10 10:00", "-q", "5443").stdout.strip()  # fmt: skip
+
+    def weeks() -> list[tuple[str, str]]:
+        return [(r["week"], r["overall"]) for r in report(cli) if r["conversations"] != "0"]
+
+    seen = [weeks()]
+    cli.ok("edit", ident[:8], "--at", "2026-11-17 10:00")
+    seen.append(weeks())
+    cli.ok("edit", ident[:8], "-q", "2222")
+    seen.append(weeks())
+    return seen
+
+
+def test_a_score_follows_its_conversation_when_it_moves(cli: Cli) -> None:
+    """A score is read by its conversation's time (kept on the score by a trigger): moving
+    the call moves the score to the other week, and a new score stays with it."""
+    assert moved_score(cli) == [[("2026-W46", "4.0")], [("2026-W47", "4.0")],
+                                [("2026-W47", "2.0")]]  # fmt: skip
+
+
+def test_a_score_follows_its_conversation_on_postgres(
+    cli: Cli, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_postgres import on_both
+
+    lite, server = on_both(pg_url, monkeypatch, lambda: moved_score(cli))
+    assert lite == server

@@ -127,7 +127,8 @@ def test_a_first_revision_database_upgrades_with_every_row(cli: Cli, db_path: Pa
         assert n > 0, f"the fixture has no {table}"
         width = len(old_rows[table][0])  # later revisions add columns, empty on old rows
         assert [r[:width] for r in after[table]] == old_rows[table], table
-        added = width + 1 if table == "prospects" else width  # stage_since is filled in (below)
+        # stage_since and quality's activity_at are filled in (below)
+        added = width + 1 if table in ("prospects", "quality") else width
         if table == "settings":  # settings from before 0012 are the team's (owner '')
             assert {r[width:] for r in after[table]} == {("",)}
             continue
@@ -138,6 +139,10 @@ def test_a_first_revision_database_upgrades_with_every_row(cli: Cli, db_path: Pa
     )
     since = dict(rows(db_path, "SELECT id, stage_since FROM prospects"))
     assert since == {pid: latest.get(pid) for pid in since} and len(since) == before["prospects"]
+    # and each score's activity_at from its activity's time
+    scored = rows(db_path, "SELECT q.activity_at, a.occurred_at FROM quality q "
+                           "JOIN activities a ON a.id = q.activity_id")  # fmt: skip
+    assert len(scored) == before["quality"] and all(at == held for at, held in scored)
     # every row reads back through the models
     from sqlmodel import Session, select
 

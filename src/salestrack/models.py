@@ -362,7 +362,10 @@ class Quality(Row, table=True):
     """The four conversation scores (1 to 5) for one activity."""
 
     __tablename__ = "quality"
-    __table_args__ = (*(_score(dim) for dim in vocab.QUALITY_DIMENSIONS),)
+    __table_args__ = (
+        *(_score(dim) for dim in vocab.QUALITY_DIMENSIONS),
+        Index("ix_quality_time", "activity_at"),  # a window's scores: one range
+    )
 
     activity_id: uuid.UUID = Field(foreign_key="activities.id", ondelete="CASCADE", unique=True)
     value: int
@@ -370,6 +373,8 @@ class Quality(Row, table=True):
     openness: int
     commitment: int
     uncovered_text: str | None = None
+    # derived: the activity's occurred_at, kept by triggers (revision 0015); not exported
+    activity_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Tag(Row, table=True):

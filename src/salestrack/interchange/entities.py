@@ -35,7 +35,8 @@ _ENTITIES = {
     "tags": ("tags", "created_at", "created_at, id"),
 }
 
-DERIVED = {"name_key", "stage_since"}  # in the tables, not exported: recomputed on import
+# in the tables, not exported: recomputed on import (quality.activity_at by a trigger)
+DERIVED = {"name_key", "stage_since", "activity_at"}
 
 
 @dataclass(frozen=True)

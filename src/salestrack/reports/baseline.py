@@ -790,7 +790,7 @@ def _quality(
     ideal segment's prospects, then each dimension's and the overall score's sum and sum of
     squares."""
     column = f"a.{by}" if by else None
-    case, params = _bucket("a.occurred_at", weeks, scope)
+    case, params = _bucket("q.activity_at", weeks, scope)
     overall = "((q.value + q.uncovered + q.openness + q.commitment) / 4.0)"
     sums = ", ".join(
         f"sum({x}), sum({x} * {x})"
@@ -800,9 +800,9 @@ def _quality(
     for row in reader.rows(
         f"SELECT {_key(column)}{case}, count(*), sum(CASE WHEN (SELECT p.segment FROM "
         f"prospects p WHERE p.id = a.prospect_id) = :ideal THEN 1 ELSE 0 END), {sums} "
-        # CROSS JOIN keeps the window's activities as the outer loop on SQLite
-        "FROM activities a CROSS JOIN quality q "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id"
+        # the window's scores by their activity's time (revision 0015), then their activities
+        "FROM quality q CROSS JOIN activities a "
+        "WHERE q.activity_at >= :s AND q.activity_at < :e AND a.id = q.activity_id"
         f"{scope.sql('a.prospect_id')} {_group(column, 1)}",
         ideal=IDEAL_SEGMENT,
         **params,

@@ -27,10 +27,11 @@ TIPS = {
 def scored(reader: Store, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
     """(occurred_at, prospect_id, segment, value, uncovered, openness, commitment)."""
     return reader.rows(
-        "SELECT a.occurred_at, a.prospect_id, p.segment, q.value, q.uncovered, q.openness, "
-        "q.commitment FROM activities a CROSS JOIN quality q CROSS JOIN prospects p "
-        "WHERE a.occurred_at >= :s AND a.occurred_at < :e AND q.activity_id = a.id "
-        "AND p.id = a.prospect_id ORDER BY a.occurred_at",
+        # the window's scores by their activity's time (revision 0015), then their activities
+        "SELECT q.activity_at, a.prospect_id, p.segment, q.value, q.uncovered, q.openness, "
+        "q.commitment FROM quality q CROSS JOIN activities a CROSS JOIN prospects p "
+        "WHERE q.activity_at >= :s AND q.activity_at < :e AND a.id = q.activity_id "
+        "AND p.id = a.prospect_id ORDER BY q.activity_at",
         s=start,
         e=end,
     )
