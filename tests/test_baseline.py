@@ -156,6 +156,12 @@ def test_weeks_before_the_first_activity_are_not_zero_weeks(cli: Cli) -> None:
     from salestrack import stats
 
     assert stats.binom_cdf(43, 403, 1 / 7) < 0.025 <= stats.binom_cdf(44, 404, 1 / 7)
+    # the week is still running (Friday 15:00): its hole says what the usual is of
+    assert doc["partial"] is True
+    hole = next(h for h in doc["holes"] if h["figure"] == "dials")
+    assert hole["text"] == (
+        "39 dials against your usual 60 by Fri 15:00 (44 to 77 is within the usual)"
+    )
 
 
 def test_a_usual_from_fewer_than_four_weeks_is_provisional(cli: Cli, monkeypatch: Any) -> None:
@@ -398,3 +404,14 @@ def test_follow_ups_are_the_same_on_postgres(
     lite, server = on_both(pg_url, monkeypatch, run)
     assert lite == server
     assert by_name(json.loads(server))["follow-up lag (median)"]["n"] == 2
+
+
+def test_a_count_hole_of_a_week_that_is_over_is_against_the_usual_week(cli: Cli) -> None:
+    for monday in ("2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26",
+                   "2026-11-02"):  # fmt: skip
+        calls(cli, monday, 60)
+    calls(cli, "2026-11-09", 39)
+    doc = document(cli, "--week", "2026-W46", "--weeks", "6")
+    assert doc["partial"] is False
+    hole = next(h for h in doc["holes"] if h["figure"] == "dials")
+    assert hole["text"] == "39 dials against your usual 60 a week (44 to 77 is within the usual)"

@@ -576,7 +576,9 @@ def _build(
         report.tag = scope.tag
         if full:
             report.lost_reasons = lost.get(key, [])
-            report.holes = holes(found, report.mix)
+            # a count of a week still running is compared with the same part of the usual week
+            so_far = f"by {now.astimezone(tz):%a %H:%M}" if partial else "a week"
+            report.holes = holes(found, report.mix, per=so_far)
             report.worst_replies = _worst_replies(reader, replies.get(key, []), n - 1)
         reports[key] = report
     if full:
@@ -1032,7 +1034,7 @@ def _lost(f: Figure) -> float:
     return abs(value - usual) * (f.n or 0)  # extra days over the stays, points over scores
 
 
-def _sentence(f: Figure, lost: float) -> str:
+def _sentence(f: Figure, lost: float, per: str = "a week") -> str:
     """The hole's numbers in words: "3 of 12 prospects leaving meeting went on to proposal or
     beyond, against your usual 14 of 20: about 4 fewer"."""
     usual = f"{f.usual_k or 0:,} of {f.usual_n or 0:,}"
@@ -1058,7 +1060,7 @@ def _sentence(f: Figure, lost: float) -> str:
         )
     elif f.rule == COUNT:
         return (
-            f"{f.n or 0:,} {f.name} against your usual {show(f.usual, 'count')} a week "
+            f"{f.n or 0:,} {f.name} against your usual {show(f.usual, 'count')} {per} "
             f"({show(f.low, 'count')} to {show(f.high, 'count')} is within the usual)"
         )
     elif f.rule == MEDIAN:
@@ -1082,11 +1084,15 @@ def _sentence(f: Figure, lost: float) -> str:
     return f"{text}: about {lost:.0f} fewer" if round(lost) >= 1 else text
 
 
-def holes(found: Sequence[Figure], mixed: Mix | None = None, limit: int = 3) -> list[Hole]:
+def holes(
+    found: Sequence[Figure], mixed: Mix | None = None, limit: int = 3, *, per: str = "a week"
+) -> list[Hole]:
     """The figures worse than usual with evidence, ranked by what they cost, most first: the
     steps that lost outcomes (the usual rate's outcomes minus this week's, on this week's
     trials), then counts short of usual, then time (extra days over the stays), then scores;
-    within each, the cost weighted by the evidence (1 - p). None when nothing holds up."""
+    within each, the cost weighted by the evidence (1 - p). None when nothing holds up.
+    ``per`` says what a count's usual is of: ``a week``, or ``by Wed 10:30`` for a week still
+    running (compared with the same part of each trailing week)."""
     out = []
     for f in found:
         if not f.alert:
@@ -1095,7 +1101,7 @@ def holes(found: Sequence[Figure], mixed: Mix | None = None, limit: int = 3) -> 
         diagnosis = _DIAGNOSIS.get(f.name)
         if f.name == MEETING_SET_RATE and mixed is not None:
             diagnosis = mixed.diagnosis()
-        out.append(Hole(f, lost, _sentence(f, lost), diagnosis))
+        out.append(Hole(f, lost, _sentence(f, lost, per), diagnosis))
     out.sort(key=lambda h: (_KIND[h.figure.rule], -h.weight, h.figure.p or 0.0))
     return out[:limit]
 
