@@ -160,3 +160,23 @@ def test_usage_errors_are_one_exact_line_in_a_real_process(db_path: Path) -> Non
     assert bare.returncode == 2 and bare.stdout == ""
     assert bare.stderr.startswith("Usage: salestrack log [OPTIONS] COMMAND [ARGS]...\n")
     assert "call     Log a call." in bare.stderr and "error" not in bare.stderr
+
+
+def test_the_command_runs_with_collection_on_and_start_up_frozen(db_path: Path) -> None:
+    """The console script collects no garbage during start-up (cli.main) but the command
+    itself runs with collection on (a long import must free its cycles), with what start-up
+    made frozen out of it."""
+    probe = (
+        "import gc, sys\n"
+        "from salestrack.cli import AppGroup, main\n"
+        "run = AppGroup._invoke\n"
+        "def seen(self, ctx):\n"
+        "    print('collecting', gc.isenabled(), 'frozen', gc.get_freeze_count() > 1000)\n"
+        "    return run(self, ctx)\n"
+        "AppGroup._invoke = seen\n"
+        "sys.argv = ['salestrack', 'db', 'path']\n"
+        "main()\n"
+    )
+    result = run(sys.executable, "-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "collecting True frozen True"
