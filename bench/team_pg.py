@@ -139,6 +139,8 @@ def _kind(table: str, column: str) -> str:
     for c in schema.columns(table):
         if c.name == column:
             return c.kind
+    if column in ("stage_since", "activity_at"):  # derived times: shifted with their rows'
+        return "time"
     return "text"  # prospects.name_key
 
 

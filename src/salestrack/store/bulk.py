@@ -23,8 +23,10 @@ Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 Batches = list[tuple[str, Sequence[Mapping[str, Any]]]]
 
 ORDER = (*schema.TABLES, "settings")
-# Stored columns that are not exported (store/schema.py lists the exported ones).
-_STORED_ONLY = {"prospects": ("name_key", "stage_since")}
+# Stored columns that are not exported (store/schema.py lists the exported ones). The
+# derived ones (stage_since, quality's activity_at) are set by triggers when a row leaves
+# them empty; listed so that a copy of stored rows (bench/team_pg.py) carries them too.
+_STORED_ONLY = {"prospects": ("name_key", "stage_since"), "quality": ("activity_at",)}
 _SETTINGS = ("key", "value", "updated_at", "owner")
 
 
