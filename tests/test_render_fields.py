@@ -80,3 +80,15 @@ def test_the_rest_is_printed_by_rich(
         monkeypatch.setenv(key, value)
     assert render._plain_fields(title, pairs) is None
     assert _printed(title, pairs) == _by_rich(title, pairs)
+
+
+def test_one_rule_writes_a_figures_value_for_tables_and_for_sentences() -> None:
+    from salestrack.output.show import value
+
+    assert [value(v, u) for v, u in [(0.153, "rate"), (0.014, "rate"), (7.06, "days"),
+            (2.5, "hours"), (3.254, "score"), (1204, "count"), (211.5, "count")]] == [
+        "15%", "1.4%", "7.1d", "2.5h", "3.25", "1,204", "211.5"
+    ]  # fmt: skip
+    assert value(7.06, "days", words=True) == "7.1 days"
+    assert value(2.5, "hours", words=True) == "2.5 hours"
+    assert value(None, "rate") == value(None, "days", words=True) == ""

@@ -12,7 +12,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from salestrack.output import show
 from salestrack.output.charts import sparkline
+from salestrack.output.show import percent
 
 TREND = 13  # weeks of sparkline in a table (the JSON has them all)
 WIDE = 96  # a terminal narrower than this shows no trend column
@@ -23,24 +25,9 @@ LEGEND = (
 )
 
 
-def percent(v: float) -> str:
-    """``15%``; one decimal under 10% so that 1.4% is not shown as 1%."""
-    return f"{v:.0%}" if v == 0 or v >= 0.1 else f"{v:.1%}"
-
-
 def number(v: float | None, unit: str) -> str:
     """A value alone, compact: ``15%``, ``7.1d``, ``3.25``, ``211.5``."""
-    if v is None:
-        return ""
-    if unit == "rate":
-        return percent(v)
-    if unit == "days":
-        return f"{v:.1f}d"
-    if unit == "hours":
-        return f"{v:.1f}h"
-    if unit == "score":
-        return f"{v:.2f}"
-    return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"
+    return show.value(v, unit)
 
 
 def sample(value: float | None, k: int | None, n: int | None, unit: str) -> str:

@@ -80,3 +80,26 @@ def short_id(value: uuid.UUID) -> str:
 def word(value: str | None) -> str:
     """``meeting_set`` -> ``meeting set``."""
     return "" if value is None else value.replace("_", " ")
+
+
+def percent(v: float) -> str:
+    """``15%``; one decimal under 10% so that 1.4% is not shown as 1%."""
+    return f"{v:.0%}" if v == 0 or v >= 0.1 else f"{v:.1%}"
+
+
+_UNITS = {"days": ("d", " days"), "hours": ("h", " hours")}
+
+
+def value(v: float | None, unit: str, *, words: bool = False) -> str:
+    """A figure's value in its unit: ``15%``, ``7.1d``, ``3.25``, ``211.5``, ``1,204``; with
+    ``words`` as a sentence writes it (``7.1 days``); empty for no value. The one rule for
+    the tables, the pages and the holes' sentences."""
+    if v is None:
+        return ""
+    if unit == "rate":
+        return percent(v)
+    if unit in _UNITS:
+        return f"{v:.1f}{_UNITS[unit][1 if words else 0]}"
+    if unit == "score":
+        return f"{v:.2f}"
+    return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"

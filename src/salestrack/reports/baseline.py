@@ -1111,19 +1111,11 @@ def holes(
 
 
 def show(v: float | None, unit: str) -> str:
-    """A value in its unit, for people: ``15%``, ``7.1 days``, ``3.25``, ``211.5``; empty for
-    no value."""
-    if v is None:
-        return ""
-    if unit == "rate":
-        return f"{v:.0%}"
-    if unit == "days":
-        return f"{v:.1f} days"
-    if unit == "hours":
-        return f"{v:.1f} hours"
-    if unit == "score":
-        return f"{v:.2f}"
-    return f"{v:,.1f}" if v != int(v) else f"{int(v):,}"
+    """A value in its unit as a sentence writes it: ``15%``, ``7.1 days``, ``3.25``,
+    ``211.5``; empty for no value (:func:`salestrack.output.show.value`)."""
+    from salestrack.output.show import value
+
+    return value(v, unit, words=True)
 
 
 def figure_names(stages: list[str]) -> list[str]:
