@@ -57,18 +57,20 @@ def _midnight(day: Any, tz: tzinfo) -> datetime:
     return datetime.combine(day, datetime.min.time(), tz)
 
 
-def _steps(store: Store, where: str, order: str, **params: Any) -> Section:
-    open_ = f"n.done_at IS NULL AND {where}"
+def _section(store: Store, table: str, text: str, where: str, order: str, **params: Any) -> Section:
+    """The first SHOWN rows of ``table`` (as ``t``) that ``where`` keeps, in ``order``, each
+    with its prospect's name, its ``text`` column and due time; and how many there are,
+    counted from the table's own index (every row has its prospect: a foreign key)."""
     found = store.rows(
-        "SELECT p.name, n.action, n.due_at FROM next_steps n "
-        f"JOIN prospects p ON p.id = n.prospect_id WHERE {open_} ORDER BY {order} LIMIT {SHOWN}",
+        f"SELECT p.name, t.{text}, t.due_at FROM {table} t JOIN prospects p "
+        f"ON p.id = t.prospect_id WHERE {where} ORDER BY {order} LIMIT {SHOWN}",
         **params,
     )
-    items = [Item(name, action, when(due)) for name, action, due in found]
-    count = len(items)
-    if count == SHOWN:  # every step has its prospect (a foreign key): counted from the index
-        count = int(store.scalar(f"SELECT count(*) FROM next_steps n WHERE {open_}", **params) or 0)
-    return Section(items, count)
+    items = [Item(name, said, when(due)) for name, said, due in found]
+    total = len(items)
+    if total == SHOWN:
+        total = int(store.scalar(f"SELECT count(*) FROM {table} t WHERE {where}", **params) or 0)
+    return Section(items, total)
 
 
 def build(store: Store, *, now: datetime, tz: tzinfo, queue: int = 3) -> Today:
@@ -76,23 +78,14 @@ def build(store: Store, *, now: datetime, tz: tzinfo, queue: int = 3) -> Today:
     start = _midnight(local.date(), tz)
     end = _midnight(local.date() + timedelta(days=1), tz)
     week_end = _midnight(local.date() + timedelta(days=7 - local.weekday()), tz)
-    overdue = _steps(store, "n.due_at < :now", "n.due_at DESC", now=now)
-    due = _steps(store, "n.due_at >= :now AND n.due_at < :end", "n.due_at", now=now, end=end)
-    promised = store.rows(
-        "SELECT p.name, r.text, r.due_at FROM promises r JOIN prospects p ON p.id = r.prospect_id "
-        f"WHERE r.status = 'open' AND r.due_at < :end ORDER BY r.due_at LIMIT {SHOWN}",
-        end=week_end,
+    steps, open_ = "next_steps", "t.done_at IS NULL"
+    overdue = _section(
+        store, steps, "action", f"{open_} AND t.due_at < :now", "t.due_at DESC", now=now
     )
-    promised_count = len(promised)
-    if promised_count == SHOWN:
-        promised_count = int(
-            store.scalar(
-                "SELECT count(*) FROM promises WHERE status = 'open' AND due_at < :end",
-                end=week_end,
-            )
-            or 0
-        )
-    promises = Section([Item(n, t, when(d)) for n, t, d in promised], promised_count)
+    due = _section(store, steps, "action", f"{open_} AND t.due_at >= :now AND t.due_at < :end",
+                   "t.due_at", now=now, end=end)  # fmt: skip
+    promises = _section(store, "promises", "text", "t.status = 'open' AND t.due_at < :end",
+                        "t.due_at", end=week_end)  # fmt: skip
     from salestrack.reports import focus
 
     chosen = focus.focus(store, now=now)

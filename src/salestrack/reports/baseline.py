@@ -577,8 +577,8 @@ def _build(
         if full:
             report.lost_reasons = lost.get(key, [])
             # a count of a week still running is compared with the same part of the usual week
-            so_far = f"by {now.astimezone(tz):%a %H:%M}" if partial else "a week"
-            report.holes = holes(found, report.mix, per=so_far)
+            per = f"by {now.astimezone(tz):%a %H:%M}" if partial else "a week"
+            report.holes = holes(found, report.mix, per=per)
             report.worst_replies = _worst_replies(reader, replies.get(key, []), n - 1)
         reports[key] = report
     if full:
@@ -738,8 +738,8 @@ def _activity_grid(
         f"{scope.sql('prospect_id')} {_group(by, 5)}",
         **params,
     ):
-        key, (wk, kind, direction, reached, outcome, c, threads) = _split(row, by)
-        threaded = threaded or (kind == "email" and bool(threads))
+        key, (wk, kind, direction, reached, outcome, c, in_threads) = _split(row, by)
+        threaded = threaded or (kind == "email" and bool(in_threads))
         if wk is not None:
             grids[key][int(wk)][(kind, direction, reached, outcome)] = int(c)
     return grids, threaded
@@ -907,8 +907,8 @@ def _touch_lags(
     the same prospect, theirs or the rep's, by owner when grouped ``by`` the owner column
     (else under the key None). Notes are not touches; a prospect's call or email (inbound)
     is a touch before a follow-up but not a follow-up itself: how fast they answered is not
-    the rep's lag. Measured on the follow-up, so a week's figure is final once it is over. Without
-    ``detail``, the prospect and the time are None (for the medians alone: converting a
+    the rep's lag. Measured on the follow-up, so a week's figure is final once it is over.
+    Without ``detail``, the prospect and the time are None (for the medians alone: converting a
     UUID and a time for every touch is a good part of the cost for a whole team).
 
     Reads the window's touches; only a prospect's first touch in the window looks further
