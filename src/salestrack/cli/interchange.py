@@ -593,16 +593,11 @@ def import_mail(
         people.check_address(typed)
     sources = mail.find(paths)
 
-    def go(store: Any, kw: dict[str, Any], tick: Any) -> Any:
-        addresses = mail.remember(store, me or [], now=kw["now"])
-        return mail.run(
-            store, sources, me=addresses, bodies=bodies, create=new, since=kw["since"],
-            until=kw["until"], now=kw["now"], owner=kw["owner"],
-            first_stage=kw["first_stage"], plan=dry_run, tick=tick,
-        )  # fmt: skip
+    def go(store: Any, how: people.Run) -> Any:
+        return mail.run(store, sources, how, bodies=bodies)
 
     total = sum(s.count() for s in sources) if sys.stderr.isatty() else None
-    tally = _run_files(go, since, until, dry_run, total, "import mail")
+    tally = _run_files(go, me or [], new, since, until, dry_run, total, "import mail")
     if dry_run:
         _show_planned(tally.planned)
     from salestrack.output.console import say
@@ -650,17 +645,10 @@ def import_calendar(
         people.check_address(typed)
     cal = calendar.load(file)
 
-    def go(store: Any, kw: dict[str, Any], tick: Any) -> Any:
-        from salestrack.interchange import mail
+    def go(store: Any, how: people.Run) -> Any:
+        return calendar.run(store, cal, how, tz=dates.local_tz())
 
-        addresses = mail.remember(store, me or [], now=kw["now"])
-        return calendar.run(
-            store, cal, me=addresses, create=new, since=kw["since"], until=kw["until"],
-            now=kw["now"], owner=kw["owner"], first_stage=kw["first_stage"],
-            tz=dates.local_tz(), plan=dry_run, tick=tick,
-        )  # fmt: skip
-
-    tally = _run_files(go, since, until, dry_run, None, "import calendar")
+    tally = _run_files(go, me or [], new, since, until, dry_run, None, "import calendar")
     from salestrack.output.console import emit, say, visible
     from salestrack.output.show import when
 
@@ -670,28 +658,30 @@ def import_calendar(
     say(tally.summary("calendar", dry_run=dry_run))
 
 
-def _run_files(go: Any, since: str | None, until: str | None, dry_run: bool, total: int | None,
-               what: str) -> Any:  # fmt: skip
-    """Run ``go`` in one write transaction (rolled back on a dry run) with the times."""
+def _run_files(go: Any, me: list[str], new: bool, since: str | None, until: str | None,
+               dry_run: bool, total: int | None, what: str) -> Any:  # fmt: skip
+    """Run ``go(store, how)`` in one write transaction (rolled back on a dry run), ``how``
+    holding your addresses (``me`` added to the remembered ones), ``--new``, the times."""
     from salestrack import clock, config
     from salestrack.capture import capture
+    from salestrack.interchange import mail, people
     from salestrack.store import settings
     from salestrack.store.sql import write
 
     now = clock.now()
-    kw: dict[str, Any] = {
-        "now": now,
-        "owner": config.rep(),
-        "since": capture.parse_bound("--since", since, now, "start") if since else None,
-        "until": capture.parse_bound("--until", until, now, "end", "future") if until else None,
-    }
+    start = capture.parse_bound("--since", since, now, "start") if since else None
+    end = capture.parse_bound("--until", until, now, "end", "future") if until else None
     target = config.resolve()
     result: Any = None
     with _no_new_file(target, keep=not dry_run):
         try:
             with write(target) as store, _progress(total, what) as tick:
-                kw["first_stage"] = settings.stages(store)[0]
-                result = go(store, kw, tick)
+                how = people.Run(
+                    me=mail.remember(store, me, now=now), create=new, since=start, until=end,
+                    now=now, owner=config.rep(), first_stage=settings.stages(store)[0],
+                    plan=dry_run, tick=tick,
+                )  # fmt: skip
+                result = go(store, how)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

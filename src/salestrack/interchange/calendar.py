@@ -21,9 +21,7 @@ Series are expanded over ``since`` .. ``until`` (by default a year back and 90 d
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -206,40 +204,23 @@ def _stored(store: Store, owner: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return meetings, steps
 
 
-def run(
-    store: Store,
-    cal: Any,
-    *,
-    me: list[str],
-    create: bool,
-    since: datetime | None,
-    until: datetime | None,
-    now: datetime,
-    owner: str,
-    first_stage: str,
-    tz: tzinfo,
-    plan: bool = False,
-    tick: Callable[[int], None] = lambda n: None,
-    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
-) -> Tally:
+def run(store: Store, cal: Any, how: people.Run, *, tz: tzinfo) -> Tally:
     """Import the occurrences of ``cal``; the caller owns the (one) write transaction.
-    ``plan`` keeps each new meeting (held, or set as a next step) in :attr:`Tally.planned`
-    (time, "held" or "set", prospect, summary), for a dry run."""
+    ``how.plan`` keeps each new meeting (held, or set as a next step) in
+    :attr:`Tally.planned` (time, "held" or "set", prospect, summary), for a dry run."""
     from salestrack.capture.capture import close_steps
 
+    now, owner, plan, new_id = how.now, how.owner, how.plan, how.new_id
     tally = Tally()
-    start = since or now - BACK
-    end = until or now + AHEAD
+    start = how.since or now - BACK
+    end = how.until or now + AHEAD
     found = occurrences(cal, since=start, until=end, tz=tz, skipped=tally.skipped)
-    matcher = people.Matcher(
-        store, me=me, create=create, owner=owner, now=now, first_stage=first_stage,
-        new_id=new_id,
-    )  # fmt: skip
+    matcher = people.Matcher(store, how)
     meetings, steps = _stored(store, owner)
     seen: set[str] = set()
     uids = {o.uid for o in found}
     for o in found:
-        tick(1)
+        how.tick(1)
         if o.key in seen:
             tally.skipped["duplicate"] += 1
             continue

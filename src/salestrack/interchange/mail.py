@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -405,35 +404,20 @@ def thread_of(m: Message, known: dict[str, str | None]) -> str:
     return _short(m.message_id) if m.message_id else m.key.removeprefix(KEY_PREFIX)
 
 
-def run(
-    store: Store,
-    sources: list[Source],
-    *,
-    me: list[str],
-    bodies: bool,
-    create: bool,
-    since: datetime | None,
-    until: datetime | None,
-    now: datetime,
-    owner: str,
-    first_stage: str,
-    plan: bool = False,
-    tick: Callable[[int], None] = lambda n: None,
-    new_id: Callable[[], uuid.UUID] = uuid.uuid4,
-) -> Tally:
+def run(store: Store, sources: list[Source], how: people.Run, *, bodies: bool) -> Tally:
     """Import the messages of ``sources``; the caller owns the (one) write transaction.
-    ``plan`` keeps each activity logged in :attr:`Tally.planned` (for a dry run)."""
+    ``how.plan`` keeps each activity logged in :attr:`Tally.planned` (for a dry run)."""
     from salestrack.capture.capture import close_steps
 
-    if not me:
+    since, until, now, owner, tick, new_id = (
+        how.since, how.until, how.now, how.owner, how.tick, how.new_id
+    )  # fmt: skip
+    if not how.me:
         raise InvalidInput(
             "--me", "give your own address once (it is remembered), e.g. --me you@acme.com"
         )
     tally = Tally()
-    matcher = people.Matcher(
-        store, me=me, create=create, owner=owner, now=now, first_stage=first_stage,
-        new_id=new_id,
-    )  # fmt: skip
+    matcher = people.Matcher(store, how)
     known = _known(store, owner)
     unmatched_keys: set[str] = set()
     # the prospects with an open next step: only their outbound emails can complete one
@@ -497,7 +481,7 @@ def run(
                 store, match.prospect_id, activity_id, fields.occurred_at, now=now
             )
         tally.logged += 1
-        if plan:
+        if how.plan:
             tally.planned.append(
                 Planned(fields.occurred_at, fields.direction, match.prospect, match.contact,
                         m.subject)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from salestrack import names
 from salestrack.domain import Ref
@@ -124,23 +125,35 @@ def _prospect_name(domain: str) -> str:
     return " ".join(w.capitalize() for w in stem.replace("_", "-").split("-") if w) or domain
 
 
+def _no_tick(n: int) -> None:
+    """No progress to show."""
+
+
+class Run(NamedTuple):
+    """One import of your mail or calendar, as ``import mail`` and ``import calendar`` both
+    take it: your addresses, whether unknown companies become prospects (``--new``), the
+    window (``--since``/``--until``), and the write's owner, time and first stage; ``plan``
+    keeps what would be logged (``--dry-run``), ``tick`` counts progress."""
+
+    me: list[str]
+    create: bool
+    since: datetime | None
+    until: datetime | None
+    now: datetime
+    owner: str
+    first_stage: str
+    plan: bool = False
+    tick: Callable[[int], None] = _no_tick
+    new_id: Callable[[], uuid.UUID] = uuid.uuid4
+
+
 class Matcher:
     """Finds (and with ``create``, adds) the prospect and contact of a correspondent."""
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        me: Iterable[str],
-        create: bool,
-        owner: str,
-        now: datetime,
-        first_stage: str,
-        new_id: Callable[[], uuid.UUID] = uuid.uuid4,
-    ) -> None:
-        self.store, self.create, self.owner, self.now = store, create, owner, now
-        self.first_stage, self.new_id = first_stage, new_id
-        self.me = frozenset(a.lower() for a in me)
+    def __init__(self, store: Store, run: Run) -> None:
+        self.store, self.create, self.owner, self.now = store, run.create, run.owner, run.now
+        self.first_stage, self.new_id = run.first_stage, run.new_id
+        self.me = frozenset(a.lower() for a in run.me)
         free = freemail()
         self.my_domains = frozenset(names.domain_of(a) for a in self.me) - free
         self.unmatched: Counter[str] = Counter()
