@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from salestrack.demo.generator import ACTIVE_WEEKS
+
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich")
 NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 FLOOR = "python -c 'import typer, sqlite3'"
@@ -38,7 +40,7 @@ MEMORY_MIB = 60  # the peak RSS budget of an interactive command
 # ACTIVE_WEEKS): 10k activities have no clients yet, so their window holds a quarter less
 # than 1M's. "2y" has two years of clients behind its window, as 1M has, so the baseline's
 # window holds as much in both and only the length of the history differs.
-SIZES = {"2k": (2, 240), "10k": (9, 240), "2y": (104 + 9, 240), "1M": (735, 240)}
+SIZES = {"2k": (2, 240), "10k": (9, 240), "2y": (ACTIVE_WEEKS + 9, 240), "1M": (735, 240)}
 
 
 @dataclass
