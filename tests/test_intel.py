@@ -279,3 +279,12 @@ def test_next_ranks_who_to_call_now(cli: Cli) -> None:
     cli.ok("next", "--set", "stage=5")
     assert json.loads(cli.ok("next", "-f", "json").stdout)[0]["score"] == 16.5
     assert "--set" in cli.fails("next", "--set", "speed=3").stderr
+
+
+def test_the_reasons_say_the_real_days_and_the_score_counts_them_to_its_caps(cli: Cli) -> None:
+    # due 12 days ago, last touched 21 days ago (NOW is Fri 20 Nov 15:00)
+    cli.ok("log", "call", "Late Ltd", "--new", "-o", "voicemail", "--at", "2026-10-30 15:00",
+           "--next", "call again", "--due", "2026-11-08 15:00")  # fmt: skip
+    ranked = json.loads(cli.ok("next", "-f", "json").stdout)
+    assert ranked[0]["why"] == "overdue 12d; 21d since last touch"
+    assert ranked[0]["score"] == 10 + 10 + 7.0  # overdue, its 10-day cap, 14 stale days x 0.5

@@ -200,9 +200,10 @@ def _nth_score(found: list[Candidate], n: int) -> float:
 def _scored(c: Candidate, w: dict[str, float], stages: list[str], now: datetime) -> Candidate:
     """``c`` with its score and the reasons for it."""
     due_at, last_at = c.due_at, c.last_touch
+    # the reasons say the real days; the score counts them up to its caps
     if due_at is not None and due_at <= now:
-        days = min((now - due_at).days, 10)
-        c.score += w["overdue"] + w["overdue_day"] * days
+        days = (now - due_at).days
+        c.score += w["overdue"] + w["overdue_day"] * min(days, 10)
         c.why.append(f"overdue {days}d" if days else "due now")
     elif due_at is not None:
         c.score += w["due_today"]
@@ -211,9 +212,9 @@ def _scored(c: Candidate, w: dict[str, float], stages: list[str], now: datetime)
         c.score += w["no_next_step"]
         c.why.append("no next step")
     if last_at is not None:
-        stale = min((now - last_at).days, 14)
+        stale = (now - last_at).days
         if stale:
-            c.score += w["stale_day"] * stale
+            c.score += w["stale_day"] * min(stale, 14)
             c.why.append(f"{stale}d since last touch")
     place = stages.index(c.stage) if c.stage in stages else 0
     if place:
