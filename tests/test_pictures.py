@@ -308,6 +308,14 @@ def test_the_review_page_draws_the_numbers_of_the_reports_json(cli: Cli, tmp_pat
     assert f"p = {conv['evidence']:.2g} (fisher)" in html
     assert "No conversation scored in these weeks." in html
     assert len(page.charts) == 13  # 6 headline, 2 funnel, stages, lags, wins, lost, pipeline
+    # prospects and value are two units: each series to the scale of its own largest
+    funnel = page.chart("Open prospects and their value, by stage")
+    for series, key in (("prospects", "prospects"), ("value", "value")):
+        widths = [float(a["width"]) for _, s, a in funnel["series"] if s == series]
+        counts = [float(r[key]) for r in doc["pipeline"]]
+        full = 350.0 if max(counts) else 0.0  # the room of a full bar (640 - 170 - 120)
+        assert widths == [round(full * c / (max(counts) or 1), 1) for c in counts], widths
+    assert max(float(r["prospects"]) for r in doc["pipeline"]) > 0  # the check above bites
     # in a real browser: every chart drawn, with its series
     result = chromium(tmp_path, target, "--dump-dom")
     dom = Page(result.stdout)

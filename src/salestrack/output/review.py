@@ -310,15 +310,18 @@ def review_html(review: Any, now: datetime) -> str:
         desc = "; ".join(
             f"{r['stage']}: {r['prospects']:,} prospects, value {r['value']:,.0f}" for r in stages
         )
+        counts: list[float | None] = [float(r["prospects"]) for r in stages]
+        values: list[float | None] = [float(r["value"]) for r in stages]
+        # two units: each series to the scale of its own largest, as the terminal's funnel
         chart = svg.bars(
             "Open prospects and their value, by stage",
             desc,
             [str(r["stage"]) for r in stages],
             [
-                svg.Bars("prospects", [float(r["prospects"]) for r in stages],
-                         [f"{r['prospects']:,}" for r in stages]),
-                svg.Bars("value", [float(r["value"]) for r in stages],
-                         [f"{r['value']:,.0f}" for r in stages]),
+                svg.Bars("prospects", counts, [f"{r['prospects']:,}" for r in stages],
+                         top=max(v or 0.0 for v in counts) or None),
+                svg.Bars("value", values, [f"{r['value']:,.0f}" for r in stages],
+                         top=max(v or 0.0 for v in values) or None),
             ],
         )  # fmt: skip
         gaps = sum(r["no_next_step"] for r in stages)
