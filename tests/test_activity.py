@@ -134,6 +134,9 @@ def test_unknown_and_ambiguous_ids(cli: Cli, db_path: Path, week: dict[str, str]
     assert cli.fails("activity", "show", "zz").stderr == (
         "error: ID: 'zz' is not an activity id; ids are hex, e.g. 3f2a9c1b\n"
     )
+    assert cli.fails("activity", "show", "abc").stderr == (  # hex, but too short to find
+        "error: ID: 'abc' is too short; type 4 or more characters of the id\n"
+    )
     unknown = "0000" if not any(i.startswith("0000") for i in week.values()) else "ffff"
     assert cli.fails("activity", "show", unknown).stderr == (
         f"error: no activity id starts with {unknown}; see: salestrack activity list\n"

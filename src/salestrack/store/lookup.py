@@ -64,10 +64,12 @@ def by_id(
     dashes optional): ``columns`` (SQL, the id first). The one place ids are matched."""
     digits = typed.strip().lower().replace("-", "")
     article = "an" if what[0] in "aeiou" else "a"
-    if len(digits) < 4 or not set(digits) <= _HEX or len(digits) > 32:
+    if not set(digits) <= _HEX or len(digits) > 32:
         raise InvalidInput(
             "ID", f"'{typed}' is not {article} {what} id; ids are hex, e.g. 3f2a9c1b"
         )
+    if len(digits) < 4:
+        raise InvalidInput("ID", f"'{typed}' is too short; type 4 or more characters of the id")
     if len(digits) == 32:
         row = store.one(f"SELECT {columns} FROM {table} WHERE id = :i", i=uuid.UUID(digits))
         if row is None:
