@@ -133,9 +133,13 @@ def test_focus_is_the_weakest_or_the_chosen_point(cli: Cli) -> None:
     assert "no focus yet" in cli.ok("focus").stderr
     fixture(cli)
     # only Epsilon (all fives) in the last 7 days: a tie, the first dimension wins
-    assert cli.ok("focus").stdout.startswith("value (your weakest over the last 7 days, 5.00 of 5)")
+    assert cli.ok("focus").stdout.startswith(
+        "value (your weakest over the last 7 days, 5.00 of 5 over 1 scored conversation)"
+    )
     cli.ok("log", "call", "Epsilon", "-o", "connected", "--at", "2026-11-19 10:00", "-q", "5524")
-    assert cli.ok("focus").stdout.startswith("openness (your weakest over the last 7 days, 3.50")
+    assert cli.ok("focus").stdout.startswith(
+        "openness (your weakest over the last 7 days, 3.50 of 5 over 2 scored conversations)"
+    )
     chosen = cli.ok("focus", "commit").stdout
     assert chosen.startswith("commitment (you chose it): end every conversation")
     brief = json.loads(cli.ok("intel", "epsilon", "-f", "json").stdout)

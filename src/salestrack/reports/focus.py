@@ -53,12 +53,18 @@ class Focus(NamedTuple):
     dimension: str
     source: str  # "set" or "weakest"
     average: float | None
+    conversations: int = 0  # the scored conversations the weakest rests on
 
     def describe(self) -> str:
+        from salestrack.output.show import count
+
         why = (
             "you chose it"
             if self.source == "set"
-            else (f"your weakest over the last 7 days, {self.average:.2f} of 5")
+            else (
+                f"your weakest over the last 7 days, {self.average:.2f} of 5 over "
+                f"{count(self.conversations, 'scored conversation')}"
+            )
         )
         return f"{self.dimension} ({why}): {TIPS[self.dimension]}"
 
@@ -67,6 +73,7 @@ class Focus(NamedTuple):
             "dimension": self.dimension,
             "source": self.source,
             "average": None if self.average is None else round(self.average, 4),
+            "conversations": self.conversations,
             "text": self.describe(),
         }
 
@@ -92,4 +99,4 @@ def focus(reader: Store, *, now: datetime) -> Focus | None:
     weakest = min(
         vocab.QUALITY_DIMENSIONS, key=lambda d: (means[d], vocab.QUALITY_DIMENSIONS.index(d))
     )
-    return Focus(weakest, "weakest", means[weakest])
+    return Focus(weakest, "weakest", means[weakest], len(found))
