@@ -92,3 +92,25 @@ def test_one_rule_writes_a_figures_value_for_tables_and_for_sentences() -> None:
     assert value(7.06, "days", words=True) == "7.1 days"
     assert value(2.5, "hours", words=True) == "2.5 hours"
     assert value(None, "rate") == value(None, "days", words=True) == ""
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_plain_lines_fit_the_width_when_columns_are_left_out(width: int) -> None:
+    """The grouped lists (activity list, today) are lines with a gap between columns: with
+    columns left out for want of room, a cut long text still ends at the width."""
+    from salestrack.output.grouped import table_lines
+    from salestrack.output.render import Column, Table
+
+    columns = [
+        Column("at", priority=0), Column("id", priority=0), Column("kind", priority=0),
+        Column("prospect", priority=0), Column("outcome", priority=2),
+        Column("notes", priority=1), Column("contact", priority=3), Column("tags", priority=4),
+        Column("duration", justify="right", priority=5), Column("reached", priority=6),
+    ]  # fmt: skip
+    row = {"at": "17:40", "id": "7ef32a0a", "kind": "note", "prospect": "Stonegate Estates Ltd",
+           "outcome": "not interested", "notes": "heard they are moving offices " * 4,
+           "contact": "Dana Ruiz, Finance Director", "tags": "q4, referral, north",
+           "duration": "1h 04m", "reached": "decision maker"}  # fmt: skip
+    lines, dropped = table_lines(Table("", columns, [row, {**row, "notes": ""}]), width)
+    assert dropped  # some columns were left out
+    assert max(len(line) for line in lines) == width  # the long note is cut at the width

@@ -54,9 +54,8 @@ def table_lines(
     """The rows of ``table`` as lines that fit ``width``, and the headings of the columns
     left out for want of room."""
     cells = _cells(table) if cells is None else cells
-    n = len(table.columns)
-    # fit counts three cells a column and one more; here a column costs its gap only
-    kept, widths = fit(_bare(table), cells, width + n + 1)
+    # a column costs the gap before it, and the first none
+    kept, widths = fit(_bare(table), cells, width, cost=(len(GAP), -len(GAP)))
     lines = []
     for line in cells:
         parts = [

@@ -196,9 +196,15 @@ def _cells(table: Table) -> list[list[str]]:
 
 
 def fit(
-    columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
+    columns: Sequence[Column],
+    cells: Sequence[Sequence[str]],
+    width: int,
+    *,
+    cost: tuple[int, int] = (3, 1),
 ) -> tuple[list[int], list[int]]:
-    """Which columns a table of ``width`` cells shows, and how wide each is.
+    """Which columns a table of ``width`` cells shows, and how wide each is. ``cost`` is
+    what the columns take besides their text: so much a column, and so much once (a Rich
+    table: its padding and a rule each, and the last rule; plain lines: a gap between two).
 
     Empty columns are left out. Numbers and short text keep their whole width; long text
     shares what is left: the columns that are never dropped first, then the others evenly,
@@ -225,8 +231,8 @@ def fit(
             return natural[i]
         return min(natural[i], NARROWEST_KEPT if columns[i].priority == 0 else NARROWEST)
 
-    def room(shown: list[int]) -> int:  # a column costs its padding and one rule
-        return width - 3 * len(shown) - 1
+    def room(shown: list[int]) -> int:
+        return width - cost[0] * len(shown) - cost[1]
 
     while len(kept) > 1 and sum(floor(i) for i in kept) > room(kept):
         droppable = [i for i in kept if columns[i].priority > 0]
