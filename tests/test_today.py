@@ -192,5 +192,15 @@ def test_a_section_shows_five_and_counts_every_one(cli: Cli) -> None:
     screen = cli.ok("today").stdout
     assert "Overdue next steps (7)" in screen
     assert "and 2 more: salestrack pipeline --gaps" in screen
+    for n in range(6):  # six steps due later today: the rest are today's, not the week's
+        cli.ok("log", "note", f"Late {n}", "-n", "x", "--next", f"today {n}",
+               "--due", f"{16 + n % 2}:{n:02d}")  # fmt: skip
+    later = cli.ok("today").stdout
+    assert "Due later today (6)" in later
+    assert "and 1 more: salestrack export next-steps --since today --until today" in later
+    listed = json.loads(
+        cli.ok("export", "next-steps", "--since", "today", "--until", "today", "-f", "json").stdout
+    )
+    assert {r["action"] for r in listed} == {f"today {n}" for n in range(6)}  # that command
     assert "Promises due this week (6)" in screen
     assert "and 1 more: salestrack promise list" in screen

@@ -68,7 +68,7 @@ def print_today(t: Today) -> None:
         block("Overdue next steps", t.overdue, steps, "none: every next step is on time",
               "salestrack pipeline --gaps"),
         block("Due later today", t.due, today_steps, "nothing else booked today",
-              "salestrack export next-steps --since today"),
+              "salestrack export next-steps --since today --until today"),
         block("Promises due this week", t.promises, steps, "none open this week",
               "salestrack promise list"),
     ]  # fmt: skip
